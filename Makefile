@@ -1,0 +1,69 @@
+# Minimal Mosh in C.  `make` builds mosh-server and mosh-client here;
+# `make test` runs every test (tests/run.sh); `make bench` prints ratios
+# against Debian's mosh; `make fuzz` runs the libFuzzer harnesses briefly.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror
+LDLIBS  ?=
+PREFIX  ?= /usr/local
+B       ?= build
+
+# The product: every top-level .c except the two mains is library code.
+MAINS   = server.c client.c
+LIBSRC  = $(filter-out $(MAINS),$(wildcard *.c))
+LIBOBJ  = $(LIBSRC:%.c=$(B)/%.o)
+PROGS   = $(patsubst %.c,mosh-%,$(wildcard $(MAINS)))
+
+# Unit tests: tests/test_*.c, each its own cmocka program, linked with
+# tests/testutil.c and the library.
+TESTSRC = $(wildcard tests/test_*.c)
+TESTBIN = $(TESTSRC:tests/%.c=$(B)/%)
+
+all: $(PROGS)
+
+$(B)/%.o: %.c $(wildcard *.h) | $(B)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libmosh.a: $(LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+mosh-%: $(B)/%.o $(B)/libmosh.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lutil
+
+$(B):
+	mkdir -p $(B)
+
+$(B)/testutil.o: tests/testutil.c tests/testutil.h | $(B)
+	$(CC) $(CFLAGS) -I. -c -o $@ $<
+
+$(B)/test_%: tests/test_%.c $(B)/testutil.o $(B)/libmosh.a tests/testutil.h $(wildcard tests/*.h) $(wildcard *.h)
+	$(CC) $(CFLAGS) -I. -Itests -o $@ $< $(B)/testutil.o $(B)/libmosh.a -lcmocka -lutil
+
+tests: $(TESTBIN) $(TEST_EXTRA)
+
+# Each area adds its own tools, bench and fuzz rules in tests/<area>.mk.
+-include $(wildcard tests/*.mk)
+
+test: deps
+	$(MAKE) all tests
+	tests/run.sh
+
+deps:
+	@tests/deps.sh
+
+bench: all tests $(BENCH_EXTRA)
+	@tests/bench.sh
+
+fuzz: $(FUZZ_EXTRA)
+	@tests/fuzz.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 mosh-server mosh-client $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 mosh.sh $(DESTDIR)$(PREFIX)/bin/mosh
+
+clean:
+	rm -rf $(B) mosh-server mosh-client
+
+.PHONY: all test tests deps bench fuzz install clean
+.SECONDARY:

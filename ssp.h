@@ -1,0 +1,88 @@
+/*
+ * ssp.h -- the State Synchronization Protocol over UDP (SPEC.md §3, §6-7).
+ *
+ * A transport carries two objects: the local one we send (the client's
+ * user stream, the server's terminal) and the remote one we receive.  The
+ * transport knows them only through struct ssp_state_ops.
+ */
+#ifndef SSP_H
+#define SSP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "crypto.h"
+#include "wire.h"
+
+enum ssp_role { SSP_SERVER = 0, SSP_CLIENT = 1 };
+
+/* What the transport needs of a synchronized object. */
+struct ssp_state_ops {
+	void *(*copy)(const void *s);
+	void (*free)(void *s);
+	bool (*equal)(const void *a, const void *b);
+	/* Removes the events of prefix from the front of s; NULL if the object
+	 * has no history (the terminal). */
+	void (*subtract)(void *s, const void *prefix);
+	/* Appends the diff string turning `from` into `to`; empty if equal. */
+	void (*diff)(const void *from, const void *to, struct buf *out);
+	/* Applies a diff from the peer: 0, or -1 if it is malformed (the state
+	 * is then unspecified and is thrown away by the caller). */
+	int (*apply)(void *s, const uint8_t *diff, size_t n);
+};
+
+struct ssp;
+
+/* Milliseconds on the monotonic clock. */
+uint64_t ssp_now(void);
+
+/* The transport takes ownership of both initial states. */
+struct ssp *ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
+    const struct ssp_state_ops *local_ops, void *local_initial,
+    const struct ssp_state_ops *remote_ops, void *remote_initial,
+    uint64_t now);
+void ssp_free(struct ssp *t);
+
+/* Server: binds the first free port of lo..hi on ip (NULL: any address).
+ * Returns the port, or -1 with a message in err. */
+int ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen);
+/* Client: sets the server's numeric address.  0, or -1 with err. */
+int ssp_connect(struct ssp *t, const char *ip, const char *port, char *err, size_t errlen);
+
+/* Sockets to poll for reading; returns how many were stored. */
+int ssp_fds(const struct ssp *t, int *fds, int max);
+/* Reads and processes one datagram from fd.  Returns 1 if a new remote
+ * state was accepted, 0 otherwise (bad datagrams are dropped silently;
+ * ssp_last_error says why). */
+int ssp_recv(struct ssp *t, int fd, uint64_t now);
+/* Sends whatever the timers say is due. */
+void ssp_tick(struct ssp *t, uint64_t now);
+/* Milliseconds until ssp_tick has something to do; -1 for never. */
+int ssp_wait_time(struct ssp *t, uint64_t now);
+
+/* The live local object: change it, and the next tick sends the diff. */
+void *ssp_local(struct ssp *t);
+/* Newest remote state in order, and its number. */
+const void *ssp_remote(const struct ssp *t);
+uint64_t ssp_remote_num(const struct ssp *t);
+/* Server: the diff from the last state taken to the newest one (the new
+ * user events), then forgets states up to the newest. */
+void ssp_take_remote_diff(struct ssp *t, struct buf *out);
+
+void ssp_start_shutdown(struct ssp *t, uint64_t now);
+bool ssp_shutdown_in_progress(const struct ssp *t);
+bool ssp_shutdown_acknowledged(const struct ssp *t);
+bool ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now);
+bool ssp_counterparty_shutdown_ack_sent(const struct ssp *t);
+
+/* Figures the client and the prediction engine read. */
+double ssp_srtt(const struct ssp *t);
+int ssp_send_interval(const struct ssp *t);
+uint64_t ssp_last_heard(const struct ssp *t);           /* 0: never */
+uint64_t ssp_last_roundtrip_success(const struct ssp *t);
+uint64_t ssp_sent_state_num(const struct ssp *t);       /* newest sent */
+uint64_t ssp_acked_state_num(const struct ssp *t);      /* newest acked */
+bool ssp_has_remote_addr(const struct ssp *t);
+const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port" */
+const char *ssp_last_error(const struct ssp *t);         /* NULL if none */
+void ssp_clear_error(struct ssp *t);
+#endif

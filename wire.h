@@ -1,0 +1,79 @@
+/*
+ * wire.h -- byte buffers, the zlib container (RFC 1950/1951) and the
+ * tag-length-value codec for the protobuf subset mosh speaks (SPEC.md §4-5).
+ */
+#ifndef WIRE_H
+#define WIRE_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte string.  Allocation failure ends the program with a
+ * message: there is nothing sensible to do without memory. */
+struct buf {
+	uint8_t *data;
+	size_t len, cap;
+};
+void buf_put(struct buf *b, const void *p, size_t n);
+void buf_putc(struct buf *b, uint8_t c);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+/* ---- zlib container ---- */
+#define ZLIB_MAX_OUT (4u << 20)     /* inflate output cap, as mosh's 4 MiB */
+
+/* Appends a valid zlib stream holding n bytes in stored blocks. */
+void zlib_store(struct buf *out, const uint8_t *in, size_t n);
+
+enum zlib_err {
+	ZLIB_OK = 0,
+	ZLIB_E_HEADER = -1,     /* bad CMF/FLG, preset dictionary, window */
+	ZLIB_E_TRUNCATED = -2,  /* input ended early */
+	ZLIB_E_DATA = -3,       /* bad block type, code lengths, codes */
+	ZLIB_E_DISTANCE = -4,   /* distance back past the start of output */
+	ZLIB_E_TOOBIG = -5,     /* output would exceed cap */
+	ZLIB_E_CHECKSUM = -6,   /* Adler-32 mismatch */
+};
+/* Inflates a whole zlib stream; at most cap bytes are appended to out.
+ * Trailing bytes after the Adler-32 are an error (ZLIB_E_DATA). */
+int zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap);
+
+/* ---- protobuf wire subset ---- */
+
+/* TransportBuffers.Instruction (SPEC.md §5.1).  Decoding points diff and
+ * chaff into the input buffer. */
+struct wire_instruction {
+	uint32_t protocol_version;
+	uint64_t old_num, new_num, ack_num, throwaway_num;
+	const uint8_t *diff;
+	size_t diff_len;
+	const uint8_t *chaff;
+	size_t chaff_len;
+};
+void wire_instruction_encode(struct buf *out, const struct wire_instruction *in);
+/* 0, or -1 if the bytes are not a well-formed message (unknown fields are
+ * skipped; protocol_version must be present). */
+int wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out);
+
+/* UserMessage / HostMessage: a list of events (SPEC.md §5.2-5.3). */
+enum wire_event_type {
+	WIRE_BYTES = 2,     /* Keystroke.keys (to server) or HostBytes.hoststring */
+	WIRE_RESIZE = 3,
+	WIRE_ECHOACK = 7,
+};
+struct wire_event {
+	enum wire_event_type type;
+	const uint8_t *bytes;   /* WIRE_BYTES */
+	size_t len;
+	int32_t width, height;  /* WIRE_RESIZE */
+	uint64_t echo_ack;      /* WIRE_ECHOACK */
+};
+void wire_put_bytes(struct buf *out, const uint8_t *p, size_t n);
+void wire_put_resize(struct buf *out, int32_t width, int32_t height);
+void wire_put_echoack(struct buf *out, uint64_t num);
+/* Decodes the next event at *p (advancing *p).  Returns 1 with *ev filled,
+ * 0 at the end, -1 on malformed input.  Instructions with no known
+ * extension are skipped. */
+int wire_next_event(const uint8_t **p, const uint8_t *end, struct wire_event *ev);
+#endif

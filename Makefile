@@ -3,7 +3,7 @@
 # against Debian's mosh; `make fuzz` runs the libFuzzer harnesses briefly.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror
+override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror
 LDLIBS  ?=
 PREFIX  ?= /usr/local
 B       ?= build

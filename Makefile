@@ -1,5 +1,5 @@
 # Minimal Mosh in C.  `make` builds mosh-server and mosh-client here;
-# `make test` runs every test (tests/run.sh); `make bench` prints ratios
+# `make test` runs every test in every configuration (tests/configs.sh); `make bench` prints ratios
 # against Debian's mosh; `make fuzz` runs the libFuzzer harnesses briefly.
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -45,8 +45,7 @@ tests: $(TESTBIN) $(TEST_EXTRA)
 -include $(wildcard tests/*.mk)
 
 test: deps
-	$(MAKE) all tests
-	tests/run.sh
+	tests/configs.sh $(CONFIGS)
 
 deps:
 	@tests/deps.sh

@@ -1,0 +1,185 @@
+#!/bin/sh
+# mosh.sh -- the wrapper a user runs (SPEC.md §11.3).
+#
+# It logs in with ssh, starts `mosh-server new` there, reads the line
+# `MOSH CONNECT <port> <key>` the server prints, and replaces itself with
+# mosh-client, handing it the key in the environment (never in argv).  The
+# server's address is the third word of SSH_CONNECTION as seen on the
+# server, which a small `sh -c` prefix prints before the server starts
+# (`MOSH SSH_CONNECTION ...`); when that line is missing (a shell that is
+# not POSIX, a proxy) the host name is resolved here with `ssh -G` and
+# getent.  `--local` skips ssh and runs the server on this machine.
+#
+# Every argument of the remote command is single-quoted, so the remote
+# shell sees exactly our words.  Exit status: the client's, or 1 (bad
+# usage), 255 (ssh failed), 2 (no startup line).
+
+VERSION="mosh.sh (minimal mosh, wire-compatible with mosh 1.4.0) 0.1"
+here=$(cd "$(dirname "$0")" && pwd)
+
+usage() {
+	cat <<EOF
+Usage: $0 [options] [user@]host [-- command...]
+       $0 [options] --local [-- command...]
+
+  --client=PATH      mosh-client to run here (default: the one beside
+                     this script if built, else mosh-client on PATH)
+  --server=COMMAND   mosh-server on the remote side (default: mosh-server)
+  --ssh=COMMAND      ssh command and its options (default: ssh)
+  -p, --port=PORT[:HIGH]  server-side UDP port or range
+  --predict=adaptive|always|never|experimental  local echo (default adaptive)
+  -a                 predict always          -n  predict never
+  -o, --predict-overwrite  predicted characters overwrite, not insert
+  --no-init          do not switch to the alternate screen
+  --local            no ssh: run the server on this machine (127.0.0.1)
+  --delay=MS --loss=PCT  with --local: send the traffic through
+                     build/relay with this one-way delay and loss
+  --help, --version
+EOF
+}
+
+die() {
+	echo "mosh: $*" >&2
+	exit 1
+}
+
+# Single-quotes one word for a POSIX shell: ' becomes '\''.
+quote() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+client="" server="" ssh="ssh" port="" local=0 noinit=0 delay="" loss=""
+predict=${MOSH_PREDICTION_DISPLAY:-adaptive}
+host=""
+args="$*"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--client=*) client=${1#*=} ;;
+	--server=*) server=${1#*=} ;;
+	--ssh=*) ssh=${1#*=} ;;
+	--port=*) port=${1#*=} ;;
+	-p) [ $# -ge 2 ] || die "option -p needs an argument"; port=$2; shift ;;
+	-p*) port=${1#-p} ;;
+	--predict=*) predict=${1#*=} ;;
+	-a) predict=always ;;
+	-n) predict=never ;;
+	-o | --predict-overwrite) export MOSH_PREDICTION_OVERWRITE=yes ;;
+	--no-init) noinit=1 ;;
+	--local) local=1 ;;
+	--delay=*) delay=${1#*=} ;;
+	--loss=*) loss=${1#*=} ;;
+	--help | -h) usage; exit 0 ;;
+	--version) echo "$VERSION"; exit 0 ;;
+	--) shift; break ;;
+	-*) echo "mosh: unknown option $1" >&2; usage >&2; exit 1 ;;
+	*)
+		[ -z "$host" ] || die "more than one host given ($host, $1); put a command after --"
+		host=$1
+		;;
+	esac
+	shift
+done
+
+case $predict in
+adaptive | always | never | experimental) ;;
+*) die "unknown prediction mode '$predict' (adaptive, always, never, experimental)" ;;
+esac
+if [ -n "$port" ]; then
+	lo=${port%%:*} hi=${port#*:}
+	case $lo$hi in *[!0-9]* | "") die "bad port '$port': want PORT or LOW:HIGH" ;; esac
+	[ "$lo" -le 65535 ] && [ "$hi" -le 65535 ] || die "port '$port' outside 0..65535"
+	[ "$lo" -le "$hi" ] || die "low port $lo greater than high port $hi"
+fi
+if [ $local = 1 ]; then
+	[ -z "$host" ] || [ "$host" = 127.0.0.1 ] || die "--local takes no host"
+	host=127.0.0.1
+else
+	[ -n "$host" ] || { echo "mosh: no host given" >&2; usage >&2; exit 1; }
+	[ -z "$delay$loss" ] || die "--delay and --loss need --local"
+fi
+if [ -z "$client" ]; then
+	if [ -x "$here/mosh-client" ]; then client=$here/mosh-client; else client=mosh-client; fi
+fi
+command -v "$client" >/dev/null 2>&1 || die "client '$client' not found (run make, or give --client=PATH)"
+
+# The client checks the locale too, but failing here saves a login.
+charmap=$(locale charmap 2>/dev/null)
+case $charmap in
+UTF-8 | utf-8 | utf8) ;;
+*) die "needs a UTF-8 native locale to run (the character set here is \"$charmap\"); try LANG=C.UTF-8" ;;
+esac
+
+colors=$("$client" -c 2>/dev/null)
+case $colors in "" | *[!0-9]*) colors=0 ;; esac
+
+# The remote command: `<server> 'new' '-c' N ...`; the server command itself
+# is inserted as given so that it may carry its own words.
+cmd=" 'new' '-c' '$colors'"
+if [ $local = 1 ]; then cmd="$cmd '-i' '127.0.0.1'"; else cmd="$cmd '-s'"; fi
+[ -z "$port" ] || cmd="$cmd '-p' $(quote "$port")"
+for v in LANG LANGUAGE LC_CTYPE LC_NUMERIC LC_TIME LC_COLLATE LC_MONETARY \
+    LC_MESSAGES LC_PAPER LC_NAME LC_ADDRESS LC_TELEPHONE LC_MEASUREMENT \
+    LC_IDENTIFICATION LC_ALL; do
+	eval "val=\${$v-}"
+	eval "isset=\${$v+x}"
+	[ -n "$isset" ] && cmd="$cmd '-l' $(quote "$v=$val")"
+done
+if [ $# -gt 0 ]; then
+	cmd="$cmd '--'"
+	for w in "$@"; do cmd="$cmd $(quote "$w")"; done
+fi
+
+# Reads the bootstrap output: echoes ordinary lines to stderr, prints
+# "<ip> <port> <key>" when the CONNECT line arrives, and stops there.
+parse='
+{ sub(/\r$/, "") }
+/^MOSH SSH_CONNECTION / && NF >= 6 { ip = $5; next }
+/^MOSH CONNECT [0-9]+ [A-Za-z0-9\/+]+$/ && length($4) == 22 {
+	print (ip == "" ? "-" : ip), $3, $4; done = 1; exit
+}
+{ print > "/dev/stderr" }
+END { if (!done) print "none" }'
+
+if [ $local = 1 ]; then
+	[ -n "$server" ] || if [ -x "$here/mosh-server" ]; then server=$here/mosh-server; else server=mosh-server; fi
+	conn=$(cd && unset SSH_CONNECTION && sh -c "$server$cmd" 2>&1 </dev/null | awk "$parse")
+	ip=127.0.0.1
+else
+	server=${server:-mosh-server}
+	# Prints where the client came from, as the server saw it, first.
+	probe='[ -n "$SSH_CONNECTION" ] && printf "\nMOSH SSH_CONNECTION %s\n" "$SSH_CONNECTION"'
+	# shellcheck disable=SC2086 # --ssh is a list of words
+	conn=$($ssh -n -tt "$host" -- "sh -c $(quote "$probe") ; $server$cmd" 2>&1 | awk "$parse")
+	ip=${conn%% *}
+fi
+case $conn in
+none | "")
+	echo "mosh: Did not find mosh server startup message. (Have you installed mosh on your server?)" >&2
+	exit 2
+	;;
+esac
+set -- $conn
+port=$2
+# The key goes into the environment only: never into a command line.
+MOSH_KEY=$3
+export MOSH_KEY
+if [ "$ip" = "-" ]; then
+	name=${host#*@}
+	real=$($ssh -G "$host" 2>/dev/null | awk '$1 == "hostname" { print $2; exit }')
+	ip=$(getent ahosts "${real:-$name}" | awk 'NR == 1 { print $1 }')
+	[ -n "$ip" ] || die "could not resolve $name to an address"
+fi
+
+if [ -n "$delay$loss" ]; then
+	relay=$here/build/relay
+	[ -x "$relay" ] || die "--delay/--loss need build/relay (make build/relay)"
+	# The relay listens on a port of its own and forwards to the server.
+	rport=$((port + 1000))
+	"$relay" --listen "127.0.0.1:$rport" --to "$ip:$port" \
+	    ${delay:+--delay "$delay"} ${loss:+--loss "$loss"} >/dev/null 2>&1 &
+	port=$rport
+fi
+
+export MOSH_PREDICTION_DISPLAY=$predict
+[ $noinit = 0 ] || export MOSH_NO_TERM_INIT=1
+exec "$client" -# "$args |" "$ip" "$port"

@@ -1,0 +1,146 @@
+# tests/lib.sh -- shell helpers for the session tests (sourced, POSIX sh).
+#
+# lib_init makes a private temp dir $T and arranges cleanup of everything
+# the test started: its own sshd (by pid), its own tmux server (private
+# socket), and every mosh-server that our sshd started (found by a marker
+# in their environment, which our sshd passes along with AcceptEnv).  Every
+# wait is a bounded poll.
+
+ROOT=$(pwd)
+B=${B:-build}
+export LANG=C.UTF-8
+unset LC_ALL LC_CTYPE MOSH_KEY TMUX
+
+# Skips (exit 77) unless every named program exists.
+need() {
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 || { echo "   no $p: skipping"; exit 77; }
+	done
+}
+
+fail() {
+	echo "FAIL: $*"
+	if [ -n "$T" ] && [ -S "$T/tmux.sock" ]; then
+		echo "---- screen:"
+		tm capture-pane -p -t t 2>/dev/null
+	fi
+	[ -f "$T/sshd.log" ] && { echo "---- sshd log:"; tail -5 "$T/sshd.log"; }
+	exit 1
+}
+
+lib_init() {
+	T=$(mktemp -d /tmp/moshtest.XXXXXX) || exit 1
+	MARK=moshtest$$
+	trap lib_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+# Pids of processes whose environment holds our marker (the sessions our
+# sshd started), optionally only those whose command name is $1.
+marked_pids() {
+	for e in /proc/[0-9]*/environ; do
+		d=${e%/environ}
+		{ tr '\0' '\n' <"$e"; } 2>/dev/null | grep -qx "MOSHTEST=$MARK" || continue
+		[ -z "$1" ] || [ "$(cat "$d/comm" 2>/dev/null)" = "$1" ] || continue
+		echo "${d#/proc/}"
+	done
+}
+
+lib_cleanup() {
+	[ -S "$T/tmux.sock" ] && tmux -S "$T/tmux.sock" kill-server 2>/dev/null
+	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
+	for p in $(marked_pids) $EXTRA_PIDS; do kill "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+
+# Waits up to $2 tenths of a second (default 100) for command $1 to succeed.
+wait_until() {
+	n=0
+	while ! eval "$1"; do
+		n=$((n + 1))
+		[ $n -ge "${2:-100}" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# Starts sshd on 127.0.0.1 with fresh host and user keys; sets SSH (the
+# command line to reach it as the current user) and SSHD_PID.
+start_sshd() {
+	need ssh ssh-keygen
+	[ -x /usr/sbin/sshd ] || { echo "   no sshd: skipping"; exit 77; }
+	# Privilege separation wants this directory; only root can make it.
+	[ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null || { echo "   no /run/sshd: skipping"; exit 77; }
+	ssh-keygen -q -t ed25519 -N '' -f "$T/host_key" || exit 1
+	ssh-keygen -q -t ed25519 -N '' -f "$T/id" || exit 1
+	cp "$T/id.pub" "$T/authorized_keys"
+	chmod 600 "$T/authorized_keys"
+	tries=0
+	while :; do
+		SSHD_PORT=$((20000 + ($$ * 7 + tries * 131) % 20000))
+		cat >"$T/sshd_config" <<EOF
+Port $SSHD_PORT
+ListenAddress 127.0.0.1
+HostKey $T/host_key
+AuthorizedKeysFile $T/authorized_keys
+PidFile $T/sshd.pid
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin yes
+UsePAM no
+AcceptEnv MOSHTEST
+PrintMotd no
+EOF
+		/usr/sbin/sshd -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
+		SSHD_PID=$!
+		SSH="ssh -p $SSHD_PORT -i $T/id -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes -o SetEnv=MOSHTEST=$MARK"
+		USER_AT=$(id -un)@127.0.0.1
+		if wait_until "$SSH $USER_AT true </dev/null 2>/dev/null" 50; then
+			return 0
+		fi
+		kill "$SSHD_PID" 2>/dev/null
+		SSHD_PID=
+		tries=$((tries + 1))
+		[ $tries -lt 5 ] || fail "sshd did not start: $(cat "$T/sshd.log")"
+	done
+}
+
+# tmux on a private socket; the session is called t.
+tm() {
+	tmux -S "$T/tmux.sock" "$@"
+}
+
+# Starts command $3... in a detached tmux window of $1 x $2 cells.
+tm_start() {
+	w=$1 h=$2
+	shift 2
+	tm -f /dev/null new-session -d -s t -x "$w" -y "$h" "$@" || fail "tmux did not start"
+	tm set-option -t t remain-on-exit on >/dev/null
+}
+
+tm_screen() {
+	tm capture-pane -p -t t "$@"
+}
+
+# Waits (up to $2 tenths, default 100) until the screen matches regex $1.
+tm_wait() {
+	n=0
+	until tm_screen | grep -Eq -- "$1"; do
+		n=$((n + 1))
+		[ $n -ge "${2:-100}" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+tm_type() {
+	tm send-keys -t t -l -- "$1"
+	tm send-keys -t t Enter
+}
+
+# The exit status of the window's command once it is dead, else empty.
+tm_status() {
+	tm display-message -p -t t '#{pane_dead}:#{pane_dead_status}' 2>/dev/null |
+	    sed -n 's/^1://p'
+}

@@ -1,0 +1,86 @@
+/*
+ * predict.h -- predictive local echo and the notification bar (SPEC.md §10).
+ *
+ * The client shows the newest server framebuffer plus two overlays, drawn
+ * on a copy each time the screen is painted:
+ *
+ *   struct term_fb shown;
+ *   fb_copy(&shown, newest_server_fb);
+ *   pred_cull(p, newest_server_fb, now);      judge, expire, set triggers
+ *   pred_apply(p, &shown);                    confirmed predictions
+ *   notify_apply(&bar, &shown, now);          row 0 bar, if due
+ *   ... display_frame(out, &last_shown, &shown, ...) ...
+ *
+ * Feed the engine from the transport (pred_set_transport) before each
+ * batch of typed bytes and after each received packet, then hand it the
+ * bytes as read from the keyboard (pred_user_bytes, one call per read: a
+ * read of more than PRED_PASTE_BYTES is a paste and is not predicted).
+ * Call pred_reset on SIGWINCH.  Wake up after at most
+ * min(pred_wait_time, notify_wait_time) ms to repaint.  Times are ms on
+ * the client's monotonic clock.
+ */
+#ifndef PREDICT_H
+#define PREDICT_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "term.h"
+
+/* MOSH_PREDICTION_DISPLAY; unset means adaptive. */
+enum pred_mode { PRED_ADAPTIVE, PRED_ALWAYS, PRED_NEVER, PRED_EXPERIMENTAL };
+/* 0, or -1 for a word that names no mode: the client then prints this
+ * (with the word) to stderr and exits 1.  s == NULL gives adaptive. */
+#define PRED_UNKNOWN_MODE_FMT "Unknown prediction mode %s.\n"
+int pred_mode_parse(const char *s, enum pred_mode *m);
+/* MOSH_PREDICTION_OVERWRITE: typed characters overwrite only if "yes". */
+bool pred_overwrite_parse(const char *s);
+
+struct pred;
+struct pred *pred_new(enum pred_mode mode, bool overwrite);
+void pred_free(struct pred *p);
+/* sent: number of the newest client state sent; late_ack: the echo ack of
+ * the newest server state; send_interval: the transport's frame interval
+ * in ms (about SRTT/2), which drives the show and underline triggers. */
+void pred_set_transport(struct pred *p, uint64_t sent, uint64_t late_ack,
+    int send_interval);
+/* Predicts the effect of one keyboard read on server_fb (the newest
+ * server state). */
+void pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
+    const uint8_t *bytes, size_t n, uint64_t now);
+/* Judges pending predictions against server_fb.  Call before pred_apply. */
+void pred_cull(struct pred *p, const struct term_fb *server_fb, uint64_t now);
+/* Draws the displayable predictions (and predicted cursor) on display, a
+ * copy of the server_fb last given to pred_cull. */
+void pred_apply(const struct pred *p, struct term_fb *display);
+/* Forgets every prediction; the next ones are tentative. */
+void pred_reset(struct pred *p);
+/* ms until a timing trigger may fire, or INT_MAX. */
+int pred_wait_time(const struct pred *p);
+
+/* The notification bar.  Fields are predict.c's; embed it by value. */
+#define NOTIFY_TEXT_MAX 256     /* bytes of a message or quit-key name kept */
+enum { NOTIFY_PERMANENT = 1, NOTIFY_NO_QUIT_KEY = 2 };
+struct notify {
+	char message[NOTIFY_TEXT_MAX];  /* "" = none */
+	char quit_key[NOTIFY_TEXT_MAX]; /* " [To quit: Ctrl-^ .]" */
+	bool permanent, show_quit_key, network_error;
+	uint64_t expires;               /* when !permanent */
+	uint64_t heard, acked;          /* newest server state, newest ack */
+};
+void notify_init(struct notify *n, uint64_t now);
+/* key_name as the user reads it: "Ctrl-^", or "\"~\"" for a printable key. */
+void notify_set_quit_key(struct notify *n, const char *key_name);
+/* Shown for 1 s, or until replaced if flags has NOTIFY_PERMANENT. */
+void notify_set_message(struct notify *n, const char *msg, unsigned flags,
+    uint64_t now);
+void notify_clear_message(struct notify *n);
+/* A send error: shown for 3.1 s, cut to at most 1 s once sending works. */
+void notify_set_network_error(struct notify *n, const char *msg, uint64_t now);
+void notify_clear_network_error(struct notify *n, uint64_t now);
+/* When the newest server state arrived / when we sent our newest state
+ * that the server has acked: the "Last contact" and "Last reply" clocks. */
+void notify_server_heard(struct notify *n, uint64_t ts);
+void notify_server_acked(struct notify *n, uint64_t ts);
+void notify_apply(const struct notify *n, struct term_fb *display, uint64_t now);
+/* ms until the bar must be redrawn, or INT_MAX. */
+int notify_wait_time(const struct notify *n, uint64_t now);
+#endif

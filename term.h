@@ -89,7 +89,8 @@ struct term_fb {
 };
 
 void fb_init(struct term_fb *fb, int width, int height);
-void fb_copy(struct term_fb *dst, const struct term_fb *src);  /* shares rows */
+/* dst must hold nothing (new, or after fb_free); it then shares src's rows. */
+void fb_copy(struct term_fb *dst, const struct term_fb *src);
 void fb_free(struct term_fb *fb);
 bool fb_equal(const struct term_fb *a, const struct term_fb *b); /* SPEC §9.9 */
 void fb_resize(struct term_fb *fb, int width, int height);

@@ -1,0 +1,63 @@
+/*
+ * genwidth.c -- prints term.c's character width table (SPEC.md §9.5).
+ *
+ * Mosh asks the C library's wcwidth() for every printed character, so two
+ * peers agree on the screen only if they agree on widths.  Our emulator
+ * must not depend on the locale at run time, so this tool asks glibc's
+ * wcwidth() under C.UTF-8 once, for every code point 0..0x10FFFF, and
+ * prints the answer as runs: a letter for the width (n = -1, z = 0, o = 1,
+ * w = 2) followed by the run's length in lower-case hex.  The letters are
+ * not hex digits, so they also separate the runs.  Paste the output into
+ * term.c; tests/test_term.c checks the pasted table against wcwidth() for
+ * every code point, so a stale table fails the suite.
+ *
+ * Usage: build/genwidth > table.txt   (make B=... $(B)/genwidth)
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#define GW_LAST   0x10FFFF      /* the last Unicode code point */
+#define GW_COLS   68            /* characters of table text per line */
+#define GW_MAX_RUNS 8192        /* glibc 2.36 needs about 2,040 */
+
+static struct { int width; unsigned len; } runs[GW_MAX_RUNS];
+
+int
+main(void)
+{
+	static const char letter[] = "nzow";
+	unsigned start = 0, cp, n = 0, i;
+	int width, col = 0;
+
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
+		fprintf(stderr, "genwidth: no C.UTF-8 locale\n");
+		return 1;
+	}
+	width = wcwidth(0);
+	for (cp = 1; cp <= GW_LAST + 1; cp++) {
+		int w = cp <= GW_LAST ? wcwidth((wchar_t)cp) : 99;
+		if (w == width)
+			continue;
+		if (width < -1 || width > 2 || n == GW_MAX_RUNS) {
+			fprintf(stderr, "genwidth: width %d at U+%X\n", width, start);
+			return 1;
+		}
+		runs[n].width = width;
+		runs[n++].len = cp - start;
+		start = cp;
+		width = w;
+	}
+	printf("#define VT_WIDTH_RUNS %u\nstatic const char vt_width_text[] =\n", n);
+	for (i = 0; i < n; i++) {
+		if (col == 0)
+			printf("\t\"");
+		col += printf("%c%x", letter[runs[i].width + 1], runs[i].len);
+		if (col >= GW_COLS || i == n - 1) {
+			printf(i == n - 1 ? "\";\n" : "\"\n");
+			col = 0;
+		}
+	}
+	return 0;
+}

@@ -144,3 +144,26 @@ tm_status() {
 	tm display-message -p -t t '#{pane_dead}:#{pane_dead_status}' 2>/dev/null |
 	    sed -n 's/^1://p'
 }
+
+# The interop row: typing, colours, a full-screen program, resize, exit.
+# The session must already run in tmux window t (80x24), its command
+# followed by `echo EXIT=$?`.  $1 names the row in messages.
+session_checks() {
+	tm_wait '[#$] *$' 150 || fail "$1: no prompt"
+	tm_type 'echo $((6*7))'
+	tm_wait '^42 *$' 100 || fail "$1: typing: no 42"
+	tm_type "printf 'x\\033[1;31mred\\033[0mx\\n'"
+	red=$(printf 'x\033[1m\033[31mred\033[0m')
+	wait_until 'tm_screen -e | grep -qF -- "$red"' 100 || fail "$1: no bold red"
+	tm_type 'seq 1 200 | less'
+	tm_wait '^23 *$' 100 || fail "$1: full-screen: no line 23"
+	[ "$(tm_screen | sed -n 1p)" = 1 ] || fail "$1: full-screen: line 1 not on top"
+	tm send-keys -t t q
+	tm_type 'clear; echo back$((40+2))'
+	tm_wait '^back42' 100 || fail "$1: no prompt after less"
+	tm resize-window -t t -x 100 -y 30
+	tm_type 'clear; stty size'
+	tm_wait '^30 100 *$' 100 || fail "$1: resize: stty size did not follow"
+	tm_type 'exit'
+	tm_wait '^EXIT=0' 100 || fail "$1: exit status not 0"
+}

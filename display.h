@@ -1,6 +1,7 @@
 /*
  * display.h -- the frame diff: the escape string that turns one
- * framebuffer into another on a terminal that holds the first (SPEC.md §8).
+ * framebuffer into another on a terminal that holds the first (SPEC.md §8),
+ * and the terminal as the server's synchronized object (SPEC.md §7.2).
  */
 #ifndef DISPLAY_H
 #define DISPLAY_H
@@ -16,4 +17,22 @@ struct display_caps {
  * false nothing is assumed about the screen (full repaint). */
 void display_frame(struct buf *out, const struct term_fb *last,
     const struct term_fb *f, bool initialized, const struct display_caps *caps);
+/* Appends the SGR sequence for r, always from a reset: ESC[0;...m (§8.6). */
+void display_sgr(struct buf *out, const struct term_rend *r);
+
+/*
+ * The server's object (the client holds copies): the emulator and the echo
+ * ack, the newest user-input state number the server has applied and given
+ * ECHO_TIMEOUT to show its echo.  hoststate_ops compares framebuffers and
+ * echo acks, diffs into a HostMessage (EchoAck, Resize, HostBytes) and
+ * applies one; apply refuses a size outside 1..TERM_MAX_* and a decreasing
+ * echo ack.  Free with hoststate_ops.free.
+ */
+struct hoststate {
+	struct term *term;
+	uint64_t echo_ack;
+};
+struct hoststate *hoststate_new(int width, int height);
+struct ssp_state_ops;
+extern const struct ssp_state_ops hoststate_ops;
 #endif

@@ -1,0 +1,572 @@
+/*
+ * display.c -- the frame diff, and the terminal as a synchronized object
+ * (SPEC.md §7.2 and §8).
+ *
+ * display_frame() writes the escape string that turns a terminal showing
+ * framebuffer `last` into one showing `f`.  The server sends it to the
+ * client as HostBytes; the client uses it again to paint the user's real
+ * terminal.  It emits what mosh 1.4 emits (facts §8), byte for byte where
+ * the traces pin the bytes, so that a stock mosh-client draws our frames and
+ * our tests can compare with real traffic.
+ *
+ * Layers, bottom up:
+ *  1. struct frame: what we know of the receiving terminal while we write
+ *     to it -- its cursor (-1 = unknown), its pen, whether the cursor is
+ *     shown.  Every byte that moves the cursor or changes the pen goes
+ *     through frame_* so the knowledge stays true.
+ *  2. put_row(): one row against the row the receiver already holds.
+ *  3. display_frame(): the fixed order of facts §8.2 (bell, title,
+ *     clipboard, reverse video, size, scrolling, rows, cursor, modes).
+ *  4. hoststate_ops: the terminal plus echo ack for the transport; its diff
+ *     is a HostMessage around display_frame's output.
+ * Invariants: the receiver is assumed to keep autowrap on, origin and insert
+ * mode off and a full-screen scroll region (nothing here changes them for
+ * longer than one step); a tracked column equal to the width means "the
+ * last column, with a wrap pending", where only CR and CUP are exact.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include "display.h"
+#include "ssp.h"
+
+/* Limits and tuning (SPEC.md §12). */
+#define DISPLAY_SHORT_MOVE 5    /* CR/LF and BS are used for moves below this */
+#define DISPLAY_ECH_MIN    5    /* shorter blank runs are sent as spaces */
+
+static const struct term_rend display_default_rend;     /* all zero */
+static const struct term_cell display_blank_cell;       /* empty, default */
+
+/* What we know of the receiving terminal. */
+struct frame {
+	struct buf *out;
+	const struct display_caps *caps;
+	int width, height;
+	int row, col;                   /* -1: unknown; col == width: pending wrap */
+	struct term_rend rend;
+	bool cursor_visible;
+};
+
+/* ------------------------------------------------------------ output */
+
+/* A colour as SGR parameters; base is 30 (foreground) or 40 (background). */
+static void
+display_colour(struct buf *out, uint32_t c, unsigned base)
+{
+	if (c == 0)
+		return;
+	if (c & TERM_RGB)
+		buf_printf(out, ";%u;2;%u;%u;%u", base + 8, (c >> 16) & 0xFF,
+		    (c >> 8) & 0xFF, c & 0xFF);
+	else if (c - base < 8)
+		buf_printf(out, ";%u", c);
+	else
+		buf_printf(out, ";%u;5;%u", base + 8, c - base);
+}
+
+void
+display_sgr(struct buf *out, const struct term_rend *r)
+{
+	static const struct { uint8_t bit; const char *param; } attrs[] = {
+		{ TERM_BOLD, ";1" }, { TERM_ITALIC, ";3" },
+		{ TERM_UNDERLINE, ";4" }, { TERM_BLINK, ";5" },
+		{ TERM_INVERSE, ";7" }, { TERM_INVISIBLE, ";8" },
+	};
+	size_t i;
+
+	buf_puts(out, "\033[0");
+	for (i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+		if (r->attr & attrs[i].bit)
+			buf_puts(out, attrs[i].param);
+	display_colour(out, r->fg, 30);
+	display_colour(out, r->bg, 40);
+	buf_putc(out, 'm');
+}
+
+static void
+display_utf8(struct buf *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		buf_putc(out, (uint8_t)cp);
+	} else if (cp < 0x800) {
+		buf_putc(out, (uint8_t)(0xC0 | cp >> 6));
+		buf_putc(out, (uint8_t)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		buf_putc(out, (uint8_t)(0xE0 | cp >> 12));
+		buf_putc(out, (uint8_t)(0x80 | (cp >> 6 & 0x3F)));
+		buf_putc(out, (uint8_t)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_putc(out, (uint8_t)(0xF0 | cp >> 18));
+		buf_putc(out, (uint8_t)(0x80 | (cp >> 12 & 0x3F)));
+		buf_putc(out, (uint8_t)(0x80 | (cp >> 6 & 0x3F)));
+		buf_putc(out, (uint8_t)(0x80 | (cp & 0x3F)));
+	}
+}
+
+static void
+display_osc_text(struct buf *out, const char *cmd, const uint32_t *s, int n)
+{
+	int i;
+
+	buf_printf(out, "\033]%s;", cmd);
+	for (i = 0; i < n; i++)
+		display_utf8(out, s[i]);
+	buf_putc(out, '\007');
+}
+
+static void
+display_repeat(struct buf *out, uint8_t c, int n)
+{
+	while (n-- > 0)
+		buf_putc(out, c);
+}
+
+/* ------------------------------------------------------------ frame */
+
+/* facts §8.5: CR/LF or BS when the move is short, else CUP.  A pending
+ * wrap is left exactly by CR, never by BS (mosh 1.4 gets that wrong). */
+static void
+frame_move(struct frame *fr, int row, int col)
+{
+	int row0 = fr->row, col0 = fr->col;
+
+	fr->row = row;
+	fr->col = col;
+	if (row0 >= 0 && col0 >= 0) {
+		if (col == 0 && row - row0 >= 0 && row - row0 < DISPLAY_SHORT_MOVE) {
+			if (col0 != 0)
+				buf_putc(fr->out, '\r');
+			display_repeat(fr->out, '\n', row - row0);
+			return;
+		}
+		if (row == row0 && col0 < fr->width && col0 - col > 0 &&
+		    col0 - col < DISPLAY_SHORT_MOVE) {
+			display_repeat(fr->out, '\b', col0 - col);
+			return;
+		}
+	}
+	buf_printf(fr->out, "\033[%d;%dH", row + 1, col + 1);
+}
+
+/* A move while drawing: the cursor is hidden first so it does not flicker
+ * across the screen. */
+static void
+frame_silent_move(struct frame *fr, int row, int col)
+{
+	if (fr->row == row && fr->col == col)
+		return;
+	if (fr->cursor_visible) {
+		buf_puts(fr->out, "\033[?25l");
+		fr->cursor_visible = false;
+	}
+	frame_move(fr, row, col);
+}
+
+static void
+frame_rend(struct frame *fr, const struct term_rend *r, bool force)
+{
+	if (!force && rend_equal(&fr->rend, r))
+		return;
+	display_sgr(fr->out, r);
+	fr->rend = *r;
+}
+
+static void
+frame_forget_cursor(struct frame *fr)
+{
+	fr->row = fr->col = -1;
+}
+
+/* Prints one cell at the cursor (facts §8.3 "Grapheme output"). */
+static void
+frame_cell(struct frame *fr, const struct term_cell *c)
+{
+	frame_rend(fr, &c->rend, false);
+	if (c->len == 0) {
+		buf_putc(fr->out, ' ');
+	} else {
+		if (c->fallback)        /* a lone combining mark sits on NBSP */
+			buf_put(fr->out, "\xC2\xA0", 2);
+		buf_put(fr->out, c->text, c->len);
+	}
+	fr->col += c->wide ? 2 : 1;
+}
+
+/* ------------------------------------------------------------ rows */
+
+static const struct term_cell *
+old_cell(const struct term_row *old, int x)
+{
+	return old != NULL ? &old->cells[x] : &display_blank_cell;
+}
+
+/* Same row for the scroll search (facts §8.4): the same object, or a copy
+ * of it (same generation) with the same cells. */
+static bool
+row_same(const struct term_row *a, const struct term_row *b)
+{
+	int x;
+
+	if (a == b)
+		return true;
+	if (a == NULL || b == NULL || a->gen != b->gen ||
+	    a->width != b->width || a->wrap != b->wrap)
+		return false;
+	for (x = 0; x < a->width; x++)
+		if (!cell_equal(&a->cells[x], &b->cells[x]))
+			return false;
+	return true;
+}
+
+/* Clears n cells of rendition r ending before column x (facts §8.3). */
+static void
+put_blanks(struct frame *fr, int row, int x, int n,
+    const struct term_rend *r, bool at_eol, bool wraps)
+{
+	bool can_erase;
+
+	frame_silent_move(fr, row, x - n);
+	frame_rend(fr, r, false);
+	can_erase = fr->caps->has_bce || rend_equal(r, &display_default_rend);
+	if (at_eol && can_erase && !wraps) {
+		buf_puts(fr->out, "\033[K");
+	} else if (!at_eol && can_erase && fr->caps->has_ech &&
+	    n >= DISPLAY_ECH_MIN) {
+		buf_printf(fr->out, "\033[%dX", n);
+	} else {
+		display_repeat(fr->out, ' ', n);
+		fr->col = x;
+	}
+}
+
+/*
+ * Draws row y of f over `old` (NULL: a blank row).  wrap_in says the
+ * receiver sits after the last cell of row y-1 with a wrap pending, so cell
+ * 0 is printed at once and the receiver's own autowrap marks row y-1 as
+ * wrapped.  Returns the same for row y+1.
+ */
+static bool
+put_row(struct frame *fr, const struct term_fb *f, int y,
+    const struct term_row *old, bool initialized, bool wrap_in)
+{
+	const struct term_row *row = f->rows[y];
+	const int w = f->ds.width;
+	bool old_wrap = old != NULL && old->wrap;
+	bool wrote_last = false;
+	struct term_rend run_rend = display_default_rend;
+	int x = 0, run = 0;
+
+	if (wrap_in) {
+		frame_cell(fr, &row->cells[0]);
+		x = row->cells[0].wide ? 2 : 1;
+		wrote_last = x >= w;
+	}
+	if (initialized && row == old)
+		x = w;          /* the receiver holds this very row */
+	while (x < w) {
+		const struct term_cell *c = &row->cells[x];
+		int cw = c->wide ? 2 : 1;
+
+		/* The wrap flag lives on the row here, on the last cell in mosh:
+		 * a change of it redraws the last cell. */
+		if (initialized && run == 0 && cell_equal(c, old_cell(old, x)) &&
+		    !(x + cw >= w && row->wrap != old_wrap)) {
+			x += cw;
+			continue;
+		}
+		if (c->len == 0) {
+			if (run == 0)
+				run_rend = c->rend;
+			if (rend_equal(&c->rend, &run_rend)) {
+				run++;
+				x++;
+				continue;
+			}
+		}
+		if (run > 0) {
+			put_blanks(fr, y, x, run, &run_rend, false, row->wrap);
+			run = 0;
+			if (c->len == 0) {
+				run_rend = c->rend;
+				run = 1;
+				x++;
+				continue;
+			}
+		}
+		/* The receiver's wrap state at the end of a wrapping row may
+		 * differ from ours: place its last cell explicitly. */
+		if (row->wrap && x + cw >= w)
+			frame_forget_cursor(fr);
+		frame_silent_move(fr, y, x);
+		if (x + cw > w) {
+			/* A wide cell in the last column (written with autowrap
+			 * off, or cut by a resize) fits only with autowrap off. */
+			frame_rend(fr, &c->rend, false);
+			buf_puts(fr->out, "\033[?7l");
+			frame_cell(fr, c);
+			buf_puts(fr->out, "\033[?7h");
+		} else {
+			frame_cell(fr, c);
+		}
+		x += cw;
+		wrote_last = x >= w;
+	}
+	if (run > 0) {
+		put_blanks(fr, y, x, run, &run_rend, true, row->wrap);
+		wrote_last = fr->col >= w;
+	}
+	if (!wrote_last || y == f->ds.height - 1)
+		return false;
+	if (!row->wrap)
+		buf_puts(fr->out, "\r\n");
+	fr->row = y + 1;
+	fr->col = 0;
+	return row->wrap;
+}
+
+/*
+ * facts §8.4: if new row 0 is old row r > 0 (and the rows after it follow),
+ * scroll the receiver by r instead of redrawing.  old[] is shifted to what
+ * the receiver then holds.  Returns the first row still to be drawn.
+ */
+static int
+put_scroll(struct frame *fr, const struct term_fb *last,
+    const struct term_fb *f, const struct term_row **old)
+{
+	const int h = f->ds.height;
+	int r, n, bottom, y;
+
+	for (r = 0; r < h; r++)
+		if (row_same(f->rows[0], last->rows[r]))
+			break;
+	if (r == 0 || r == h)
+		return 0;
+	for (n = 1; r + n < h && row_same(f->rows[n], last->rows[r + n]); n++)
+		;
+	bottom = r + n - 1;
+	frame_rend(fr, &display_default_rend, true);    /* blank new lines */
+	if (bottom == h - 1 && fr->row == h - 1) {
+		buf_putc(fr->out, '\r');
+		display_repeat(fr->out, '\n', r);
+		fr->col = 0;
+	} else {
+		buf_printf(fr->out, "\033[1;%dr", bottom + 1);
+		frame_forget_cursor(fr);
+		frame_silent_move(fr, bottom, 0);
+		display_repeat(fr->out, '\n', r);
+		buf_puts(fr->out, "\033[r");
+		frame_forget_cursor(fr);
+	}
+	for (y = 0; y <= bottom; y++)
+		old[y] = y + r <= bottom ? old[y + r] : NULL;
+	return n;
+}
+
+/* ------------------------------------------------------------ frame */
+
+static bool
+display_title_same(const uint32_t *a, int alen, const uint32_t *b, int blen)
+{
+	return alen == blen && memcmp(a, b, (size_t)alen * sizeof a[0]) == 0;
+}
+
+/* The modes after the screen: facts §8.2 steps 12-15. */
+static void
+display_modes(struct buf *out, const struct term_ds *last,
+    const struct term_ds *ds, bool initialized)
+{
+	if (!initialized || ds->bracketed_paste != last->bracketed_paste)
+		buf_printf(out, "\033[?2004%c", ds->bracketed_paste ? 'h' : 'l');
+	if (!initialized || ds->mouse_mode != last->mouse_mode) {
+		if (ds->mouse_mode == 0) {
+			buf_puts(out, "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
+		} else {
+			if (last->mouse_mode != 0)
+				buf_printf(out, "\033[?%dl", last->mouse_mode);
+			buf_printf(out, "\033[?%dh", ds->mouse_mode);
+		}
+	}
+	if (!initialized || ds->mouse_focus != last->mouse_focus)
+		buf_printf(out, "\033[?1004%c", ds->mouse_focus ? 'h' : 'l');
+	if (!initialized || ds->mouse_encoding != last->mouse_encoding) {
+		if (ds->mouse_encoding == 0) {
+			buf_puts(out, "\033[?1015l\033[?1006l\033[?1005l");
+		} else {
+			if (last->mouse_encoding != 0)
+				buf_printf(out, "\033[?%dl", last->mouse_encoding);
+			buf_printf(out, "\033[?%dh", ds->mouse_encoding);
+		}
+	}
+}
+
+void
+display_frame(struct buf *out, const struct term_fb *last,
+    const struct term_fb *f, bool initialized, const struct display_caps *caps)
+{
+	const struct term_row *old[TERM_MAX_HEIGHT];
+	const struct term_ds *ds = &f->ds;
+	struct frame fr = {
+		.out = out, .caps = caps, .width = ds->width, .height = ds->height,
+		.row = last->ds.row, .col = last->ds.col, .rend = last->ds.rend,
+		.cursor_visible = last->ds.cursor_visible,
+	};
+	bool wrap = false;
+	int y, first = 0;
+
+	assert(ds->height <= TERM_MAX_HEIGHT);
+	if (f->bell_count != last->bell_count)
+		buf_putc(out, '\007');
+	if (caps->has_title && f->title_initialized && (!initialized ||
+	    !display_title_same(f->title, f->title_len, last->title, last->title_len) ||
+	    !display_title_same(f->icon, f->icon_len, last->icon, last->icon_len))) {
+		if (display_title_same(f->title, f->title_len, f->icon, f->icon_len)) {
+			display_osc_text(out, "0", f->title, f->title_len);
+		} else {
+			display_osc_text(out, "1", f->icon, f->icon_len);
+			display_osc_text(out, "2", f->title, f->title_len);
+		}
+	}
+	if (f->clip_len != last->clip_len || (f->clip_len > 0 &&
+	    memcmp(f->clipboard, last->clipboard, f->clip_len) != 0)) {
+		buf_puts(out, "\033]52;c;");
+		buf_put(out, f->clipboard, f->clip_len);
+		buf_putc(out, '\007');
+	}
+	if (!initialized || ds->reverse_video != last->ds.reverse_video)
+		buf_printf(out, "\033[?5%c", ds->reverse_video ? 'h' : 'l');
+	if (!initialized || ds->width != last->ds.width ||
+	    ds->height != last->ds.height) {
+		buf_puts(out, "\033[r\033[0m\033[H\033[2J");
+		initialized = false;
+		fr.row = fr.col = 0;
+		fr.rend = display_default_rend;
+	}
+	if (!initialized) {
+		buf_puts(out, "\033[?25l");
+		fr.cursor_visible = false;
+	}
+	for (y = 0; y < ds->height; y++)
+		old[y] = initialized ? last->rows[y] : NULL;
+	if (initialized)
+		first = put_scroll(&fr, last, f, old);
+	for (y = first; y < ds->height; y++)
+		wrap = put_row(&fr, f, y, old[y], initialized, wrap);
+	if (!initialized || fr.row != ds->row || fr.col != ds->col)
+		frame_move(&fr, ds->row, ds->col);
+	if (!initialized || fr.cursor_visible != ds->cursor_visible)
+		buf_printf(out, "\033[?25%c", ds->cursor_visible ? 'h' : 'l');
+	frame_rend(&fr, &ds->rend, !initialized);
+	display_modes(out, &last->ds, ds, initialized);
+}
+
+/* ------------------------------------------------------------ state */
+
+/* The server's display of the client's emulator (facts §7.2). */
+static const struct display_caps hoststate_caps = {
+	.has_ech = true, .has_bce = true, .has_title = true,
+};
+
+struct hoststate *
+hoststate_new(int width, int height)
+{
+	struct hoststate *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		abort();
+	s->term = term_new(width, height);
+	return s;
+}
+
+/* A snapshot: a new emulator sharing the rows (copy-on-write). */
+static void *
+hoststate_copy(const void *p)
+{
+	const struct hoststate *s = p;
+	const struct term_fb *fb = term_fb(s->term);
+	struct hoststate *c = hoststate_new(fb->ds.width, fb->ds.height);
+
+	fb_free(term_fb(c->term));
+	fb_copy(term_fb(c->term), fb);
+	c->echo_ack = s->echo_ack;
+	return c;
+}
+
+static void
+hoststate_free(void *p)
+{
+	struct hoststate *s = p;
+
+	term_free(s->term);
+	free(s);
+}
+
+static bool
+hoststate_equal(const void *a, const void *b)
+{
+	const struct hoststate *s = a, *t = b;
+
+	return s->echo_ack == t->echo_ack &&
+	    fb_equal(term_fb(s->term), term_fb(t->term));
+}
+
+/* A HostMessage: EchoAck, Resize, HostBytes, in that order (facts §7.2). */
+static void
+hoststate_diff(const void *from, const void *to, struct buf *out)
+{
+	const struct hoststate *s = from, *t = to;
+	const struct term_fb *a = term_fb(s->term), *b = term_fb(t->term);
+	struct buf bytes = { 0 };
+
+	if (t->echo_ack != s->echo_ack)
+		wire_put_echoack(out, t->echo_ack);
+	if (fb_equal(a, b))
+		return;
+	if (a->ds.width != b->ds.width || a->ds.height != b->ds.height)
+		wire_put_resize(out, b->ds.width, b->ds.height);
+	display_frame(&bytes, a, b, true, &hoststate_caps);
+	if (bytes.len > 0)
+		wire_put_bytes(out, bytes.data, bytes.len);
+	buf_free(&bytes);
+}
+
+/* A peer's HostMessage.  Host bytes go through the emulator, whose replies
+ * are dropped: the client has no application to answer. */
+static int
+hoststate_apply(void *p, const uint8_t *diff, size_t n)
+{
+	struct hoststate *s = p;
+	const uint8_t *at = diff, *end = diff + n;
+	struct wire_event ev;
+	int r;
+
+	while ((r = wire_next_event(&at, end, &ev)) == 1) {
+		switch (ev.type) {
+		case WIRE_BYTES:
+			term_write(s->term, ev.bytes, ev.len, NULL);
+			break;
+		case WIRE_RESIZE:
+			if (ev.width < 1 || ev.width > TERM_MAX_WIDTH ||
+			    ev.height < 1 || ev.height > TERM_MAX_HEIGHT)
+				return -1;
+			term_resize(s->term, ev.width, ev.height);
+			break;
+		case WIRE_ECHOACK:
+			if (ev.echo_ack < s->echo_ack)
+				return -1;
+			s->echo_ack = ev.echo_ack;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return r;
+}
+
+const struct ssp_state_ops hoststate_ops = {
+	.copy = hoststate_copy,
+	.free = hoststate_free,
+	.equal = hoststate_equal,
+	.subtract = NULL,
+	.diff = hoststate_diff,
+	.apply = hoststate_apply,
+};

@@ -3,6 +3,20 @@
  *
  * Everything that touches key or plaintext runs in constant time: no table
  * lookup and no branch is indexed by secret data.  See crypto.c.
+ *
+ * Bitsliced AES state.  Four 16-byte blocks go through the cipher together
+ * as eight 64-bit words q[0..7]: word q[i] holds bit i (0 = least
+ * significant) of all 64 bytes.  Byte r + 4c of block j -- row r, column c
+ * of the FIPS-197 state -- is bit 16r + 4c + j of every word:
+ *
+ *   bit 63       48 47       32 31       16 15        0
+ *      |  row 3    |  row 2    |  row 1    |  row 0    |
+ *   inside a row: bit 4c + j = column c (0..3) of block j (0..3)
+ *
+ * ShiftRows therefore rotates each 16-bit row by 4r bits, and MixColumns
+ * reaches the next row of the same column by rotating the word 16 bits.
+ * Round key r is rk[8r .. 8r+7] in the same form, repeated in all four
+ * block lanes, so AddRoundKey is eight XORs.
  */
 #ifndef CRYPTO_H
 #define CRYPTO_H
@@ -15,18 +29,21 @@
 #define OCB_NONCE_LEN   12
 #define OCB_TAG_LEN     16
 #define OCB_BLOCK_LIMIT (1ULL << 47) /* blocks sealed per key, both sides */
-#define OCB_L_COUNT     32          /* L_0..L_31: messages up to 2^32 blocks */
+#define OCB_L_COUNT     32          /* L_0..L_31: messages up to 2^32 - 1 blocks */
 
-/* Expanded AES-128 key; the layout of rk is private to crypto.c. */
+/* Expanded AES-128 key: 11 round keys in the bitsliced layout above. */
 struct aes_key {
 	uint64_t rk[11 * 8];
 };
 
-/* One OCB key: the AES key, its L table and the usage counter. */
+/* One OCB key: the AES key, its L table, the usage counter, and the last
+ * Ktop (RFC 7253 §4.2), which nonces differing only in their low 6 bits
+ * share: consecutive mosh sequence numbers reuse it 63 times in 64. */
 struct ocb_ctx {
 	struct aes_key aes;
 	uint8_t lstar[16], ldollar[16];
 	uint8_t l[OCB_L_COUNT][16];
+	uint8_t ktop_nonce[16], ktop[16];   /* all-zero nonce block: none yet */
 	uint64_t blocks_sealed;     /* partial blocks count as one */
 };
 
@@ -39,11 +56,12 @@ void ocb_init(struct ocb_ctx *c, const uint8_t key[KEY_LEN]);
 void ocb_wipe(struct ocb_ctx *c);
 
 /*
- * Seals len bytes of pt under the nonce: out receives len bytes of
- * ciphertext followed by a taglen-byte tag (taglen 16 for mosh; 12 and 8
- * exist for the RFC vectors).  ad may be NULL when adlen is 0.  pt and out
- * may be the same buffer.  Returns 0, or -1 if the key has sealed
- * OCB_BLOCK_LIMIT blocks (out is then untouched and the key must go).
+ * Seals len bytes of pt under the nonce (1..15 bytes; mosh: 12): out
+ * receives len bytes of ciphertext followed by a taglen-byte tag (1..16;
+ * mosh: 16, the RFC vectors also use 12 and 8).  ad may be NULL when adlen
+ * is 0.  pt and out may be the same buffer.  Returns 0, or -1 with out
+ * untouched if a length is out of range or if sealing would bring the key
+ * to OCB_BLOCK_LIMIT blocks (then the key must go).
  */
 int ocb_seal(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
     const uint8_t *ad, size_t adlen, const uint8_t *pt, size_t len,
@@ -51,8 +69,10 @@ int ocb_seal(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
 
 /*
  * Opens len bytes (ciphertext then tag).  On success writes len - taglen
- * bytes of plaintext to out and returns 0.  On a bad tag (or len < taglen)
- * returns -1 and out is wiped: no plaintext is released.
+ * bytes of plaintext to out and returns 0.  On a bad tag returns -1 and
+ * those bytes of out are zero: no plaintext is released.  A length out of
+ * range (len < taglen, ...) returns -1 before anything is written.  ct and
+ * out may be the same buffer.
  */
 int ocb_open(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
     const uint8_t *ad, size_t adlen, const uint8_t *ct, size_t len,

@@ -1,0 +1,633 @@
+/*
+ * crypto.c -- AES-128, OCB3 and the session key: the layer that seals and
+ * opens every datagram (SPEC.md §2).
+ *
+ * Three layers, each using only the one below it.
+ *  1. AES-128 (FIPS-197), bitsliced: four blocks travel together through
+ *     eight 64-bit words, one word per bit position of every byte (layout
+ *     in crypto.h).  SubBytes is a Boolean circuit applied to whole words,
+ *     ShiftRows and MixColumns are fixed shifts, masks and rotations, and
+ *     the inverse S-box is the same circuit between two affine maps.
+ *  2. OCB3 exactly as RFC 7253, feeding AES four blocks per pass.  The tag
+ *     is compared without a data-dependent branch, and a failed open zeroes
+ *     its output through a mask, so no plaintext escapes.
+ *  3. The session key: 16 random bytes and their 22-character base64 form,
+ *     decoded by arithmetic rather than a lookup table.
+ * Invariant: no table index, branch or loop count depends on the key, the
+ * plaintext or anything derived from them -- only on lengths and on the
+ * nonce, which travels in clear.  tests/ctgrind.test checks this on the
+ * compiled code with valgrind.  Secret temporaries are wiped before a
+ * function returns; ocb_wipe wipes the context.
+ */
+#include "crypto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#define AES_ROUNDS      10
+#define AES_BATCH       4           /* blocks per pass of the circuit */
+#define OCB_NONCE_MAX   15          /* RFC 7253: nonces of at most 120 bits */
+#define OCB_MSG_BLOCKS  ((1ULL << OCB_L_COUNT) - 1) /* keeps ntz(i) < OCB_L_COUNT */
+
+/* ---- 1. Bitsliced AES-128 ---- */
+
+/*
+ * Bytes to bit planes.  The 512 bits of four blocks are numbered by 9
+ * index bits.  Loaded little-endian, word (half, block) bit (byte, bit)
+ * holds them; the layout wants word = bit and bit = (row, column, block).
+ * Three delta swaps inside each word reorder the in-word index bits
+ * (AES_IN_*), then three swaps between words each exchange one word-index
+ * bit with one in-word index bit.  Those three commute, so aes_words is its
+ * own inverse, and aes_store undoes aes_load by running the steps backwards.
+ */
+static const uint64_t AES_IN_MASK[3] = {
+	0x00000000FFFF0000ULL, 0x0000FF000000FF00ULL, 0x00F000F000F000F0ULL
+};
+static const int AES_IN_SHIFT[3] = { 16, 8, 4 };
+
+/* Exchanges the bits of *a at positions p + s with those of *b at p. */
+static void
+aes_swap(uint64_t *a, uint64_t *b, uint64_t mask, int s)
+{
+	uint64_t t = ((*a >> s) ^ *b) & mask;
+	*b ^= t;
+	*a ^= t << s;
+}
+
+static void
+aes_words(uint64_t q[8])
+{
+	for (int a = 0; a < 4; a++)
+		aes_swap(&q[a], &q[a + 4], 0x00FF00FF00FF00FFULL, 8);
+	for (int a = 0; a < 8; a += (a & 1) ? 3 : 1)       /* 0, 1, 4, 5 */
+		aes_swap(&q[a], &q[a + 2], 0x3333333333333333ULL, 2);
+	for (int a = 0; a < 8; a += 2)
+		aes_swap(&q[a], &q[a + 1], 0x5555555555555555ULL, 1);
+}
+
+static void
+aes_load(uint64_t q[8], const uint8_t in[16 * AES_BATCH])
+{
+	for (int w = 0; w < 8; w++) {
+		const uint8_t *p = in + 16 * (w & 3) + 8 * (w >> 2);
+		q[w] = 0;
+		for (int i = 7; i >= 0; i--)
+			q[w] = q[w] << 8 | p[i];
+		for (int k = 0; k < 3; k++) {
+			uint64_t t = ((q[w] >> AES_IN_SHIFT[k]) ^ q[w]) & AES_IN_MASK[k];
+			q[w] ^= t ^ t << AES_IN_SHIFT[k];
+		}
+	}
+	aes_words(q);
+}
+
+static void
+aes_store(uint8_t out[16 * AES_BATCH], uint64_t q[8])
+{
+	aes_words(q);
+	for (int w = 0; w < 8; w++) {
+		uint8_t *p = out + 16 * (w & 3) + 8 * (w >> 2);
+		for (int k = 2; k >= 0; k--) {
+			uint64_t t = ((q[w] >> AES_IN_SHIFT[k]) ^ q[w]) & AES_IN_MASK[k];
+			q[w] ^= t ^ t << AES_IN_SHIFT[k];
+		}
+		for (int i = 0; i < 8; i++)
+			p[i] = (uint8_t)(q[w] >> 8 * i);
+	}
+}
+
+/*
+ * SubBytes on all 64 bytes: the depth-16 circuit of Boyar and Peralta
+ * ("A depth-16 circuit for the AES S-box", 2011), 34 AND and 94 XOR/XNOR.
+ * Their u0 and s0 are the most significant bits.  t: the top linear layer,
+ * m: the shared inversion in GF(2^4)^2, l: the bottom linear layer.
+ */
+static void
+aes_sbox(uint64_t q[8])
+{
+	uint64_t u0 = q[7], u1 = q[6], u2 = q[5], u3 = q[4];
+	uint64_t u4 = q[3], u5 = q[2], u6 = q[1], u7 = q[0];
+
+	uint64_t t1 = u0 ^ u3, t2 = u0 ^ u5, t3 = u0 ^ u6, t4 = u3 ^ u5;
+	uint64_t t5 = u4 ^ u6, t6 = t1 ^ t5, t7 = u1 ^ u2, t8 = u7 ^ t6;
+	uint64_t t9 = u7 ^ t7, t10 = t6 ^ t7, t11 = u1 ^ u5, t12 = u2 ^ u5;
+	uint64_t t13 = t3 ^ t4, t14 = t6 ^ t11, t15 = t5 ^ t11, t16 = t5 ^ t12;
+	uint64_t t17 = t9 ^ t16, t18 = u3 ^ u7, t19 = t7 ^ t18, t20 = t1 ^ t19;
+	uint64_t t21 = u6 ^ u7, t22 = t7 ^ t21, t23 = t2 ^ t22, t24 = t2 ^ t10;
+	uint64_t t25 = t20 ^ t17, t26 = t3 ^ t16, t27 = t1 ^ t12;
+
+	uint64_t m1 = t13 & t6, m2 = t23 & t8, m3 = t14 ^ m1, m4 = t19 & u7;
+	uint64_t m5 = m4 ^ m1, m6 = t3 & t16, m7 = t22 & t9, m8 = t26 ^ m6;
+	uint64_t m9 = t20 & t17, m10 = m9 ^ m6, m11 = t1 & t15, m12 = t4 & t27;
+	uint64_t m13 = m12 ^ m11, m14 = t2 & t10, m15 = m14 ^ m11, m16 = m3 ^ m2;
+	uint64_t m17 = m5 ^ t24, m18 = m8 ^ m7, m19 = m10 ^ m15, m20 = m16 ^ m13;
+	uint64_t m21 = m17 ^ m15, m22 = m18 ^ m13, m23 = m19 ^ t25;
+	uint64_t m24 = m22 ^ m23, m25 = m22 & m20, m26 = m21 ^ m25;
+	uint64_t m27 = m20 ^ m21, m28 = m23 ^ m25, m29 = m28 & m27;
+	uint64_t m30 = m26 & m24, m31 = m20 & m23, m32 = m27 & m31;
+	uint64_t m33 = m27 ^ m25, m34 = m21 & m22, m35 = m24 & m34;
+	uint64_t m36 = m24 ^ m25, m37 = m21 ^ m29, m38 = m32 ^ m33;
+	uint64_t m39 = m23 ^ m30, m40 = m35 ^ m36, m41 = m38 ^ m40;
+	uint64_t m42 = m37 ^ m39, m43 = m37 ^ m38, m44 = m39 ^ m40;
+	uint64_t m45 = m42 ^ m41, m46 = m44 & t6, m47 = m40 & t8;
+	uint64_t m48 = m39 & u7, m49 = m43 & t16, m50 = m38 & t9;
+	uint64_t m51 = m37 & t17, m52 = m42 & t15, m53 = m45 & t27;
+	uint64_t m54 = m41 & t10, m55 = m44 & t13, m56 = m40 & t23;
+	uint64_t m57 = m39 & t19, m58 = m43 & t3, m59 = m38 & t22;
+	uint64_t m60 = m37 & t20, m61 = m42 & t1, m62 = m45 & t4, m63 = m41 & t2;
+
+	uint64_t l0 = m61 ^ m62, l1 = m50 ^ m56, l2 = m46 ^ m48, l3 = m47 ^ m55;
+	uint64_t l4 = m54 ^ m58, l5 = m49 ^ m61, l6 = m62 ^ l5, l7 = m46 ^ l3;
+	uint64_t l8 = m51 ^ m59, l9 = m52 ^ m53, l10 = m53 ^ l4, l11 = m60 ^ l2;
+	uint64_t l12 = m48 ^ m51, l13 = m50 ^ l0, l14 = m52 ^ m61;
+	uint64_t l15 = m55 ^ l1, l16 = m56 ^ l0, l17 = m57 ^ l1, l18 = m58 ^ l8;
+	uint64_t l19 = m63 ^ l4, l20 = l0 ^ l1, l21 = l1 ^ l7, l22 = l3 ^ l12;
+	uint64_t l23 = l18 ^ l2, l24 = l15 ^ l9, l25 = l6 ^ l10, l26 = l7 ^ l9;
+	uint64_t l27 = l8 ^ l10, l28 = l11 ^ l14, l29 = l11 ^ l17;
+
+	q[7] = l6 ^ l24;        q[6] = ~(l16 ^ l26);
+	q[5] = ~(l19 ^ l28);    q[4] = l6 ^ l21;
+	q[3] = l20 ^ l22;       q[2] = l25 ^ l29;
+	q[1] = ~(l13 ^ l27);    q[0] = ~(l6 ^ l23);
+}
+
+/*
+ * S(x) = A(x^-1) ^ 0x63 with A affine, so with f(y) = A^-1(y ^ 0x63) -- the
+ * map of FIPS-197 §5.3.2, b'_i = b_i+2 ^ b_i+5 ^ b_i+7 ^ (bit i of 0x05) --
+ * the inverse S-box is f(S(f(y))).
+ */
+static void
+aes_inv_sbox(uint64_t q[8])
+{
+	uint64_t x[8];
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < 8; i++)
+			x[i] = q[(i + 2) & 7] ^ q[(i + 5) & 7] ^ q[(i + 7) & 7];
+		for (int i = 0; i < 8; i++)
+			q[i] = x[i] ^ (i == 0 || i == 2 ? ~0ULL : 0);
+		if (pass == 0)
+			aes_sbox(q);
+	}
+}
+
+/* Row r of each word rotates right by 4rk bits: k = 1 is ShiftRows, k = 3
+ * its inverse.  The row is 16 bits of 4 columns of 4 blocks (crypto.h). */
+static void
+aes_shift_rows(uint64_t q[8], int k)
+{
+	for (int i = 0; i < 8; i++) {
+		uint64_t x = q[i];
+		q[i] &= 0xFFFF;
+		for (int r = 1; r < 4; r++) {
+			int s = 4 * r * k % 16;
+			uint64_t row = x >> 16 * r & 0xFFFF;
+			q[i] |= ((row >> s | row << (16 - s)) & 0xFFFF) << 16 * r;
+		}
+	}
+}
+
+/* Row r + k of the same column, brought to row r. */
+static uint64_t
+aes_rows_up(uint64_t x, int k)
+{
+	return x >> 16 * k | x << (64 - 16 * k);
+}
+
+/* Multiplies every byte by x (FIPS-197 xtime): modulo x^8+x^4+x^3+x+1. */
+static void
+aes_xtime(uint64_t x[8])
+{
+	uint64_t hi = x[7];
+
+	for (int i = 7; i > 0; i--)
+		x[i] = x[i - 1];
+	x[0] = hi;
+	x[1] ^= hi;
+	x[3] ^= hi;
+	x[4] ^= hi;
+}
+
+/* s'_r = 2(s_r ^ s_r+1) ^ s_r+1 ^ s_r+2 ^ s_r+3 in every column.  The
+ * inverse is the same after s_r ^= 4(s_r ^ s_r+2) (the Rijndael book's
+ * factoring of InvMixColumns). */
+static void
+aes_mix_columns(uint64_t q[8], int inverse)
+{
+	uint64_t t[8];
+
+	if (inverse) {
+		for (int i = 0; i < 8; i++)
+			t[i] = q[i] ^ aes_rows_up(q[i], 2);
+		aes_xtime(t);
+		aes_xtime(t);
+		for (int i = 0; i < 8; i++)
+			q[i] ^= t[i];
+	}
+	for (int i = 0; i < 8; i++) {
+		t[i] = q[i] ^ aes_rows_up(q[i], 1);
+		q[i] = aes_rows_up(q[i], 1) ^ aes_rows_up(t[i], 2);
+	}
+	aes_xtime(t);
+	for (int i = 0; i < 8; i++)
+		q[i] ^= t[i];
+}
+
+static void
+aes_add_round_key(uint64_t q[8], const struct aes_key *k, int round)
+{
+	for (int i = 0; i < 8; i++)
+		q[i] ^= k->rk[8 * round + i];
+}
+
+/* Enciphers (or deciphers) n <= AES_BATCH blocks; in and out may alias. */
+static void
+aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
+    size_t n, int decipher)
+{
+	uint8_t buf[16 * AES_BATCH] = { 0 };
+	uint64_t q[8];
+
+	memcpy(buf, in, 16 * n);
+	aes_load(q, buf);
+	if (!decipher) {
+		aes_add_round_key(q, k, 0);
+		for (int r = 1; r <= AES_ROUNDS; r++) {
+			aes_sbox(q);
+			aes_shift_rows(q, 1);
+			if (r < AES_ROUNDS)
+				aes_mix_columns(q, 0);
+			aes_add_round_key(q, k, r);
+		}
+	} else {
+		aes_add_round_key(q, k, AES_ROUNDS);
+		for (int r = AES_ROUNDS - 1; r >= 0; r--) {
+			aes_shift_rows(q, 3);
+			aes_inv_sbox(q);
+			aes_add_round_key(q, k, r);
+			if (r > 0)
+				aes_mix_columns(q, 1);
+		}
+	}
+	aes_store(buf, q);
+	memcpy(out, buf, 16 * n);
+	crypto_wipe(buf, sizeof buf);
+	crypto_wipe(q, sizeof q);
+}
+
+/* FIPS-197 §5.2.  SubWord goes through the bitsliced S-box as one block
+ * whose first word is the word and the rest zero. */
+void
+aes128_expand(struct aes_key *k, const uint8_t key[KEY_LEN])
+{
+	static const uint8_t rcon[AES_ROUNDS] = {
+		0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36
+	};
+	uint8_t w[16 * (AES_ROUNDS + 1)], buf[16 * AES_BATCH] = { 0 };
+	uint64_t q[8];
+
+	memcpy(w, key, 16);
+	for (int i = 16; i < 16 * (AES_ROUNDS + 1); i += 4) {
+		memcpy(buf, w + i - 4, 4);
+		if (i % 16 == 0) {
+			aes_load(q, buf);
+			aes_sbox(q);
+			aes_store(buf, q);
+			uint8_t b0 = buf[0];            /* RotWord after SubWord */
+			buf[0] = buf[1] ^ rcon[i / 16 - 1], buf[1] = buf[2];
+			buf[2] = buf[3], buf[3] = b0;
+		}
+		for (int j = 0; j < 4; j++)
+			w[i + j] = w[i - 16 + j] ^ buf[j];
+	}
+	for (int r = 0; r <= AES_ROUNDS; r++) {
+		for (int j = 0; j < AES_BATCH; j++)
+			memcpy(buf + 16 * j, w + 16 * r, 16);
+		aes_load(k->rk + 8 * r, buf);
+	}
+	crypto_wipe(w, sizeof w);
+	crypto_wipe(buf, sizeof buf);
+	crypto_wipe(q, sizeof q);
+}
+
+void
+aes128_encrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16])
+{
+	aes_blocks(k, in, out, 1, 0);
+}
+
+void
+aes128_decrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16])
+{
+	aes_blocks(k, in, out, 1, 1);
+}
+
+/* ---- 2. OCB3 (RFC 7253) ---- */
+
+enum ocb_mode { OCB_HASH, OCB_SEAL, OCB_OPEN };
+
+static void
+ocb_xor(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = a[i] ^ b[i];
+}
+
+/* Multiplication by x in GF(2^128).  The top bit is secret (L values are
+ * key-derived), so the reduction is masked in, never branched on. */
+static void
+ocb_double(uint8_t out[16], const uint8_t in[16])
+{
+	uint8_t reduce = (uint8_t)(0u - (in[0] >> 7)) & 0x87;
+
+	for (int i = 0; i < 15; i++)
+		out[i] = (uint8_t)(in[i] << 1 | in[i + 1] >> 7);
+	out[15] = (uint8_t)(in[15] << 1) ^ reduce;
+}
+
+/* L_* = E(0), L_$ = double(L_*), L_0 = double(L_$), L_i = double(L_i-1). */
+void
+ocb_init(struct ocb_ctx *c, const uint8_t key[KEY_LEN])
+{
+	memset(c, 0, sizeof *c);
+	aes128_expand(&c->aes, key);
+	aes_blocks(&c->aes, c->lstar, c->lstar, 1, 0);
+	ocb_double(c->ldollar, c->lstar);
+	ocb_double(c->l[0], c->ldollar);
+	for (int i = 1; i < OCB_L_COUNT; i++)
+		ocb_double(c->l[i], c->l[i - 1]);
+}
+
+void
+ocb_wipe(struct ocb_ctx *c)
+{
+	crypto_wipe(c, sizeof *c);
+}
+
+/*
+ * Offset_0 from the nonce (RFC 7253 §4.2).  The nonce block is
+ * (taglen mod 128, 7 bits) || zeros || 1 || N; its low 6 bits ("bottom")
+ * pick a 128-bit window of Stretch = Ktop || (Ktop[0..7] ^ Ktop[1..8]).
+ * Nonce and bottom are public, so the cache test and the shifts are too.
+ */
+static void
+ocb_offset0(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
+    size_t taglen, uint8_t off[16])
+{
+	uint8_t nb[16] = { 0 }, stretch[24];
+
+	nb[0] = (uint8_t)(taglen * 8 % 128 << 1);
+	nb[15 - noncelen] |= 1;
+	memcpy(nb + 16 - noncelen, nonce, noncelen);
+	unsigned bottom = nb[15] & 63, sh = bottom % 8;
+	nb[15] &= 0xC0;
+	if (memcmp(nb, c->ktop_nonce, 16) != 0) {
+		aes_blocks(&c->aes, nb, c->ktop, 1, 0);
+		memcpy(c->ktop_nonce, nb, 16);
+	}
+	memcpy(stretch, c->ktop, 16);
+	ocb_xor(stretch + 16, c->ktop, c->ktop + 1, 8);
+	for (int i = 0; i < 16; i++) {
+		const uint8_t *s = stretch + i + bottom / 8;
+		off[i] = (uint8_t)(s[0] << sh | s[1] >> (8 - sh));
+	}
+	crypto_wipe(stretch, sizeof stretch);
+}
+
+/*
+ * The n full blocks of one message, four per AES pass.  Block i (from 1)
+ * uses Offset_i = Offset_i-1 ^ L_ntz(i); the index depends on i only.
+ *   OCB_HASH: sum ^= E(A_i ^ Offset_i)                 (HASH, §4.1)
+ *   OCB_SEAL: out = Offset_i ^ E(P_i ^ Offset_i), sum ^= P_i
+ *   OCB_OPEN: out = Offset_i ^ D(C_i ^ Offset_i), sum ^= out
+ * in and out may alias: each batch is read whole before it is written.
+ */
+static void
+ocb_blocks(const struct ocb_ctx *c, enum ocb_mode mode, uint8_t off[16],
+    uint8_t sum[16], const uint8_t *in, uint8_t *out, size_t n)
+{
+	uint8_t x[16 * AES_BATCH], offs[16 * AES_BATCH];
+	uint64_t i = 0;
+
+	for (size_t done = 0; done < n; done += AES_BATCH) {
+		size_t b = n - done < AES_BATCH ? n - done : AES_BATCH;
+		for (size_t j = 0; j < b; j++) {
+			const uint8_t *p = in + 16 * (done + j);
+			ocb_xor(off, off, c->l[__builtin_ctzll(++i)], 16);
+			memcpy(offs + 16 * j, off, 16);
+			ocb_xor(x + 16 * j, p, off, 16);
+			if (mode == OCB_SEAL)
+				ocb_xor(sum, sum, p, 16);
+		}
+		aes_blocks(&c->aes, x, x, b, mode == OCB_OPEN);
+		for (size_t j = 0; j < b; j++) {
+			if (mode == OCB_HASH) {
+				ocb_xor(sum, sum, x + 16 * j, 16);
+				continue;
+			}
+			uint8_t *o = out + 16 * (done + j);
+			ocb_xor(o, x + 16 * j, offs + 16 * j, 16);
+			if (mode == OCB_OPEN)
+				ocb_xor(sum, sum, o, 16);
+		}
+	}
+	crypto_wipe(x, sizeof x);
+	crypto_wipe(offs, sizeof offs);
+}
+
+/*
+ * Both directions (RFC 7253 §4.1-§4.3): len bytes in -> out, and the full
+ * 16-byte tag.  A final partial block is padded with 0x80 and zeros.
+ * Returns -1, writing nothing, when a (public) length is out of range.
+ */
+static int
+ocb_crypt(struct ocb_ctx *c, enum ocb_mode mode, const uint8_t *nonce,
+    size_t noncelen, const uint8_t *ad, size_t adlen, const uint8_t *in,
+    size_t len, uint8_t *out, size_t taglen, uint8_t tag[16])
+{
+	uint8_t off[16] = { 0 }, sum[16] = { 0 }, hash[16] = { 0 }, pad[16] = { 0 };
+	size_t full = len / 16, rest = len % 16, adrest = adlen % 16;
+
+	if (noncelen < 1 || noncelen > OCB_NONCE_MAX || taglen < 1 ||
+	    taglen > OCB_TAG_LEN || full > OCB_MSG_BLOCKS ||
+	    adlen / 16 > OCB_MSG_BLOCKS)
+		return -1;
+
+	ocb_blocks(c, OCB_HASH, off, hash, ad, NULL, adlen / 16);
+	if (adrest) {
+		ocb_xor(off, off, c->lstar, 16);
+		memcpy(pad, off, 16);
+		ocb_xor(pad, pad, ad + adlen - adrest, adrest);
+		pad[adrest] ^= 0x80;
+		aes_blocks(&c->aes, pad, pad, 1, 0);
+		ocb_xor(hash, hash, pad, 16);
+	}
+
+	ocb_offset0(c, nonce, noncelen, taglen, off);
+	ocb_blocks(c, mode, off, sum, in, out, full);
+	if (rest) {
+		const uint8_t *p = (mode == OCB_SEAL ? in : out) + 16 * full;
+		ocb_xor(off, off, c->lstar, 16);
+		aes_blocks(&c->aes, off, pad, 1, 0);
+		if (mode == OCB_SEAL)   /* before out, which may be in, changes */
+			ocb_xor(sum, sum, p, rest);
+		ocb_xor(out + 16 * full, in + 16 * full, pad, rest);
+		if (mode == OCB_OPEN)
+			ocb_xor(sum, sum, p, rest);
+		sum[rest] ^= 0x80;
+	}
+	ocb_xor(sum, sum, off, 16);
+	ocb_xor(sum, sum, c->ldollar, 16);
+	aes_blocks(&c->aes, sum, tag, 1, 0);
+	ocb_xor(tag, tag, hash, 16);
+	crypto_wipe(off, sizeof off);
+	crypto_wipe(sum, sizeof sum);
+	crypto_wipe(pad, sizeof pad);
+	return 0;
+}
+
+int
+ocb_seal(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
+    const uint8_t *ad, size_t adlen, const uint8_t *pt, size_t len,
+    uint8_t *out, size_t taglen)
+{
+	uint64_t blocks = len / 16 + (len % 16 != 0);
+	uint8_t tag[16];
+
+	if (blocks >= OCB_BLOCK_LIMIT - c->blocks_sealed ||
+	    ocb_crypt(c, OCB_SEAL, nonce, noncelen, ad, adlen, pt, len, out,
+	    taglen, tag) != 0)
+		return -1;
+	c->blocks_sealed += blocks;
+	memcpy(out + len, tag, taglen);
+	return 0;
+}
+
+int
+ocb_open(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
+    const uint8_t *ad, size_t adlen, const uint8_t *ct, size_t len,
+    uint8_t *out, size_t taglen)
+{
+	uint8_t tag[16];
+	unsigned diff = 0;
+
+	if (len < taglen || ocb_crypt(c, OCB_OPEN, nonce, noncelen, ad, adlen,
+	    ct, len - taglen, out, taglen, tag) != 0)
+		return -1;
+	len -= taglen;
+	for (size_t i = 0; i < taglen; i++)
+		diff |= tag[i] ^ ct[len + i];
+	unsigned bad = (0u - diff) >> 31;       /* diff <= 0xff: 1 iff nonzero */
+	uint8_t keep = (uint8_t)(bad - 1);      /* 0xff if good, 0 if bad */
+	for (size_t i = 0; i < len; i++)
+		out[i] &= keep;
+	crypto_wipe(tag, sizeof tag);
+	return -(int)bad;
+}
+
+/* ---- 3. The session key ---- */
+
+/* -1 if lo <= c <= hi, else 0: both differences are negative exactly when
+ * c is in range, so the sign bit decides without a branch. */
+static int
+key_in(int c, int lo, int hi)
+{
+	return -(int)((unsigned)((lo - 1 - c) & (c - hi - 1)) >> 31);
+}
+
+/* Base64 alphabet position of c, or -1 when c is not in it. */
+static int
+key_b64_value(int c)
+{
+	return -1 + (key_in(c, 'A', 'Z') & (c - 'A' + 1))
+	    + (key_in(c, 'a', 'z') & (c - 'a' + 27))
+	    + (key_in(c, '0', '9') & (c - '0' + 53))
+	    + (key_in(c, '+', '+') & 63) + (key_in(c, '/', '/') & 64);
+}
+
+/* The character for v in 0..63: 'A' + v, moved at each range it passes. */
+static char
+key_b64_char(int v)
+{
+	return (char)('A' + v + (key_in(v, 26, 63) & ('a' - 'A' - 26))
+	    - (key_in(v, 52, 63) & ('a' - '0' + 26))
+	    - (key_in(v, 62, 63) & ('0' + 10 - '+'))
+	    + (key_in(v, 63, 63) & ('/' - '+' - 1)));
+}
+
+int
+key_generate(uint8_t key[KEY_LEN])
+{
+	ssize_t n;
+	int fd;
+
+	do      /* up to 256 bytes come whole once the pool is ready */
+		n = getrandom(key, KEY_LEN, 0);
+	while (n < 0 && errno == EINTR);
+	if (n == KEY_LEN)
+		return 0;
+	/* Kernels before 3.17 have no getrandom(2). */
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	do
+		n = read(fd, key, KEY_LEN);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n == KEY_LEN)
+		return 0;
+	crypto_wipe(key, KEY_LEN);
+	return -1;
+}
+
+/* Character k carries bits 6k .. 6k+5 of the key, most significant first;
+ * the last one carries the final 2 bits and four zero bits. */
+void
+key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1])
+{
+	for (int k = 0; k < KEY_B64_LEN; k++) {
+		int byte = 6 * k / 8, sh = 6 * k % 8;
+		unsigned w = (unsigned)key[byte] << 8;
+		if (byte + 1 < KEY_LEN)
+			w |= key[byte + 1];
+		out[k] = key_b64_char((int)(w >> (10 - sh)) & 63);
+	}
+	out[KEY_B64_LEN] = '\0';
+}
+
+/* The three checks of mosh (SPEC.md §2.1), in its order.  The canonical
+ * check -- the 4 bits past the key's 128 are zero -- is what re-encoding
+ * and comparing amounts to. */
+const char *
+key_decode(const char *text, uint8_t key[KEY_LEN])
+{
+	uint8_t buf[KEY_LEN];
+	unsigned acc = 0, bad = 0;
+	int nbits = 0, n = 0;
+
+	if (strnlen(text, KEY_B64_LEN + 1) != KEY_B64_LEN)
+		return "Key must be 22 letters long.";
+	for (int k = 0; k < KEY_B64_LEN; k++) {
+		int v = key_b64_value((unsigned char)text[k]);
+		bad |= (unsigned)v >> 31;
+		acc = acc << 6 | ((unsigned)v & 63);
+		if ((nbits += 6) >= 8)
+			buf[n++] = (uint8_t)(acc >> (nbits -= 8));
+	}
+	unsigned extra = acc & 15;
+	const char *err = bad ? "Key must be well-formed base64." :
+	    extra ? "Base64 key was not encoded 128-bit key." : NULL;
+	if (!err)
+		memcpy(key, buf, KEY_LEN);
+	crypto_wipe(buf, sizeof buf);
+	crypto_wipe(&acc, sizeof acc);
+	return err;
+}
+
+void
+crypto_wipe(void *p, size_t n)
+{
+	explicit_bzero(p, n);
+}

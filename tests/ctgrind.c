@@ -1,0 +1,73 @@
+/*
+ * ctgrind.c -- the constant-time check of crypto.c (SPEC.md §2.7), after
+ * Adam Langley's ctgrind: the key and the plaintext are marked undefined
+ * for valgrind memcheck, which then reports every branch taken and every
+ * address formed from them.  Only what may be public is declassified: the
+ * ciphertext and tag that go on the wire, and the one "tag ok" result of
+ * ocb_open.  Run by tests/ctgrind.test as
+ *   valgrind -q --error-exitcode=1 build/ctgrind-O2
+ * Built without sanitizers, at several -O levels (tests/crypto.mk):
+ * compilers may turn masks into branches, so the binary is what counts.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <valgrind/memcheck.h>
+
+#include "crypto.h"
+
+#define SECRET(p, n)    VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
+#define PUBLIC(p, n)    VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#define DGRAM_PT        1228    /* a 1252-byte IPv4 mosh datagram, minus 24 */
+
+int
+main(void)
+{
+	static const size_t lens[] = { 0, 1, 15, 16, 17, 64, 65, 100, DGRAM_PT };
+	static uint8_t pt[DGRAM_PT], ct[DGRAM_PT + OCB_TAG_LEN], back[DGRAM_PT];
+	uint8_t key[KEY_LEN], nonce[OCB_NONCE_LEN] = { 0 }, ad[24] = { 0 };
+	uint8_t block[16], out[16];
+	char text[KEY_B64_LEN + 1];
+	struct ocb_ctx c;
+	struct aes_key k;
+	int failures = 0;
+
+	for (size_t i = 0; i < sizeof pt; i++)
+		pt[i] = (uint8_t)(i * 7 + 3);
+	for (size_t i = 0; i < sizeof key; i++)
+		key[i] = (uint8_t)(0xA0 + i);
+	memcpy(block, pt, 16);
+	SECRET(key, sizeof key);
+	SECRET(pt, sizeof pt);
+	SECRET(block, sizeof block);
+
+	/* The raw cipher, both directions, and the printable key. */
+	aes128_expand(&k, key);
+	aes128_encrypt(&k, block, out);
+	aes128_decrypt(&k, out, out);
+	key_encode(key, text);
+	crypto_wipe(&k, sizeof k);
+
+	/* Key setup (L table: doubling of secret values), seal, open. */
+	ocb_init(&c, key);
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		size_t len = lens[i], adlen = i % 3 * 9;
+		nonce[11] = (uint8_t)(i * 61);
+		if (ocb_seal(&c, nonce, sizeof nonce, ad, adlen, pt, len, ct,
+		    OCB_TAG_LEN) != 0)
+			failures++;
+		PUBLIC(ct, len + OCB_TAG_LEN);
+		int rc = ocb_open(&c, nonce, sizeof nonce, ad, adlen, ct,
+		    len + OCB_TAG_LEN, back, OCB_TAG_LEN);
+		PUBLIC(&rc, sizeof rc);
+		failures += rc != 0;
+		ct[len] ^= 1;                   /* a bad tag: the wipe path */
+		rc = ocb_open(&c, nonce, sizeof nonce, ad, adlen, ct,
+		    len + OCB_TAG_LEN, back, OCB_TAG_LEN);
+		PUBLIC(&rc, sizeof rc);
+		failures += rc != -1;
+	}
+	ocb_wipe(&c);
+	if (failures)
+		fprintf(stderr, "ctgrind: %d wrong results\n", failures);
+	return failures != 0;
+}

@@ -351,8 +351,8 @@ inflate_bit_flips(void **state)
 			z[bit / 8] ^= 1 << bit % 8;
 			got.len = 0;
 			int err = zlib_inflate(z, n, &got, ZLIB_MAX_OUT);
-			if (err == ZLIB_OK && (got.len != want.len ||
-			    memcmp(got.data, want.data, want.len) != 0))
+			if (err == ZLIB_OK && (got.len != want.len || (want.len > 0 &&
+			    memcmp(got.data, want.data, want.len) != 0)))
 				fail_msg("%s: flip of bit %zu accepted", g->name, bit);
 			if (err != ZLIB_OK)
 				assert_int_equal(got.len, 0);

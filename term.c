@@ -224,7 +224,6 @@ vt_ds_reset(struct term_ds *ds, int width, int height)
 	memset(ds, 0, sizeof *ds);
 	ds->width = width;
 	ds->height = height;
-	ds->combining_row = ds->combining_col = -1;
 	ds->scroll_bottom = height - 1;
 	ds->autowrap = ds->cursor_visible = ds->default_tabs = true;
 	ds->saved.autowrap = true;
@@ -403,4 +402,1081 @@ fb_equal(const struct term_fb *a, const struct term_fb *b)
 		if (!vt_row_equal(a->rows[y], b->rows[y]))
 			return false;
 	return true;
+}
+
+/* --------------------------------------------------------------- parser */
+
+enum vt_state {
+	VT_GROUND, VT_ESCAPE, VT_ESC_INTER, VT_CSI_ENTRY, VT_CSI_PARAM,
+	VT_CSI_INTER, VT_CSI_IGNORE, VT_DCS_ENTRY, VT_DCS_PARAM, VT_DCS_INTER,
+	VT_DCS_PASS, VT_DCS_IGNORE, VT_OSC, VT_SOS_PM_APC,
+};
+
+enum vt_action {
+	VT_IGNORE, VT_PRINT, VT_EXECUTE, VT_CLEAR, VT_COLLECT, VT_PARAM,
+	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_HOOK, VT_PUT, VT_UNHOOK,
+	VT_OSC_START, VT_OSC_PUT, VT_OSC_END,
+};
+
+struct term {
+	struct term_fb fb;              /* what is visible, and all that is sent */
+	struct term_fb primary;         /* the normal screen under the alternate */
+	bool alt_active;
+	struct term_cursor_save alt_saved;      /* cursor saved by ?1049h */
+	/* UTF-8 decoder: a sequence in progress */
+	uint32_t u8_cp, u8_min;         /* value so far; smallest legal value */
+	int u8_need;                    /* continuation bytes still expected */
+	/* parser */
+	enum vt_state state;
+	int param[VT_PARAM_COUNT];      /* -1 = missing */
+	int param_idx;                  /* field being parsed (may pass COUNT) */
+	int param_chars;
+	char inter[VT_INTER_MAX + 1];   /* intermediates, NUL-terminated */
+	int ninter;
+	uint32_t osc[VT_OSC_MAX];
+	int osc_len;
+	int key_state;                  /* term_user_byte: 0, 1 after ESC, 2 after ESC O */
+	struct buf *reply;              /* replies to the application, or NULL */
+};
+
+static void vt_print(struct term *t, uint32_t cp);
+static void vt_control(struct term *t, uint32_t c);
+static void vt_esc_dispatch(struct term *t, uint32_t c);
+static void vt_csi_dispatch(struct term *t, uint32_t c);
+static void vt_osc_dispatch(struct term *t);
+
+/* The per-state rules of SPEC.md §9.2 for c in 0x00..0x7F (the anywhere
+ * codes excepted); *next stays -1 when the state does not change. */
+static enum vt_action
+vt_rule(enum vt_state s, uint32_t c, int *next)
+{
+	bool c0 = c < 0x20, inter = c >= 0x20 && c <= 0x2F;
+	bool param = (c >= '0' && c <= '9') || c == ';';
+	bool marker = c >= 0x3C && c <= 0x3F, final = c >= 0x40 && c <= 0x7E;
+
+	switch (s) {
+	case VT_GROUND:
+		return c0 ? VT_EXECUTE : VT_PRINT;
+	case VT_ESCAPE:
+		if (c0)
+			return VT_EXECUTE;
+		if (inter)
+			return *next = VT_ESC_INTER, VT_COLLECT;
+		if (c == '[' || c == ']' || c == 'P') {
+			*next = c == '[' ? VT_CSI_ENTRY : c == ']' ? VT_OSC : VT_DCS_ENTRY;
+			return VT_IGNORE;
+		}
+		if (c == 'X' || c == '^' || c == '_')
+			return *next = VT_SOS_PM_APC, VT_IGNORE;
+		if (c >= 0x30 && c <= 0x7E)
+			return *next = VT_GROUND, VT_ESC_DISPATCH;
+		return VT_IGNORE;
+	case VT_ESC_INTER:
+		if (c0)
+			return VT_EXECUTE;
+		if (inter)
+			return VT_COLLECT;
+		if (c >= 0x30 && c <= 0x7E)
+			return *next = VT_GROUND, VT_ESC_DISPATCH;
+		return VT_IGNORE;
+	case VT_CSI_ENTRY:
+	case VT_CSI_PARAM:
+	case VT_CSI_INTER:
+		if (c0)
+			return VT_EXECUTE;
+		if (final)
+			return *next = VT_GROUND, VT_CSI_DISPATCH;
+		if (inter)
+			return *next = VT_CSI_INTER, VT_COLLECT;
+		if (s == VT_CSI_ENTRY && param)
+			return *next = VT_CSI_PARAM, VT_PARAM;
+		if (s == VT_CSI_ENTRY && marker)
+			return *next = VT_CSI_PARAM, VT_COLLECT;
+		if (s == VT_CSI_PARAM && param)
+			return VT_PARAM;
+		if (c >= 0x30 && c <= 0x3F)
+			*next = VT_CSI_IGNORE;
+		return VT_IGNORE;
+	case VT_CSI_IGNORE:
+		if (c0)
+			return VT_EXECUTE;
+		if (final)
+			*next = VT_GROUND;
+		return VT_IGNORE;
+	case VT_DCS_ENTRY:
+	case VT_DCS_PARAM:
+	case VT_DCS_INTER:
+		if (final)
+			return *next = VT_DCS_PASS, VT_IGNORE;
+		if (inter)
+			return *next = VT_DCS_INTER, VT_COLLECT;
+		if (s == VT_DCS_ENTRY && param)
+			return *next = VT_DCS_PARAM, VT_PARAM;
+		if (s == VT_DCS_ENTRY && marker)
+			return *next = VT_DCS_PARAM, VT_COLLECT;
+		if (s == VT_DCS_PARAM && param)
+			return VT_PARAM;
+		if (c >= 0x30 && c <= 0x3F)
+			*next = VT_DCS_IGNORE;
+		return VT_IGNORE;
+	case VT_DCS_PASS:
+		return c < 0x7F ? VT_PUT : VT_IGNORE;
+	case VT_OSC:
+		if (c == 0x07)
+			return *next = VT_GROUND, VT_IGNORE;
+		return c0 ? VT_IGNORE : VT_OSC_PUT;
+	case VT_DCS_IGNORE:
+	case VT_SOS_PM_APC:
+		break;
+	}
+	return VT_IGNORE;
+}
+
+static void
+vt_act(struct term *t, enum vt_action a, uint32_t c)
+{
+	switch (a) {
+	case VT_PRINT:
+		vt_print(t, c);
+		break;
+	case VT_EXECUTE:
+		vt_control(t, c);
+		break;
+	case VT_CLEAR:
+		for (int i = 0; i < VT_PARAM_COUNT; i++)
+			t->param[i] = -1;
+		t->param_idx = t->param_chars = t->ninter = 0;
+		t->inter[0] = '\0';
+		break;
+	case VT_COLLECT:
+		if (t->ninter < VT_INTER_MAX) {
+			t->inter[t->ninter++] = (char)c;
+			t->inter[t->ninter] = '\0';
+		}
+		break;
+	case VT_PARAM:
+		if (t->param_chars++ >= VT_PARAM_CHARS)
+			break;
+		if (c == ';') {
+			t->param_idx++;
+		} else if (t->param_idx < VT_PARAM_COUNT) {
+			int *v = &t->param[t->param_idx];
+			if (*v < 0)
+				*v = 0;
+			if (*v <= VT_PARAM_MAX)  /* stops growing once too big */
+				*v = *v * 10 + (int)(c - '0');
+		}
+		break;
+	case VT_ESC_DISPATCH:
+		vt_esc_dispatch(t, c);
+		break;
+	case VT_CSI_DISPATCH:
+		vt_csi_dispatch(t, c);
+		break;
+	case VT_OSC_START:
+		t->osc_len = 0;
+		break;
+	case VT_OSC_PUT:
+		if (t->osc_len < VT_OSC_MAX)
+			t->osc[t->osc_len++] = c;
+		break;
+	case VT_OSC_END:
+		vt_osc_dispatch(t);
+		break;
+	case VT_IGNORE:         /* DCS strings are parsed but discarded */
+	case VT_HOOK:
+	case VT_PUT:
+	case VT_UNHOOK:
+		break;
+	}
+}
+
+/* One code point through the state machine: the anywhere rules first, then
+ * the state's own; a transition runs exit action, action, entry action. */
+static void
+vt_input(struct term *t, uint32_t c)
+{
+	enum vt_action a = VT_IGNORE;
+	int next = -1;
+
+	if (c == 0x18 || c == 0x1A || (c >= 0x80 && c <= 0x8F) ||
+	    (c >= 0x91 && c <= 0x97) || c == 0x99 || c == 0x9A) {
+		a = VT_EXECUTE;
+		next = VT_GROUND;
+	} else if (c == 0x9C) {
+		next = VT_GROUND;
+	} else if (c == 0x1B) {
+		next = VT_ESCAPE;
+	} else if (c == 0x98 || c == 0x9E || c == 0x9F) {
+		next = VT_SOS_PM_APC;
+	} else if (c == 0x90) {
+		next = VT_DCS_ENTRY;
+	} else if (c == 0x9D) {
+		next = VT_OSC;
+	} else if (c == 0x9B) {
+		next = VT_CSI_ENTRY;
+	} else {
+		a = vt_rule(t->state, c >= 0xA0 ? 0x41 : c, &next);
+	}
+	if (next >= 0) {
+		if (t->state == VT_OSC)
+			vt_act(t, VT_OSC_END, 0);
+		else if (t->state == VT_DCS_PASS)
+			vt_act(t, VT_UNHOOK, 0);
+	}
+	vt_act(t, a, c);
+	if (next >= 0) {
+		t->state = (enum vt_state)next;
+		if (next == VT_ESCAPE || next == VT_CSI_ENTRY || next == VT_DCS_ENTRY)
+			vt_act(t, VT_CLEAR, 0);
+		else if (next == VT_DCS_PASS)
+			vt_act(t, VT_HOOK, 0);
+		else if (next == VT_OSC)
+			vt_act(t, VT_OSC_START, 0);
+	}
+}
+
+/*
+ * UTF-8 in front of the parser, decoding exactly as mosh does with glibc's
+ * mbrtowc (SPEC.md §9.1): a lead byte fixes the length (glibc accepts the
+ * old 5- and 6-byte forms); a byte that cannot continue the sequence gives
+ * U+FFFD and is then decoded afresh; an overlong form or a surrogate,
+ * noticed at its last byte, gives U+FFFD and that last byte is decoded
+ * afresh (one more U+FFFD); a value past U+10FFFF gives one U+FFFD.
+ */
+static void
+vt_utf8(struct term *t, uint8_t b)
+{
+	uint32_t cp;
+
+	if (t->u8_need == 0) {
+		if (b < 0x80) {
+			vt_input(t, b);
+		} else if (b < 0xC2 || b > 0xFD) {
+			vt_input(t, 0xFFFD);
+		} else {
+			int n = b < 0xE0 ? 1 : b < 0xF0 ? 2 : b < 0xF8 ? 3 : b < 0xFC ? 4 : 5;
+			static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000 };
+			t->u8_need = n;
+			t->u8_min = min[n];
+			t->u8_cp = b & (0x3Fu >> n);
+		}
+		return;
+	}
+	if ((b & 0xC0) != 0x80) {
+		t->u8_need = 0;
+		vt_input(t, 0xFFFD);
+		vt_utf8(t, b);
+		return;
+	}
+	t->u8_cp = t->u8_cp << 6 | (b & 0x3F);
+	if (--t->u8_need > 0)
+		return;
+	cp = t->u8_cp;
+	if (cp < t->u8_min || (cp >= 0xD800 && cp <= 0xDFFF)) {
+		vt_input(t, 0xFFFD);
+		vt_utf8(t, b);
+	} else {
+		vt_input(t, cp > 0x10FFFF ? 0xFFFD : cp);
+	}
+}
+
+static int
+vt_utf8_encode(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* ------------------------------------------------------------- emulator */
+
+/* Parameter i, or def if it is missing, 0, or past VT_PARAM_MAX: mosh's
+ * rule, so an explicit 0 also means the default. */
+static int
+vt_param(const struct term *t, int i, int def)
+{
+	int v = i <= t->param_idx && i < VT_PARAM_COUNT ? t->param[i] : -1;
+
+	return v >= 1 && v <= VT_PARAM_MAX ? v : def;
+}
+
+static int
+vt_nparams(const struct term *t)
+{
+	return t->param_idx < VT_PARAM_COUNT ? t->param_idx + 1 : VT_PARAM_COUNT;
+}
+
+static void
+vt_new_grapheme(struct term_ds *ds)
+{
+	ds->combining_row = ds->row;
+	ds->combining_col = ds->col;
+}
+
+/* Origin mode confines the cursor to the scroll region. */
+static void
+vt_snap(struct term_ds *ds)
+{
+	int top = ds->origin_mode ? ds->scroll_top : 0;
+	int bottom = ds->origin_mode ? ds->scroll_bottom : ds->height - 1;
+
+	ds->row = vt_clamp(ds->row, top, bottom);
+	ds->col = vt_clamp(ds->col, 0, ds->width - 1);
+}
+
+/* An explicit move starts a grapheme where it lands and drops the pending
+ * wrap; an implicit one (printing) starts it where the cursor was and sets
+ * the pending wrap when it runs past the last column. */
+static void
+vt_move_col(struct term *t, int n, bool relative, bool implicit)
+{
+	struct term_ds *ds = &t->fb.ds;
+
+	if (implicit)
+		vt_new_grapheme(ds);
+	ds->col = relative ? ds->col + n : n;
+	if (implicit)
+		ds->next_print_will_wrap = ds->col >= ds->width;
+	vt_snap(ds);
+	if (!implicit) {
+		vt_new_grapheme(ds);
+		ds->next_print_will_wrap = false;
+	}
+}
+
+static void
+vt_move_row(struct term *t, int n, bool relative)
+{
+	struct term_ds *ds = &t->fb.ds;
+
+	ds->row = relative ? ds->row + n : n + (ds->origin_mode ? ds->scroll_top : 0);
+	vt_snap(ds);
+	vt_new_grapheme(ds);
+	ds->next_print_will_wrap = false;
+}
+
+/* A blank row of the current background for y, reusing old if no one else
+ * holds it (scrolling then allocates nothing). */
+static struct term_row *
+vt_row_fresh(struct term *t, struct term_row *old)
+{
+	if (old->refs == 1 && old->width == t->fb.ds.width) {
+		vt_row_blank(old, t->fb.ds.rend.bg);
+		return old;
+	}
+	vt_row_unref(old);
+	return vt_row_new(t->fb.ds.width, t->fb.ds.rend.bg);
+}
+
+/* IL: n blank rows at row y push rows off the region's bottom. */
+static void
+vt_insert_lines(struct term *t, int y, int n)
+{
+	struct term_ds *ds = &t->fb.ds;
+	struct term_row **rows = t->fb.rows, *gone[TERM_MAX_HEIGHT];
+	int i, bottom = ds->scroll_bottom;
+
+	if (y < ds->scroll_top || y > bottom)
+		return;
+	n = vt_clamp(n, 0, bottom - y + 1);
+	memcpy(gone, rows + bottom - n + 1, (size_t)n * sizeof rows[0]);
+	memmove(rows + y + n, rows + y, (size_t)(bottom - y + 1 - n) * sizeof rows[0]);
+	for (i = 0; i < n; i++)
+		rows[y + i] = vt_row_fresh(t, gone[i]);
+}
+
+/* DL: n rows at y go; the rows below move up; blanks fill the bottom. */
+static void
+vt_delete_lines(struct term *t, int y, int n)
+{
+	struct term_ds *ds = &t->fb.ds;
+	struct term_row **rows = t->fb.rows, *gone[TERM_MAX_HEIGHT];
+	int i, bottom = ds->scroll_bottom;
+
+	if (y < ds->scroll_top || y > bottom)
+		return;
+	n = vt_clamp(n, 0, bottom - y + 1);
+	memcpy(gone, rows + y, (size_t)n * sizeof rows[0]);
+	memmove(rows + y, rows + y + n, (size_t)(bottom - y + 1 - n) * sizeof rows[0]);
+	for (i = 0; i < n; i++)
+		rows[bottom - n + 1 + i] = vt_row_fresh(t, gone[i]);
+}
+
+/* Positive n scrolls the region's content up (SU), negative down (SD). */
+static void
+vt_scroll(struct term *t, int n)
+{
+	if (n > 0)
+		vt_delete_lines(t, t->fb.ds.scroll_top, n);
+	else if (n < 0)
+		vt_insert_lines(t, t->fb.ds.scroll_top, -n);
+}
+
+/* Line feed (n = 1) or reverse line feed (n = -1) with scrolling at the
+ * region's margins; outside the region the cursor just moves. */
+static void
+vt_autoscroll(struct term *t, int n)
+{
+	struct term_ds *ds = &t->fb.ds;
+	int to = ds->row + n;
+
+	if (ds->row >= ds->scroll_top && ds->row <= ds->scroll_bottom) {
+		if (to > ds->scroll_bottom) {
+			vt_scroll(t, to - ds->scroll_bottom);
+			to = ds->scroll_bottom;
+		} else if (to < ds->scroll_top) {
+			vt_scroll(t, to - ds->scroll_top);
+			to = ds->scroll_top;
+		}
+	}
+	vt_move_row(t, to - ds->row, true);
+}
+
+/* Resets cells [x0, x1) of row y to the background (BCE).  Resetting the
+ * last cell also clears the row's wrap flag, which mosh keeps there. */
+static void
+vt_erase(struct term *t, int y, int x0, int x1)
+{
+	struct term_row *r = fb_row_mut(&t->fb, y);
+
+	for (int x = x0; x < x1; x++)
+		vt_cell_reset(&r->cells[x], t->fb.ds.rend.bg);
+	if (x1 >= r->width && x0 < x1)
+		r->wrap = false;
+}
+
+static void
+vt_blank_row(struct term *t, int y)
+{
+	vt_row_blank(fb_row_mut(&t->fb, y), t->fb.ds.rend.bg);
+}
+
+/* ICH (n > 0) or DCH (n < 0) at the cursor, the count clamped to the row. */
+static void
+vt_shift_cells(struct term *t, int n)
+{
+	struct term_ds *ds = &t->fb.ds;
+	struct term_row *r = fb_row_mut(&t->fb, ds->row);
+	struct term_cell *c = r->cells + ds->col;
+	int room = ds->width - ds->col, k = vt_clamp(n < 0 ? -n : n, 0, room);
+
+	if (n > 0) {
+		memmove(c + k, c, (size_t)(room - k) * sizeof *c);
+		vt_erase(t, ds->row, ds->col, ds->col + k);
+	} else {
+		memmove(c, c + k, (size_t)(room - k) * sizeof *c);
+		vt_erase(t, ds->row, ds->width - k, ds->width);
+	}
+	r->wrap = false;
+}
+
+/* HT, CHT (n > 0), CBT (n < 0): to the n-th tab stop, else the last (or
+ * first) column.  The only moves that keep the pending wrap. */
+static void
+vt_tab(struct term *t, int n)
+{
+	struct term_ds *ds = &t->fb.ds;
+	bool wrap = ds->next_print_will_wrap;
+	int x, to = n > 0 ? ds->width - 1 : 0;
+
+	if (n > 0) {
+		for (x = ds->col + 1; x < ds->width; x++)
+			if (ds->tabs[x] && --n == 0) {
+				to = x;
+				break;
+			}
+	} else {
+		for (x = ds->col - 1; x > 0; x--)
+			if (ds->tabs[x] && ++n == 0) {
+				to = x;
+				break;
+			}
+	}
+	vt_move_col(t, to, false, false);
+	ds->next_print_will_wrap = wrap;
+}
+
+/* A width-0 character joins the grapheme started at the recorded place. */
+static void
+vt_combine(struct term *t, uint32_t cp)
+{
+	struct term_ds *ds = &t->fb.ds;
+	struct term_cell *c;
+	char u[4];
+	int n = vt_utf8_encode(cp, u);
+
+	if (ds->combining_row < 0)      /* resized away */
+		return;
+	c = &fb_row_mut(&t->fb, ds->combining_row)->cells[ds->combining_col];
+	if (c->len == 0) {              /* drawn as NBSP + the combiner */
+		c->fallback = 1;
+		vt_move_col(t, 1, true, true);
+	}
+	if (c->len + n <= TERM_CELL_TEXT) {
+		memcpy(c->text + c->len, u, (size_t)n);
+		c->len = (uint8_t)(c->len + n);
+	}
+}
+
+/* Print (SPEC.md §9.5): pending wrap, wide characters at the margin,
+ * insert mode, then the cell with the pen's rendition. */
+static void
+vt_print(struct term *t, uint32_t cp)
+{
+	struct term_ds *ds = &t->fb.ds;
+	struct term_row *r;
+	struct term_cell *c;
+	int w = (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF) ?
+	    1 : term_wcwidth(cp);
+
+	if (w < 0)
+		return;
+	if (w == 0) {
+		vt_combine(t, cp);
+		return;
+	}
+	if (ds->autowrap && ds->next_print_will_wrap) {
+		fb_row_mut(&t->fb, ds->row)->wrap = true;
+		vt_move_col(t, 0, false, false);
+		vt_autoscroll(t, 1);
+	} else if (ds->autowrap && w == 2 && ds->col == ds->width - 1) {
+		vt_erase(t, ds->row, ds->col, ds->width);
+		vt_move_col(t, 0, false, false);
+		vt_autoscroll(t, 1);
+	}
+	if (ds->insert_mode)
+		vt_shift_cells(t, w);
+	vt_erase(t, ds->row, ds->col, ds->col + (w == 2 && ds->col + 1 < ds->width ? 2 : 1));
+	r = fb_row_mut(&t->fb, ds->row);
+	c = &r->cells[ds->col];
+	c->rend = ds->rend;
+	c->wide = w == 2;
+	c->len = (uint8_t)vt_utf8_encode(cp, c->text);
+	vt_move_col(t, w, true, true);
+}
+
+static void
+vt_reply(struct term *t, const char *s)
+{
+	if (t->reply != NULL)
+		buf_puts(t->reply, s);
+}
+
+/* Execute: C0 and C1 controls (SPEC.md §9.4).  All but HT drop the
+ * pending wrap, unknown ones too. */
+static void
+vt_control(struct term *t, uint32_t c)
+{
+	struct term_ds *ds = &t->fb.ds;
+
+	if (c != 0x09)
+		ds->next_print_will_wrap = false;
+	switch (c) {
+	case 0x07:      /* BEL */
+		t->fb.bell_count++;
+		break;
+	case 0x08:      /* BS */
+		vt_move_col(t, -1, true, false);
+		break;
+	case 0x09:      /* HT */
+		vt_tab(t, 1);
+		break;
+	case 0x0A:      /* LF */
+	case 0x0B:      /* VT */
+	case 0x0C:      /* FF */
+	case 0x84:      /* IND */
+		vt_autoscroll(t, 1);
+		break;
+	case 0x0D:      /* CR */
+		vt_move_col(t, 0, false, false);
+		break;
+	case 0x85:      /* NEL */
+		vt_move_col(t, 0, false, false);
+		vt_autoscroll(t, 1);
+		break;
+	case 0x88:      /* HTS */
+		ds->tabs[ds->col] = 1;
+		break;
+	case 0x8D:      /* RI */
+		vt_autoscroll(t, -1);
+		break;
+	}
+}
+
+static void
+vt_save_cursor(const struct term_ds *ds, struct term_cursor_save *s)
+{
+	s->row = ds->row;
+	s->col = ds->col;
+	s->rend = ds->rend;
+	s->autowrap = ds->autowrap;
+	s->origin_mode = ds->origin_mode;
+}
+
+static void
+vt_restore_cursor(struct term_ds *ds, const struct term_cursor_save *s)
+{
+	ds->row = s->row;
+	ds->col = s->col;
+	ds->rend = s->rend;
+	ds->autowrap = s->autowrap;
+	ds->origin_mode = s->origin_mode;
+	vt_snap(ds);
+	vt_new_grapheme(ds);
+}
+
+/* Leaves the alternate screen: the primary rows come back, the
+ * alternate's are dropped. */
+static void
+vt_alt_leave(struct term *t, bool restore)
+{
+	int y;
+
+	if (!t->alt_active)
+		return;
+	for (y = 0; y < t->fb.ds.height; y++) {
+		vt_row_unref(t->fb.rows[y]);
+		t->fb.rows[y] = t->primary.rows[y];
+		t->primary.rows[y]->refs++;
+	}
+	fb_free(&t->primary);
+	t->alt_active = false;
+	if (restore)
+		vt_restore_cursor(&t->fb.ds, &t->alt_saved);
+}
+
+/* ?47, ?1047, ?1049 (beyond mosh 1.4): the alternate screen starts blank;
+ * 1049 also saves and restores the cursor, as xterm does. */
+static void
+vt_alt_screen(struct term *t, int mode, bool on)
+{
+	int y;
+
+	if (!on) {
+		vt_alt_leave(t, mode == 1049);
+		return;
+	}
+	if (t->alt_active)
+		return;
+	if (mode == 1049)
+		vt_save_cursor(&t->fb.ds, &t->alt_saved);
+	fb_copy(&t->primary, &t->fb);
+	for (y = 0; y < t->fb.ds.height; y++) {
+		vt_row_unref(t->fb.rows[y]);
+		t->fb.rows[y] = vt_row_new(t->fb.ds.width, t->fb.ds.rend.bg);
+	}
+	t->alt_active = true;
+}
+
+/* RIS: everything but the icon name, "title initialized" and the bell
+ * count goes back to the start. */
+static void
+vt_reset(struct term *t)
+{
+	struct term_fb *fb = &t->fb;
+	int y;
+
+	vt_alt_leave(t, false);
+	vt_ds_reset(&fb->ds, fb->ds.width, fb->ds.height);
+	for (y = 0; y < fb->ds.height; y++)
+		vt_blank_row(t, y);
+	fb->title_len = 0;
+	free(fb->clipboard);
+	fb->clipboard = NULL;
+	fb->clip_len = 0;
+}
+
+/* ESC final, with intermediates; ESC 0x40..0x5F is the 7-bit C1 control. */
+static void
+vt_esc_dispatch(struct term *t, uint32_t c)
+{
+	struct term_ds *ds = &t->fb.ds;
+
+	if (t->ninter == 0 && c >= 0x40 && c <= 0x5F) {
+		vt_control(t, c + 0x40);
+		return;
+	}
+	ds->next_print_will_wrap = false;
+	if (t->ninter == 0 && c == '7') {               /* DECSC */
+		vt_save_cursor(ds, &ds->saved);
+	} else if (t->ninter == 0 && c == '8') {        /* DECRC */
+		vt_restore_cursor(ds, &ds->saved);
+	} else if (t->ninter == 0 && c == 'c') {        /* RIS */
+		vt_reset(t);
+	} else if (strcmp(t->inter, "#") == 0 && c == '8') {   /* DECALN */
+		for (int y = 0; y < ds->height; y++) {
+			struct term_row *r = fb_row_mut(&t->fb, y);
+			vt_erase(t, y, 0, ds->width);
+			for (int x = 0; x < ds->width; x++) {
+				r->cells[x].text[0] = 'E';
+				r->cells[x].len = 1;
+			}
+		}
+	}
+}
+
+/* SGR (SPEC.md §9.6), left to right; 38/48 take their colour arguments
+ * only when enough parameters remain. */
+static void
+vt_sgr(struct term *t)
+{
+	struct term_rend *r = &t->fb.ds.rend;
+	int i, n = vt_nparams(t);
+	static const uint8_t bit[10] = { 0, TERM_BOLD, 0, TERM_ITALIC,
+	    TERM_UNDERLINE, TERM_BLINK, 0, TERM_INVERSE, TERM_INVISIBLE, 0 };
+
+	for (i = 0; i < n; i++) {
+		int p = vt_param(t, i, 0);
+		uint32_t *col = p == 38 ? &r->fg : &r->bg;
+		if ((p == 38 || p == 48) && n - i >= 3 && vt_param(t, i + 1, -1) == 5) {
+			int v = vt_param(t, i + 2, 0);
+			if (v <= 255)
+				*col = (uint32_t)(p == 38 ? 30 : 40) + (uint32_t)v;
+			i += 2;
+		} else if ((p == 38 || p == 48) && n - i >= 5 && vt_param(t, i + 1, -1) == 2) {
+			/* mosh leaves components past 255 unmasked; we mask
+			 * them so that every stored colour can be sent */
+			*col = TERM_RGB | (uint32_t)(vt_param(t, i + 2, 0) & 255) << 16 |
+			    (uint32_t)(vt_param(t, i + 3, 0) & 255) << 8 |
+			    (uint32_t)(vt_param(t, i + 4, 0) & 255);
+			i += 4;
+		} else if (p == 0) {
+			memset(r, 0, sizeof *r);
+		} else if (p < 10) {            /* 2 (faint) is ignored, as in mosh */
+			r->attr |= bit[p];
+		} else if (p >= 22 && p <= 28 && p != 26) {
+			r->attr &= (uint8_t)~(p == 22 ? TERM_BOLD : bit[p - 20]);
+		} else if ((p >= 30 && p <= 37) || p == 39) {
+			r->fg = p == 39 ? 0 : (uint32_t)p;
+		} else if ((p >= 40 && p <= 47) || p == 49) {
+			r->bg = p == 49 ? 0 : (uint32_t)p;
+		} else if (p >= 90 && p <= 97) {        /* palette 8..15 */
+			r->fg = (uint32_t)(38 + p - 90);
+		} else if (p >= 100 && p <= 107) {
+			r->bg = (uint32_t)(48 + p - 100);
+		}
+	}
+}
+
+/* DECSET / DECRST (SPEC.md §9.4, modes table). */
+static void
+vt_set_mode(struct term *t, int mode, bool on)
+{
+	struct term_ds *ds = &t->fb.ds;
+
+	switch (mode) {
+	case 1:
+		ds->app_cursor_keys = on;
+		break;
+	case 3:         /* DECCOLM: the width stays; the screen is cleared */
+		vt_move_col(t, 0, false, false);
+		vt_move_row(t, 0, false);
+		for (int y = 0; y < ds->height; y++)
+			vt_blank_row(t, y);
+		break;
+	case 5:
+		ds->reverse_video = on;
+		break;
+	case 6:         /* homes with the previous mode's origin, as mosh */
+		vt_move_row(t, 0, false);
+		vt_move_col(t, 0, false, false);
+		ds->origin_mode = on;
+		break;
+	case 7:
+		ds->autowrap = on;
+		break;
+	case 25:
+		ds->cursor_visible = on;
+		break;
+	case 9: case 1000: case 1001: case 1002: case 1003:
+		ds->mouse_mode = on ? mode : 0;
+		break;
+	case 1004:
+		ds->mouse_focus = on;
+		break;
+	case 1005: case 1006: case 1015:
+		ds->mouse_encoding = on ? mode : 0;
+		break;
+	case 1007:
+		ds->alt_scroll = on;
+		break;
+	case 2004:
+		ds->bracketed_paste = on;
+		break;
+	case 47: case 1047: case 1049:
+		vt_alt_screen(t, mode, on);
+		break;
+	}
+}
+
+/* CSI: private marker and intermediates, then the final (SPEC.md §9.4). */
+static void
+vt_csi_dispatch(struct term *t, uint32_t c)
+{
+	struct term_ds *ds = &t->fb.ds;
+	int i, n = vt_param(t, 0, 1), top, bottom;
+
+	if (t->ninter == 1 && t->inter[0] == '?' && (c == 'h' || c == 'l')) {
+		for (i = 0; i < vt_nparams(t); i++)     /* DECSET, DECRST */
+			vt_set_mode(t, vt_param(t, i, 0), c == 'h');
+		return;
+	}
+	if (t->ninter > 0) {
+		ds->next_print_will_wrap = false;
+		if (strcmp(t->inter, ">") == 0 && c == 'c')     /* secondary DA */
+			vt_reply(t, "\033[>1;10;0c");
+		else if (strcmp(t->inter, "!") == 0 && c == 'p') { /* DECSTR */
+			ds->insert_mode = ds->origin_mode = false;
+			ds->app_cursor_keys = false;
+			ds->cursor_visible = true;
+			ds->scroll_top = 0;
+			ds->scroll_bottom = ds->height - 1;
+			memset(&ds->rend, 0, sizeof ds->rend);
+			memset(&ds->saved, 0, sizeof ds->saved);
+			ds->saved.autowrap = true;
+		}
+		return;
+	}
+	if (c != 'I' && c != 'Z' && c != 'g' && c != 'm')
+		ds->next_print_will_wrap = false;
+	switch (c) {
+	case '@':       /* ICH */
+		vt_shift_cells(t, n);
+		break;
+	case 'A':       /* CUU */
+	case 'B':       /* CUD */
+		vt_move_row(t, c == 'A' ? -n : n, true);
+		break;
+	case 'C':       /* CUF */
+	case 'D':       /* CUB */
+		vt_move_col(t, c == 'C' ? n : -n, true, false);
+		break;
+	case 'G':       /* CHA */
+	case '`':       /* HPA */
+		vt_move_col(t, n - 1, false, false);
+		break;
+	case 'H':       /* CUP */
+	case 'f':       /* HVP */
+		vt_move_row(t, n - 1, false);
+		vt_move_col(t, vt_param(t, 1, 1) - 1, false, false);
+		break;
+	case 'I':       /* CHT */
+	case 'Z':       /* CBT */
+		vt_tab(t, c == 'I' ? n : -n);
+		break;
+	case 'J':       /* ED */
+		i = vt_param(t, 0, 0);
+		if (i == 0 || i == 1)
+			vt_erase(t, ds->row, i ? 0 : ds->col, i ? ds->col + 1 : ds->width);
+		for (int y = 0; y < ds->height; y++)
+			if ((i == 0 && y > ds->row) || (i == 1 && y < ds->row) || i == 2)
+				vt_blank_row(t, y);
+		break;
+	case 'K':       /* EL */
+		i = vt_param(t, 0, 0);
+		if (i == 2)
+			vt_blank_row(t, ds->row);
+		else if (i == 0 || i == 1)
+			vt_erase(t, ds->row, i ? 0 : ds->col, i ? ds->col + 1 : ds->width);
+		break;
+	case 'L':       /* IL */
+	case 'M':       /* DL */
+		if (c == 'L')
+			vt_insert_lines(t, ds->row, n);
+		else
+			vt_delete_lines(t, ds->row, n);
+		vt_move_col(t, 0, false, false);
+		break;
+	case 'P':       /* DCH */
+		vt_shift_cells(t, -n);
+		break;
+	case 'S':       /* SU */
+	case 'T':       /* SD */
+		vt_scroll(t, c == 'S' ? n : -n);
+		break;
+	case 'X':       /* ECH */
+		vt_erase(t, ds->row, ds->col, ds->col + vt_clamp(n, 0, ds->width - ds->col));
+		break;
+	case 'c':       /* DA */
+		vt_reply(t, "\033[?62c");
+		break;
+	case 'd':       /* VPA */
+		vt_move_row(t, n - 1, false);
+		break;
+	case 'g':       /* TBC */
+		i = vt_param(t, 0, 0);
+		if (i == 0)
+			ds->tabs[ds->col] = 0;
+		if (i == 3) {
+			memset(ds->tabs, 0, sizeof ds->tabs);
+			ds->default_tabs = false;
+		}
+		break;
+	case 'h':       /* SM */
+	case 'l':       /* RM: only IRM, mode 4 */
+		for (i = 0; i < vt_nparams(t); i++)
+			if (vt_param(t, i, 0) == 4)
+				ds->insert_mode = c == 'h';
+		break;
+	case 'm':       /* SGR */
+		vt_sgr(t);
+		break;
+	case 'n':       /* DSR */
+		if (vt_param(t, 0, 0) == 5)
+			vt_reply(t, "\033[0n");
+		if (vt_param(t, 0, 0) == 6 && t->reply != NULL)
+			buf_printf(t->reply, "\033[%d;%dR", ds->row + 1, ds->col + 1);
+		break;
+	case 'r':       /* DECSTBM */
+		top = vt_param(t, 0, 1);
+		bottom = vt_param(t, 1, ds->height);
+		if (bottom <= top || top > ds->height)
+			break;
+		ds->scroll_top = top - 1;
+		ds->scroll_bottom = vt_clamp(bottom - 1, 0, ds->height - 1);
+		vt_move_col(t, 0, false, false);
+		vt_move_row(t, 0, false);
+		break;
+	}
+}
+
+/* OSC 52;c; sets the clipboard, OSC 0/1/2 the icon name and title
+ * (SPEC.md §9.4 "OSC"); the string holds code points. */
+static void
+vt_osc_dispatch(struct term *t)
+{
+	struct term_fb *fb = &t->fb;
+	const uint32_t *s = t->osc;
+	int i, n = t->osc_len, cmd = -1, off = 0, end;
+
+	if (n >= 5 && s[0] == '5' && s[1] == '2' && s[2] == ';' && s[3] == 'c' && s[4] == ';') {
+		free(fb->clipboard);
+		fb->clipboard = malloc((size_t)n * 4);
+		if (fb->clipboard == NULL)
+			abort();
+		fb->clip_len = 0;
+		for (i = 5; i < n; i++) {
+			char u[4];
+			int k = vt_utf8_encode(s[i], u);
+			if (fb->clip_len + (size_t)k > TERM_CLIP_MAX)
+				break;
+			memcpy(fb->clipboard + fb->clip_len, u, (size_t)k);
+			fb->clip_len += (size_t)k;
+		}
+		return;
+	}
+	if (n >= 1 && s[0] == ';') {
+		cmd = 0;
+		off = 1;
+	} else if (n >= 2 && s[1] == ';' && s[0] >= '0' && s[0] <= '2') {
+		cmd = (int)(s[0] - '0');
+		off = 2;
+	}
+	if (cmd < 0)
+		return;
+	fb->title_initialized = true;
+	end = n < VT_TITLE_CHARS ? n : VT_TITLE_CHARS;
+	if (cmd != 2) {
+		memcpy(fb->icon, s + off, (size_t)(end - off) * sizeof s[0]);
+		fb->icon_len = end - off;
+	}
+	if (cmd != 1) {
+		memcpy(fb->title, s + off, (size_t)(end - off) * sizeof s[0]);
+		fb->title_len = end - off;
+	}
+}
+
+/* -------------------------------------------------------------- the API */
+
+struct term *
+term_new(int width, int height)
+{
+	struct term *t = calloc(1, sizeof *t);
+
+	if (t == NULL)
+		abort();
+	fb_init(&t->fb, width, height);
+	t->state = VT_GROUND;
+	vt_act(t, VT_CLEAR, 0);
+	return t;
+}
+
+void
+term_free(struct term *t)
+{
+	if (t == NULL)
+		return;
+	if (t->alt_active)
+		fb_free(&t->primary);
+	fb_free(&t->fb);
+	free(t);
+}
+
+struct term_fb *
+term_fb(struct term *t)
+{
+	return &t->fb;
+}
+
+void
+term_write(struct term *t, const uint8_t *p, size_t n, struct buf *reply)
+{
+	t->reply = reply;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7F && t->state == VT_GROUND && t->u8_need == 0)
+			vt_print(t, p[i]);      /* the common case, without the machine */
+		else
+			vt_utf8(t, p[i]);
+	}
+	t->reply = NULL;
+}
+
+/* SPEC.md §9.8; the saved primary screen follows the visible one. */
+void
+term_resize(struct term *t, int width, int height)
+{
+	fb_resize(&t->fb, width, height);
+	if (t->alt_active)
+		fb_resize(&t->primary, width, height);
+}
+
+/* The server's cursor-key translator (SPEC.md §7.1): ESC passes at once,
+ * ESC O is held until the next byte shows whether it is an arrow key. */
+void
+term_user_byte(struct term *t, uint8_t c, struct buf *out)
+{
+	switch (t->key_state) {
+	case 0:
+		t->key_state = c == 0x1B;
+		buf_putc(out, c);
+		break;
+	case 1:
+		t->key_state = c == 'O' ? 2 : 0;
+		if (c != 'O')
+			buf_putc(out, c);
+		break;
+	default:
+		t->key_state = 0;
+		buf_putc(out, c >= 'A' && c <= 'D' && !t->fb.ds.app_cursor_keys ? '[' : 'O');
+		buf_putc(out, c);
+		break;
+	}
 }

@@ -1,0 +1,10 @@
+# term area: the width-table generator (tools/genwidth.c, built so that it
+# keeps compiling) and the emulator benchmark (tests/bench_term.sh).
+TEST_EXTRA  += $(B)/genwidth
+BENCH_EXTRA += $(B)/bench_term
+
+$(B)/genwidth: tools/genwidth.c | $(B)
+	$(CC) $(CFLAGS) -o $@ $<
+
+$(B)/bench_term: tests/bench_term.c $(B)/libmosh.a | $(B)
+	$(CC) $(CFLAGS) -I. -o $@ $< $(B)/libmosh.a

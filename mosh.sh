@@ -93,6 +93,8 @@ fi
 if [ $local = 1 ]; then
 	[ -z "$host" ] || [ "$host" = 127.0.0.1 ] || die "--local takes no host"
 	host=127.0.0.1
+	relay=$here/build/relay
+	[ -z "$delay$loss" ] || [ -x "$relay" ] || die "--delay and --loss need build/relay (make tests)"
 else
 	[ -n "$host" ] || { echo "mosh: no host given" >&2; usage >&2; exit 1; }
 	[ -z "$delay$loss" ] || die "--delay and --loss need --local"
@@ -170,16 +172,24 @@ if [ "$ip" = "-" ]; then
 	[ -n "$ip" ] || die "could not resolve $name to an address"
 fi
 
-if [ -n "$delay$loss" ]; then
-	relay=$here/build/relay
-	[ -x "$relay" ] || die "--delay/--loss need build/relay (make build/relay)"
-	# The relay listens on a port of its own and forwards to the server.
-	rport=$((port + 1000))
-	"$relay" --listen "127.0.0.1:$rport" --to "$ip:$port" \
-	    ${delay:+--delay "$delay"} ${loss:+--loss "$loss"} >/dev/null 2>&1 &
-	port=$rport
-fi
-
 export MOSH_PREDICTION_DISPLAY=$predict
 [ $noinit = 0 ] || export MOSH_NO_TERM_INIT=1
-exec "$client" -# "$args |" "$ip" "$port"
+[ -n "$delay$loss" ] || exec "$client" -# "$args |" "$ip" "$port"
+
+# --local with impairment: the client talks to the relay, which forwards to
+# the server; the relay lives as long as the client does.
+out=$(mktemp) || exit 1
+"$relay" --listen 127.0.0.1:0 --to "$ip:$port" --duration 86400 \
+    ${delay:+--delay "$delay"} ${loss:+--loss "$loss"} >"$out" 2>/dev/null &
+relay_pid=$!
+n=0
+until port=$(sed -n 's/^RELAY //p' "$out") && [ -n "$port" ]; do
+	n=$((n + 1))
+	[ $n -lt 50 ] || { kill $relay_pid; rm -f "$out"; die "the relay did not start"; }
+	sleep 0.1
+done
+rm -f "$out"
+"$client" -# "$args |" "$ip" "$port"
+status=$?
+kill $relay_pid 2>/dev/null
+exit $status

@@ -3,11 +3,14 @@
 # lib_init makes a private temp dir $T and arranges cleanup of everything
 # the test started: its own sshd (by pid), its own tmux server (private
 # socket), and every mosh-server that our sshd started (found by a marker
-# in their environment, which our sshd passes along with AcceptEnv).  Every
-# wait is a bounded poll.
+# in their environment, which our sshd passes along with AcceptEnv, and
+# which sessions started here inherit).  Every wait is a bounded poll.
 
 ROOT=$(pwd)
 B=${B:-build}
+# Our programs; OUR_SERVER/OUR_CLIENT may point at another build.
+OUR_SERVER=${OUR_SERVER:-$ROOT/mosh-server}
+OUR_CLIENT=${OUR_CLIENT:-$ROOT/mosh-client}
 export LANG=C.UTF-8
 unset LC_ALL LC_CTYPE MOSH_KEY TMUX
 
@@ -31,6 +34,9 @@ fail() {
 lib_init() {
 	T=$(mktemp -d /tmp/moshtest.XXXXXX) || exit 1
 	MARK=moshtest$$
+	# Sessions started here (--local) inherit the marker too.
+	MOSHTEST=$MARK
+	export MOSHTEST
 	trap lib_cleanup EXIT
 	trap 'exit 1' INT TERM
 }
@@ -49,7 +55,9 @@ marked_pids() {
 lib_cleanup() {
 	[ -S "$T/tmux.sock" ] && tmux -S "$T/tmux.sock" kill-server 2>/dev/null
 	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
-	for p in $(marked_pids) $EXTRA_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $(marked_pids mosh-server) $(marked_pids mosh-client) $EXTRA_PIDS; do
+		kill "$p" 2>/dev/null
+	done
 	rm -rf "$T"
 }
 

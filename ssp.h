@@ -4,12 +4,26 @@
  * A transport carries two objects: the local one we send (the client's
  * user stream, the server's terminal) and the remote one we receive.  The
  * transport knows them only through struct ssp_state_ops.
+ *
+ * Datagram (all integers big-endian):
+ *   0..7    direction (bit 63: 1 = to client) | 63-bit sequence number;
+ *           the OCB nonce is 4 zero bytes followed by these 8
+ *   8..     OCB3 ciphertext of the plaintext, then the 16-byte tag
+ * Plaintext:
+ *   0..1    timestamp (ms mod 65536; 0xFFFF = none)
+ *   2..3    timestamp reply (the peer's, plus hold time; 0xFFFF = none)
+ *   4..     one fragment
+ * Fragment:
+ *   0..7    instruction id
+ *   8..9    bit 15: final; bits 14..0: fragment number from 0
+ *   10..    a slice of the zlib stream holding the Instruction
  */
 #ifndef SSP_H
 #define SSP_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include "crypto.h"
 #include "wire.h"
 
@@ -85,4 +99,32 @@ bool ssp_has_remote_addr(const struct ssp *t);
 const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port" */
 const char *ssp_last_error(const struct ssp *t);         /* NULL if none */
 void ssp_clear_error(struct ssp *t);
+
+/* The client's object (SPEC.md §7.1): typed bytes and window sizes.  The
+ * server reads new events with ssp_take_remote_diff and wire_next_event;
+ * a diff with a size outside 1..65535 is rejected as malformed. */
+extern const struct ssp_state_ops userstream_ops;
+void *userstream_new(void);
+void userstream_push_bytes(void *s, const uint8_t *p, size_t n);
+void userstream_push_resize(void *s, int w, int h);
+
+/* ---- exposed for tests and tools; production paths use them too ---- */
+#define SSP_DATAGRAM_MAX    2048    /* the peer's receive buffer */
+#define SSP_OVERHEAD        (8 + 4 + OCB_TAG_LEN) /* nonce, clocks, tag */
+#define SSP_FRAGMENT_HEADER 10
+/* Writes the datagram for one payload (a fragment) to out (room for
+ * n + SSP_OVERHEAD bytes); returns its length, 0 if too big or the key
+ * is worn out. */
+size_t ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
+    uint16_t tsr, const uint8_t *payload, size_t n, uint8_t *out);
+/* Opens a datagram: NULL, or why it was rejected.  payload needs room
+ * for n - SSP_OVERHEAD bytes. */
+const char *ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
+    uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
+    size_t *payload_len);
+/* ssp_recv after the socket read: one datagram from `from` (ce: the IP
+ * header carried ECN Congestion Experienced). */
+int ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *from,
+    socklen_t fromlen, bool ce, uint64_t now);
+uint64_t ssp_datagrams_sent(const struct ssp *t);
 #endif

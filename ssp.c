@@ -1,0 +1,1266 @@
+/*
+ * ssp.c -- the State Synchronization Protocol: datagrams, fragments,
+ * the transport state machine and the user stream (SPEC.md §3, §4, §6,
+ * §7.1).  Wire-compatible with mosh 1.4.
+ *
+ * Layers, bottom-up:
+ *   datagram   8-byte direction|seq nonce tail, OCB ciphertext, tag.  The
+ *              plaintext starts with two 16-bit clocks (timestamp and its
+ *              echo) that feed the RTT estimate.  The receive side checks
+ *              the direction bit, applies the replay rule and moves the
+ *              server's target on any newer authentic datagram (roaming).
+ *   fragment   one per datagram: 64-bit instruction id, final bit and a
+ *              15-bit number; one instruction is reassembled at a time.
+ *   transport  numbered states.  The sender keeps the states it sent,
+ *              oldest acknowledged first, and diffs the live object from
+ *              the state it assumes the receiver holds; the receiver keeps
+ *              the states it may still be asked to diff from.
+ * Invariants: the sent list and the received list are never empty and
+ * are ordered by state number; every datagram gets a fresh sequence
+ * number, so a nonce is never reused under the session key; nothing a
+ * peer sends reaches an assert -- bad input is dropped and the reason
+ * kept for ssp_last_error.
+ */
+#include "ssp.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Packet layer (SPEC.md §3). */
+#define SSP_MTU_DEFAULT     500     /* before bind, and after EMSGSIZE */
+#define SSP_MTU_IPV4        1252    /* 1280 minus IPv4 + UDP headers */
+#define SSP_MTU_IPV6        1216    /* 1280 minus IPv6 + UDP headers */
+#define SSP_TS_NONE         0xFFFF  /* "no timestamp" on the wire */
+#define SSP_TS_HOLD_MAX     1000    /* echo a peer timestamp only this fresh */
+#define SSP_CE_PENALTY      500     /* ms taken off a CE-marked timestamp */
+#define SSP_RTT_SAMPLE_MAX  5000    /* larger RTT samples are ignored */
+#define SSP_RTO_MIN         50
+#define SSP_RTO_MAX         1000
+#define SSP_SEQ_LIMIT       (1ULL << 63) /* sequence numbers have 63 bits */
+#define SSP_DETACH_MS       40000   /* server forgets a silent client */
+#define SSP_HOP_MS          10000   /* client port hop without round trip */
+#define SSP_PORTS_MAX       10      /* client sockets kept for receiving */
+#define SSP_OLD_SOCKET_MS   60000   /* ...and for how long */
+#define SSP_ECT0            0x02    /* IP_TOS: ECN-capable transport */
+/* Fragments (SPEC.md §4). */
+#define SSP_FRAGMENTS_MAX   4096    /* per instruction; bounds reassembly */
+#define SSP_ASSEMBLY_MAX    (ZLIB_MAX_OUT + 65536) /* compressed bytes */
+/* Transport (SPEC.md §6). */
+#define SSP_PROTOCOL_VERSION 2
+#define SSP_INTERVAL_MIN    20      /* frame interval clamp */
+#define SSP_INTERVAL_MAX    250
+#define SSP_ACK_INTERVAL    3000    /* heartbeat */
+#define SSP_ACK_DELAY       100     /* delayed ack of a non-empty diff */
+#define SSP_SHUTDOWN_RETRIES 16
+#define SSP_ACTIVE_RETRY_MS 10000   /* fast retransmit while peer heard */
+#define SSP_MINDELAY_SERVER 8       /* ms to collect changes before sending */
+#define SSP_MINDELAY_CLIENT 1
+#define SSP_SENT_MAX        32      /* sent states kept */
+#define SSP_SENT_THIN       16      /* ...past it, drop the 16th from the end */
+#define SSP_RECEIVED_MAX    1024    /* received states kept */
+#define SSP_QUENCH_MS       15000   /* then accept one per this interval */
+#define SSP_CHAFF_MAX       16
+#define SSP_NEVER           UINT64_MAX
+#define SSP_SHUTDOWN_NUM    UINT64_MAX
+/* User stream (SPEC.md §7.1): a window side fits a struct winsize. */
+#define USERSTREAM_DIM_MAX  65535
+
+struct ssp_entry {              /* one numbered state */
+	uint64_t num, stamp;    /* state number; when sent or received */
+	void *state;
+};
+
+struct ssp_fragment {
+	uint8_t *data;          /* NULL: not yet received */
+	size_t len;
+	bool final;
+};
+
+struct ssp {
+	enum ssp_role role;
+	struct ocb_ctx ocb;
+	char err[160];
+	bool has_err;
+
+	/* packet layer */
+	uint64_t seq;                   /* next sequence number to send */
+	uint64_t expected_seq;          /* lowest sequence still "new" */
+	int saved_ts;                   /* peer timestamp to echo, -1 none */
+	uint64_t saved_ts_at;
+	double srtt, rttvar;
+	bool rtt_hit;
+	size_t mtu;
+	int socks[SSP_PORTS_MAX];       /* client: newest last, sends there */
+	int nsocks;
+	struct sockaddr_storage remote;
+	socklen_t remote_len;
+	bool has_remote;
+	char remote_str[INET6_ADDRSTRLEN + 8];
+	uint64_t net_last_heard, last_port_choice;
+	uint64_t roundtrip_success;     /* 0: never */
+
+	/* fragments */
+	uint64_t next_id;               /* id of the last instruction sent */
+	uint64_t asm_id;
+	bool asm_started;
+	struct ssp_fragment *frags;     /* SSP_FRAGMENTS_MAX slots */
+	int frag_count, frag_high, frag_total; /* total -1 until final seen */
+	size_t asm_bytes;
+
+	/* sender */
+	const struct ssp_state_ops *lops;
+	void *current;
+	struct ssp_entry sent[SSP_SENT_MAX + 1];
+	int nsent, assumed;
+	uint64_t next_ack_time, next_send_time, mindelay_clock;
+	uint64_t ack_num, last_heard;
+	int send_mindelay;
+	bool pending_data_ack, shutdown_in_progress, shutdown_ack_sent;
+	int shutdown_tries;
+	uint64_t shutdown_start;
+
+	/* receiver */
+	const struct ssp_state_ops *rops;
+	struct ssp_entry *recvd;
+	size_t nrecvd, caprecvd;
+	uint64_t quench_until;
+	void *taken;                    /* the remote state last taken */
+	uint64_t datagrams_sent;
+};
+
+static void
+ssp_err(struct ssp *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->err, sizeof t->err, fmt, ap);
+	va_end(ap);
+	t->has_err = true;
+}
+
+static void *
+ssp_alloc(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+
+	if (p == NULL) {
+		fprintf(stderr, "ssp: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static void *
+ssp_realloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n)) == NULL) {
+		fprintf(stderr, "ssp: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static void
+ssp_put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint64_t
+ssp_get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+uint64_t
+ssp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ---- datagrams (SPEC.md §3.1) ---- */
+
+static void
+ssp_nonce(uint8_t nonce[OCB_NONCE_LEN], uint64_t direction_seq)
+{
+	memset(nonce, 0, 4);
+	ssp_put64(nonce + 4, direction_seq);
+}
+
+size_t
+ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
+    uint16_t tsr, const uint8_t *payload, size_t n, uint8_t *out)
+{
+	uint8_t nonce[OCB_NONCE_LEN];
+	uint8_t *pt = out + 8;
+
+	if (n + SSP_OVERHEAD > SSP_DATAGRAM_MAX)
+		return 0;
+	ssp_put64(out, direction_seq);
+	pt[0] = (uint8_t)(ts >> 8);
+	pt[1] = (uint8_t)ts;
+	pt[2] = (uint8_t)(tsr >> 8);
+	pt[3] = (uint8_t)tsr;
+	memmove(pt + 4, payload, n);
+	ssp_nonce(nonce, direction_seq);
+	if (ocb_seal(c, nonce, sizeof nonce, NULL, 0, pt, n + 4, pt, OCB_TAG_LEN) != 0)
+		return 0;
+	return n + SSP_OVERHEAD;
+}
+
+const char *
+ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
+    uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
+    size_t *payload_len)
+{
+	uint8_t nonce[OCB_NONCE_LEN];
+	uint8_t pt[SSP_DATAGRAM_MAX];
+
+	if (n < 8 + OCB_TAG_LEN)
+		return "Ciphertext must contain nonce and tag.";
+	if (n > SSP_DATAGRAM_MAX)
+		return "Received oversize datagram";
+	ssp_nonce(nonce, ssp_get64(dg));
+	if (ocb_open(c, nonce, sizeof nonce, NULL, 0, dg + 8, n - 8, pt, OCB_TAG_LEN) != 0)
+		return "Packet failed integrity check.";
+	if (n - 8 - OCB_TAG_LEN < 4)
+		return "Illegal counterparty input (no timestamps)";
+	*direction_seq = ssp_get64(dg);
+	*ts = (uint16_t)(pt[0] << 8 | pt[1]);
+	*tsr = (uint16_t)(pt[2] << 8 | pt[3]);
+	*payload_len = n - SSP_OVERHEAD;
+	memcpy(payload, pt + 4, *payload_len);
+	crypto_wipe(pt, sizeof pt);
+	return NULL;
+}
+
+static int
+ssp_rto(const struct ssp *t)
+{
+	double rto = ceil(t->srtt + 4 * t->rttvar);
+
+	return rto < SSP_RTO_MIN ? SSP_RTO_MIN : rto > SSP_RTO_MAX ? SSP_RTO_MAX : (int)rto;
+}
+
+int
+ssp_send_interval(const struct ssp *t)
+{
+	double iv = ceil(t->srtt / 2);
+
+	return iv < SSP_INTERVAL_MIN ? SSP_INTERVAL_MIN :
+	    iv > SSP_INTERVAL_MAX ? SSP_INTERVAL_MAX : (int)iv;
+}
+
+static uint16_t
+ssp_ts16(uint64_t now)
+{
+	uint16_t ts = (uint16_t)now;
+
+	return ts == SSP_TS_NONE ? 0 : ts;
+}
+
+/* ---- sockets (SPEC.md §3.2-3.3) ---- */
+
+static int
+ssp_socket(int family)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int v;
+
+	if (fd < 0)
+		return -1;
+	/* Best effort: ECN-capable, read the TOS byte, let IP fragment. */
+	v = SSP_ECT0;
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof v);
+	else
+		setsockopt(fd, IPPROTO_IP, IP_TOS, &v, sizeof v);
+	v = 1;
+	setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &v, sizeof v);
+#ifdef IP_MTU_DISCOVER
+	v = IP_PMTUDISC_DONT;
+	setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof v);
+#endif
+	return fd;
+}
+
+static void
+ssp_drop_socket(struct ssp *t, int i)
+{
+	close(t->socks[i]);
+	memmove(t->socks + i, t->socks + i + 1, (size_t)(t->nsocks - i - 1) * sizeof t->socks[0]);
+	t->nsocks--;
+}
+
+/* Old client sockets stay open for late replies, but not forever. */
+static void
+ssp_prune_sockets(struct ssp *t, uint64_t now)
+{
+	if (t->role != SSP_CLIENT)
+		return;
+	if (now - t->last_port_choice > SSP_OLD_SOCKET_MS)
+		while (t->nsocks > 1)
+			ssp_drop_socket(t, 0);
+	while (t->nsocks > SSP_PORTS_MAX)
+		ssp_drop_socket(t, 0);
+}
+
+static void
+ssp_hop_port(struct ssp *t, uint64_t now)
+{
+	int fd = ssp_socket(t->remote.ss_family);
+
+	t->last_port_choice = now;
+	if (fd < 0) {
+		ssp_err(t, "socket: %s", strerror(errno));
+		return;
+	}
+	if (t->nsocks == SSP_PORTS_MAX)
+		ssp_drop_socket(t, 0);
+	t->socks[t->nsocks++] = fd;
+	ssp_prune_sockets(t, now);
+}
+
+int
+ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *ai;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof ss;
+	char port[16];
+	int rc, fd = -1, v = 0;
+
+	for (int p = lo; p <= hi && fd < 0; p++) {
+		snprintf(port, sizeof port, "%d", p);
+		if ((rc = getaddrinfo(ip, port, &hints, &ai)) != 0) {
+			snprintf(err, errlen, "%s: %s", ip ? ip : "*", gai_strerror(rc));
+			return -1;
+		}
+		if ((fd = ssp_socket(ai->ai_family)) < 0) {
+			snprintf(err, errlen, "socket: %s", strerror(errno));
+			freeaddrinfo(ai);
+			return -1;
+		}
+		if (ai->ai_family == AF_INET6)      /* dual stack */
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, sizeof v);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+			snprintf(err, errlen, "Failed binding to %s:%d: %s",
+			    ip ? ip : "*", hi, strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+		freeaddrinfo(ai);
+	}
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	t->socks[0] = fd;
+	t->nsocks = 1;
+	t->mtu = ss.ss_family == AF_INET6 ? SSP_MTU_IPV6 : SSP_MTU_IPV4;
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int
+ssp_connect(struct ssp *t, const char *ip, const char *port, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *ai;
+	int rc;
+
+	if ((rc = getaddrinfo(ip, port, &hints, &ai)) != 0) {
+		snprintf(err, errlen, "%s:%s: %s", ip, port, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(&t->remote, ai->ai_addr, ai->ai_addrlen);
+	t->remote_len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	t->mtu = t->remote.ss_family == AF_INET6 ? SSP_MTU_IPV6 : SSP_MTU_IPV4;
+	if ((t->socks[0] = ssp_socket(t->remote.ss_family)) < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	t->nsocks = 1;
+	t->has_remote = true;
+	return 0;
+}
+
+int
+ssp_fds(const struct ssp *t, int *fds, int max)
+{
+	int n = 0;
+
+	/* Oldest first, the order the client drains them in. */
+	for (int i = 0; i < t->nsocks && n < max; i++)
+		fds[n++] = t->socks[i];
+	return n;
+}
+
+/* Seals one fragment into a datagram and sends it to the peer. */
+static void
+ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
+{
+	uint8_t dg[SSP_DATAGRAM_MAX];
+	uint64_t dseq = (t->role == SSP_SERVER ? SSP_SEQ_LIMIT : 0) | t->seq;
+	uint16_t tsr = SSP_TS_NONE;
+	size_t len;
+
+	if (t->seq >= SSP_SEQ_LIMIT || t->nsocks == 0) {
+		ssp_err(t, "cannot send: %s", t->nsocks ? "sequence numbers exhausted" : "no socket");
+		return;
+	}
+	if (t->saved_ts >= 0 && now - t->saved_ts_at < SSP_TS_HOLD_MAX) {
+		/* Add the hold time so the peer's sample is the network RTT. */
+		tsr = (uint16_t)(t->saved_ts + (now - t->saved_ts_at));
+		t->saved_ts = -1;
+	}
+	if ((len = ssp_datagram_seal(&t->ocb, dseq, ssp_ts16(now), tsr, payload, n, dg)) == 0) {
+		ssp_err(t, "Encrypted 2^47 blocks.");
+		return;
+	}
+	t->seq++;
+	t->datagrams_sent++;
+	if (sendto(t->socks[t->nsocks - 1], dg, len, MSG_DONTWAIT,
+	    (struct sockaddr *)&t->remote, t->remote_len) < 0) {
+		if (errno == EMSGSIZE)
+			t->mtu = SSP_MTU_DEFAULT;
+		ssp_err(t, "sendto: %s", strerror(errno));
+	}
+	if (t->role == SSP_SERVER && now - t->net_last_heard > SSP_DETACH_MS)
+		t->has_remote = false;
+	if (t->role == SSP_CLIENT && now - t->last_port_choice > SSP_HOP_MS &&
+	    (t->roundtrip_success == 0 || now - t->roundtrip_success > SSP_HOP_MS))
+		ssp_hop_port(t, now);
+}
+
+/* ---- fragments (SPEC.md §4) ---- */
+
+static void
+ssp_assembly_clear(struct ssp *t)
+{
+	for (int i = 0; i <= t->frag_high; i++) {
+		free(t->frags[i].data);
+		t->frags[i].data = NULL;
+	}
+	t->frag_count = 0;
+	t->frag_high = -1;
+	t->frag_total = -1;
+	t->asm_bytes = 0;
+}
+
+static void
+ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
+    const struct buf *diff, uint64_t now)
+{
+	uint8_t chaff[SSP_CHAFF_MAX + 1];
+	struct wire_instruction in = {
+		.protocol_version = SSP_PROTOCOL_VERSION, .old_num = old_num,
+		.new_num = new_num, .ack_num = t->ack_num,
+		.throwaway_num = t->sent[0].num, .diff = diff->data,
+		.diff_len = diff->len, .chaff = chaff + 1,
+	};
+	struct buf plain = { 0 }, z = { 0 };
+	uint8_t frag[SSP_DATAGRAM_MAX];
+	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER, off = 0;
+	unsigned num = 0;
+
+	/* Chaff hides the exact length; it needs no secrecy. */
+	if (getentropy(chaff, sizeof chaff) == 0)
+		in.chaff_len = chaff[0] % (SSP_CHAFF_MAX + 1);
+	wire_instruction_encode(&plain, &in);
+	zlib_store(&z, plain.data, plain.len);
+	t->next_id++;
+	do {
+		size_t len = z.len - off < room ? z.len - off : room;
+		bool final = off + len == z.len;
+
+		ssp_put64(frag, t->next_id);
+		frag[8] = (uint8_t)((final ? 0x80 : 0) | num >> 8);
+		frag[9] = (uint8_t)num;
+		memcpy(frag + SSP_FRAGMENT_HEADER, z.data + off, len);
+		ssp_send_payload(t, frag, SSP_FRAGMENT_HEADER + len, now);
+		off += len;
+		num++;
+	} while (off < z.len && num < SSP_FRAGMENTS_MAX);
+	if (new_num == SSP_SHUTDOWN_NUM)
+		t->shutdown_tries++;
+	if (t->ack_num == SSP_SHUTDOWN_NUM)
+		t->shutdown_ack_sent = true;
+	t->pending_data_ack = false;
+	buf_free(&plain);
+	buf_free(&z);
+}
+
+/* ---- transport: sender (SPEC.md §6.3-6.4) ---- */
+
+static bool
+ssp_same(const struct ssp *t, const void *s)
+{
+	return t->lops->equal(t->current, s);
+}
+
+static void
+ssp_sent_remove(struct ssp *t, int i)
+{
+	t->lops->free(t->sent[i].state);
+	memmove(t->sent + i, t->sent + i + 1, (size_t)(t->nsent - i - 1) * sizeof t->sent[0]);
+	t->nsent--;
+	if (t->assumed >= i && t->assumed > 0)
+		t->assumed--;
+}
+
+static void
+ssp_add_sent(struct ssp *t, uint64_t now, uint64_t num)
+{
+	t->sent[t->nsent++] = (struct ssp_entry){ num, now, t->lops->copy(t->current) };
+	if (t->nsent > SSP_SENT_MAX)
+		ssp_sent_remove(t, t->nsent - SSP_SENT_THIN);
+}
+
+/* Recently sent states get the benefit of the doubt, but only a run of
+ * them directly after the acknowledged one; then the common prefix the
+ * peer acknowledged is cut from every copy. */
+static void
+ssp_update_assumed(struct ssp *t, uint64_t now)
+{
+	uint64_t grace = (uint64_t)ssp_rto(t) + SSP_ACK_DELAY;
+
+	t->assumed = 0;
+	for (int i = 1; i < t->nsent && now - t->sent[i].stamp < grace; i++)
+		t->assumed = i;
+	if (t->lops->subtract == NULL)
+		return;
+	t->lops->subtract(t->current, t->sent[0].state);
+	for (int i = t->nsent - 1; i >= 0; i--)
+		t->lops->subtract(t->sent[i].state, t->sent[0].state);
+}
+
+static uint64_t
+ssp_max(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static void
+ssp_calculate_timers(struct ssp *t, uint64_t now)
+{
+	const struct ssp_entry *back = &t->sent[t->nsent - 1];
+	bool heard = t->last_heard + SSP_ACTIVE_RETRY_MS > now;
+	uint64_t interval = (uint64_t)ssp_send_interval(t);
+
+	ssp_update_assumed(t, now);
+	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY)
+		t->next_ack_time = now + SSP_ACK_DELAY;
+	if (!ssp_same(t, back->state)) {
+		if (t->mindelay_clock == SSP_NEVER)
+			t->mindelay_clock = now;
+		t->next_send_time = ssp_max(t->mindelay_clock + (uint64_t)t->send_mindelay,
+		    back->stamp + interval);
+	} else if (!ssp_same(t, t->sent[t->assumed].state) && heard) {
+		t->next_send_time = back->stamp + interval;
+		if (t->mindelay_clock != SSP_NEVER)
+			t->next_send_time = ssp_max(t->next_send_time,
+			    t->mindelay_clock + (uint64_t)t->send_mindelay);
+	} else if (!ssp_same(t, t->sent[0].state) && heard) {
+		t->next_send_time = back->stamp + (uint64_t)ssp_rto(t) + SSP_ACK_DELAY;
+	} else {
+		t->next_send_time = SSP_NEVER;
+	}
+	if (t->shutdown_in_progress || t->ack_num == SSP_SHUTDOWN_NUM)
+		t->next_ack_time = back->stamp + interval;
+}
+
+static void
+ssp_send_empty_ack(struct ssp *t, uint64_t now)
+{
+	uint64_t old_num = t->sent[t->assumed].num;
+	uint64_t new_num = t->shutdown_in_progress ? SSP_SHUTDOWN_NUM :
+	    t->sent[t->nsent - 1].num + 1;
+	struct buf empty = { 0 };
+
+	ssp_add_sent(t, now, new_num);
+	ssp_send_instruction(t, old_num, new_num, &empty, now);
+	t->next_ack_time = now + SSP_ACK_INTERVAL;
+	t->next_send_time = SSP_NEVER;
+}
+
+static void
+ssp_send_diff(struct ssp *t, const struct buf *diff, uint64_t now)
+{
+	struct ssp_entry *back = &t->sent[t->nsent - 1];
+	uint64_t old_num = t->sent[t->assumed].num;
+	uint64_t new_num = ssp_same(t, back->state) ? back->num : back->num + 1;
+
+	if (t->shutdown_in_progress)
+		new_num = SSP_SHUTDOWN_NUM;
+	if (new_num == back->num)
+		back->stamp = now;      /* a retransmission */
+	else
+		ssp_add_sent(t, now, new_num);
+	ssp_send_instruction(t, old_num, new_num, diff, now);
+	t->assumed = t->nsent - 1;
+	t->next_ack_time = now + SSP_ACK_INTERVAL;
+	t->next_send_time = SSP_NEVER;
+}
+
+void
+ssp_tick(struct ssp *t, uint64_t now)
+{
+	struct buf diff = { 0 }, resend = { 0 };
+
+	ssp_calculate_timers(t, now);
+	if (!t->has_remote || (now < t->next_ack_time && now < t->next_send_time))
+		return;
+	t->lops->diff(t->sent[t->assumed].state, t->current, &diff);
+	/* Prophylactic retransmission: diffing from the acknowledged state
+	 * also repairs a lost earlier packet, and often costs nothing. */
+	if (t->assumed != 0) {
+		t->lops->diff(t->sent[0].state, t->current, &resend);
+		if (resend.len <= diff.len ||
+		    (resend.len < 1000 && resend.len - diff.len < 100)) {
+			struct buf tmp = diff;
+
+			diff = resend;
+			resend = tmp;
+			t->assumed = 0;
+		}
+	}
+	if (diff.len == 0) {
+		if (now >= t->next_ack_time) {
+			ssp_send_empty_ack(t, now);
+			t->mindelay_clock = SSP_NEVER;
+		}
+		if (now >= t->next_send_time) {
+			t->next_send_time = SSP_NEVER;
+			t->mindelay_clock = SSP_NEVER;
+		}
+	} else if (now >= t->next_send_time || now >= t->next_ack_time) {
+		ssp_send_diff(t, &diff, now);
+		t->mindelay_clock = SSP_NEVER;
+	}
+	buf_free(&diff);
+	buf_free(&resend);
+}
+
+int
+ssp_wait_time(struct ssp *t, uint64_t now)
+{
+	uint64_t next;
+
+	ssp_calculate_timers(t, now);
+	if (!t->has_remote)
+		return -1;
+	next = t->next_ack_time < t->next_send_time ? t->next_ack_time : t->next_send_time;
+	if (next == SSP_NEVER)
+		return -1;
+	if (next <= now)
+		return 0;
+	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
+}
+
+/* ---- transport: receiver (SPEC.md §6.5) ---- */
+
+static void
+ssp_process_ack(struct ssp *t, uint64_t ack)
+{
+	for (int i = 0; i < t->nsent; i++) {
+		if (t->sent[i].num != ack)
+			continue;
+		while (t->sent[0].num < ack)
+			ssp_sent_remove(t, 0);
+		return;
+	}
+}
+
+static void
+ssp_recvd_remove(struct ssp *t, size_t i)
+{
+	t->rops->free(t->recvd[i].state);
+	memmove(t->recvd + i, t->recvd + i + 1, (t->nrecvd - i - 1) * sizeof t->recvd[0]);
+	t->nrecvd--;
+}
+
+/* Returns 1 if the instruction made a newer remote state current. */
+static int
+ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64_t now)
+{
+	struct ssp_entry *ref = NULL;
+	void *state;
+	size_t i;
+
+	if (in->protocol_version != SSP_PROTOCOL_VERSION) {
+		ssp_err(t, "mosh protocol version mismatch");
+		return 0;
+	}
+	ssp_process_ack(t, in->ack_num);
+	t->roundtrip_success = t->sent[0].stamp;
+	for (i = 0; i < t->nrecvd; i++) {
+		if (t->recvd[i].num == in->new_num)
+			return 0;       /* duplicate */
+		if (t->recvd[i].num == in->old_num)
+			ref = &t->recvd[i];
+	}
+	if (ref == NULL) {
+		ssp_err(t, "diff from unknown state %llu", (unsigned long long)in->old_num);
+		return 0;
+	}
+	state = t->rops->copy(ref->state);
+	if (in->diff_len > 0 && t->rops->apply(state, in->diff, in->diff_len) != 0) {
+		t->rops->free(state);
+		ssp_err(t, "malformed diff in state %llu", (unsigned long long)in->new_num);
+		return 0;
+	}
+	for (i = 0; i < t->nrecvd;)
+		if (t->recvd[i].num < in->throwaway_num)
+			ssp_recvd_remove(t, i);
+		else
+			i++;
+	if (t->nrecvd > SSP_RECEIVED_MAX) {
+		if (now < t->quench_until) {
+			t->rops->free(state);
+			ssp_err(t, "receiver queue full, state dropped");
+			return 0;
+		}
+		t->quench_until = now + SSP_QUENCH_MS;
+	}
+	if (t->nrecvd == t->caprecvd) {
+		t->caprecvd = t->caprecvd * 2 + 8;
+		t->recvd = ssp_realloc(t->recvd, t->caprecvd * sizeof t->recvd[0]);
+	}
+	for (i = 0; i < t->nrecvd && t->recvd[i].num < in->new_num; i++)
+		;
+	memmove(t->recvd + i + 1, t->recvd + i, (t->nrecvd - i) * sizeof t->recvd[0]);
+	t->recvd[i] = (struct ssp_entry){ in->new_num, now, state };
+	if (++t->nrecvd != i + 1)
+		return 0;       /* out of order: no ack for it yet */
+	t->ack_num = in->new_num;
+	t->last_heard = now;
+	if (in->diff_len > 0)
+		t->pending_data_ack = true;
+	return 1;
+}
+
+/* Adds one fragment; a completed instruction goes to the transport. */
+static int
+ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
+{
+	uint64_t id;
+	unsigned num;
+	bool final;
+	struct ssp_fragment *f;
+	struct buf z = { 0 }, plain = { 0 };
+	struct wire_instruction in;
+	int rc = 0, zrc;
+
+	if (n < SSP_FRAGMENT_HEADER) {
+		ssp_err(t, "fragment shorter than its header");
+		return 0;
+	}
+	id = ssp_get64(p);
+	final = p[8] & 0x80;
+	num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
+	p += SSP_FRAGMENT_HEADER;
+	n -= SSP_FRAGMENT_HEADER;
+	if (!t->asm_started || id != t->asm_id) {
+		ssp_assembly_clear(t);
+		t->asm_started = true;
+		t->asm_id = id;
+	}
+	if (num >= SSP_FRAGMENTS_MAX) {
+		ssp_err(t, "fragment number %u over the limit", num);
+		ssp_assembly_clear(t);
+		return 0;
+	}
+	f = &t->frags[num];
+	if (f->data != NULL) {
+		if (f->final == final && f->len == n && memcmp(f->data, p, n) == 0)
+			return 0;       /* an identical duplicate */
+		ssp_err(t, "conflicting duplicate fragment %u", num);
+		ssp_assembly_clear(t);
+		return 0;
+	}
+	if ((final && (t->frag_total >= 0 || (int)num < t->frag_high)) ||
+	    (t->frag_total >= 0 && (int)num >= t->frag_total) ||
+	    t->asm_bytes + n > SSP_ASSEMBLY_MAX) {
+		ssp_err(t, "inconsistent fragment %u", num);
+		ssp_assembly_clear(t);
+		return 0;
+	}
+	f->data = ssp_alloc(n);
+	memcpy(f->data, p, n);
+	f->len = n;
+	f->final = final;
+	t->asm_bytes += n;
+	t->frag_count++;
+	if ((int)num > t->frag_high)
+		t->frag_high = (int)num;
+	if (final)
+		t->frag_total = (int)num + 1;
+	if (t->frag_count != t->frag_total)
+		return 0;
+	for (int i = 0; i < t->frag_total; i++)
+		buf_put(&z, t->frags[i].data, t->frags[i].len);
+	ssp_assembly_clear(t);  /* keeps asm_id: a resend reassembles harmlessly */
+	if ((zrc = zlib_inflate(z.data, z.len, &plain, ZLIB_MAX_OUT)) != ZLIB_OK)
+		ssp_err(t, "bad zlib stream (%d)", zrc);
+	else if (wire_instruction_decode(plain.data, plain.len, &in) != 0)
+		ssp_err(t, "malformed instruction");
+	else
+		rc = ssp_receive_instruction(t, &in, now);
+	buf_free(&z);
+	buf_free(&plain);
+	return rc;
+}
+
+int
+ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *from,
+    socklen_t fromlen, bool ce, uint64_t now)
+{
+	uint8_t payload[SSP_DATAGRAM_MAX];
+	size_t len;
+	uint64_t dseq, seq;
+	uint16_t ts, tsr;
+	const char *why;
+	int rc;
+
+	if ((why = ssp_datagram_open(&t->ocb, dg, n, &dseq, &ts, &tsr, payload, &len)) != NULL) {
+		ssp_err(t, "%s", why);
+		return 0;
+	}
+	/* Our own packets reflected back must not count as the peer's. */
+	if ((dseq >> 63) != (t->role == SSP_SERVER ? 0u : 1u)) {
+		ssp_err(t, "Illegal counterparty input (wrong direction)");
+		return 0;
+	}
+	seq = dseq & (SSP_SEQ_LIMIT - 1);
+	if (seq >= t->expected_seq) {
+		t->expected_seq = seq + 1;
+		if (ts != SSP_TS_NONE) {
+			t->saved_ts = (uint16_t)(ts - (ce ? SSP_CE_PENALTY : 0));
+			t->saved_ts_at = now;
+		}
+		if (tsr != SSP_TS_NONE) {
+			double r = (uint16_t)((uint16_t)now - tsr);
+
+			if (r < SSP_RTT_SAMPLE_MAX && !t->rtt_hit) {
+				t->srtt = r;
+				t->rttvar = r / 2;
+				t->rtt_hit = true;
+			} else if (r < SSP_RTT_SAMPLE_MAX) {
+				t->rttvar = 0.75 * t->rttvar + 0.25 * fabs(t->srtt - r);
+				t->srtt = 0.875 * t->srtt + 0.125 * r;
+			}
+		}
+		t->has_remote = true;
+		t->net_last_heard = now;
+		/* Roaming: authentic and newer is all it takes (SPEC.md §3.2). */
+		if (t->role == SSP_SERVER && from != NULL && fromlen <= sizeof t->remote &&
+		    (fromlen != t->remote_len || memcmp(from, &t->remote, fromlen) != 0)) {
+			memcpy(&t->remote, from, fromlen);
+			t->remote_len = fromlen;
+		}
+	}
+	rc = ssp_receive_fragment(t, payload, len, now);
+	crypto_wipe(payload, len);
+	ssp_prune_sockets(t, now);
+	return rc;
+}
+
+int
+ssp_recv(struct ssp *t, int fd, uint64_t now)
+{
+	uint8_t dg[SSP_DATAGRAM_MAX + 1];
+	struct sockaddr_storage from;
+	union {
+		struct cmsghdr align;
+		uint8_t space[CMSG_SPACE(sizeof(int)) * 2];
+	} ctl;
+	struct iovec iov = { dg, sizeof dg };
+	struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from,
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.space,
+		.msg_controllen = sizeof ctl.space };
+	bool ce = false, ours = false;
+	ssize_t n;
+
+	/* A socket pruned since the caller polled is no longer ours. */
+	for (int i = 0; i < t->nsocks; i++)
+		ours |= t->socks[i] == fd;
+	if (!ours)
+		return 0;
+	n = recvmsg(fd, &msg, MSG_DONTWAIT);
+
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			ssp_err(t, "recvmsg: %s", strerror(errno));
+		return 0;
+	}
+	if ((msg.msg_flags & MSG_TRUNC) || (size_t)n > SSP_DATAGRAM_MAX) {
+		ssp_err(t, "Received oversize datagram");
+		return 0;
+	}
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS && c->cmsg_len >= CMSG_LEN(1))
+			ce = (*CMSG_DATA(c) & 3) == 3;
+	}
+	return ssp_input(t, dg, (size_t)n, (struct sockaddr *)&from, msg.msg_namelen, ce, now);
+}
+
+/* ---- life cycle and queries ---- */
+
+struct ssp *
+ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
+    const struct ssp_state_ops *local_ops, void *local_initial,
+    const struct ssp_state_ops *remote_ops, void *remote_initial, uint64_t now)
+{
+	struct ssp *t = ssp_alloc(sizeof *t);
+
+	t->role = role;
+	ocb_init(&t->ocb, key);
+	t->saved_ts = -1;
+	t->srtt = 1000;
+	t->rttvar = 500;
+	t->mtu = SSP_MTU_DEFAULT;
+	t->last_port_choice = now;
+	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
+	ssp_assembly_clear(t);
+	t->lops = local_ops;
+	t->current = local_initial;
+	t->sent[0] = (struct ssp_entry){ 0, now, local_ops->copy(local_initial) };
+	t->nsent = 1;
+	t->next_ack_time = t->next_send_time = now;
+	t->mindelay_clock = SSP_NEVER;
+	t->send_mindelay = role == SSP_CLIENT ? SSP_MINDELAY_CLIENT : SSP_MINDELAY_SERVER;
+	t->rops = remote_ops;
+	t->caprecvd = 8;
+	t->recvd = ssp_alloc(t->caprecvd * sizeof t->recvd[0]);
+	t->recvd[0] = (struct ssp_entry){ 0, now, remote_initial };
+	t->nrecvd = 1;
+	t->taken = remote_ops->copy(remote_initial);
+	return t;
+}
+
+void
+ssp_free(struct ssp *t)
+{
+	if (t == NULL)
+		return;
+	while (t->nsocks > 0)
+		ssp_drop_socket(t, t->nsocks - 1);
+	ssp_assembly_clear(t);
+	free(t->frags);
+	for (int i = 0; i < t->nsent; i++)
+		t->lops->free(t->sent[i].state);
+	t->lops->free(t->current);
+	for (size_t i = 0; i < t->nrecvd; i++)
+		t->rops->free(t->recvd[i].state);
+	free(t->recvd);
+	t->rops->free(t->taken);
+	ocb_wipe(&t->ocb);
+	free(t);
+}
+
+void *
+ssp_local(struct ssp *t)
+{
+	return t->current;
+}
+
+const void *
+ssp_remote(const struct ssp *t)
+{
+	return t->recvd[t->nrecvd - 1].state;
+}
+
+uint64_t
+ssp_remote_num(const struct ssp *t)
+{
+	return t->recvd[t->nrecvd - 1].num;
+}
+
+void
+ssp_take_remote_diff(struct ssp *t, struct buf *out)
+{
+	void *newest = t->recvd[t->nrecvd - 1].state;
+
+	t->rops->diff(t->taken, newest, out);
+	t->rops->free(t->taken);
+	t->taken = t->rops->copy(newest);
+	if (t->rops->subtract == NULL)
+		return;
+	/* Keep the received copies short: cut the oldest one's events,
+	 * which every later state and the taken copy start with. */
+	for (size_t i = t->nrecvd - 1; i > 0; i--)
+		t->rops->subtract(t->recvd[i].state, t->recvd[0].state);
+	t->rops->subtract(t->taken, t->recvd[0].state);
+	t->rops->subtract(t->recvd[0].state, t->recvd[0].state);
+}
+
+void
+ssp_start_shutdown(struct ssp *t, uint64_t now)
+{
+	if (t->shutdown_in_progress)
+		return;
+	t->shutdown_in_progress = true;
+	t->shutdown_start = now;
+}
+
+bool
+ssp_shutdown_in_progress(const struct ssp *t)
+{
+	return t->shutdown_in_progress;
+}
+
+bool
+ssp_shutdown_acknowledged(const struct ssp *t)
+{
+	return t->sent[0].num == SSP_SHUTDOWN_NUM;
+}
+
+bool
+ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
+{
+	return t->shutdown_in_progress && (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
+	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS);
+}
+
+bool
+ssp_counterparty_shutdown_ack_sent(const struct ssp *t)
+{
+	return t->shutdown_ack_sent;
+}
+
+double
+ssp_srtt(const struct ssp *t)
+{
+	return t->srtt;
+}
+
+uint64_t
+ssp_last_heard(const struct ssp *t)
+{
+	return t->net_last_heard;
+}
+
+uint64_t
+ssp_last_roundtrip_success(const struct ssp *t)
+{
+	return t->roundtrip_success;
+}
+
+uint64_t
+ssp_sent_state_num(const struct ssp *t)
+{
+	return t->sent[t->nsent - 1].num;
+}
+
+uint64_t
+ssp_acked_state_num(const struct ssp *t)
+{
+	return t->sent[0].num;
+}
+
+bool
+ssp_has_remote_addr(const struct ssp *t)
+{
+	return t->has_remote;
+}
+
+const char *
+ssp_remote_addr_str(const struct ssp *t)
+{
+	char host[INET6_ADDRSTRLEN], serv[8];
+	struct ssp *w = (struct ssp *)t;   /* the string is a cache */
+
+	if (!t->has_remote || getnameinfo((const struct sockaddr *)&t->remote,
+	    t->remote_len, host, sizeof host, serv, sizeof serv,
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return "";
+	snprintf(w->remote_str, sizeof w->remote_str, "%s:%s", host, serv);
+	return w->remote_str;
+}
+
+const char *
+ssp_last_error(const struct ssp *t)
+{
+	return t->has_err ? t->err : NULL;
+}
+
+void
+ssp_clear_error(struct ssp *t)
+{
+	t->has_err = false;
+}
+
+uint64_t
+ssp_datagrams_sent(const struct ssp *t)
+{
+	return t->datagrams_sent;
+}
+
+/* ---- the user stream (SPEC.md §7.1) ---- */
+
+/* An append-only list of events: a byte typed, or a window size. */
+struct userstream {
+	struct us_event {
+		bool resize;
+		uint8_t byte;
+		int32_t width, height;
+	} *ev;
+	size_t n, cap;
+};
+
+void *
+userstream_new(void)
+{
+	return ssp_alloc(sizeof(struct userstream));
+}
+
+static void
+us_push(struct userstream *u, struct us_event e)
+{
+	if (u->n == u->cap) {
+		u->cap = u->cap * 2 + 64;
+		u->ev = ssp_realloc(u->ev, u->cap * sizeof u->ev[0]);
+	}
+	u->ev[u->n++] = e;
+}
+
+void
+userstream_push_bytes(void *s, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		us_push(s, (struct us_event){ .byte = p[i] });
+}
+
+void
+userstream_push_resize(void *s, int w, int h)
+{
+	us_push(s, (struct us_event){ .resize = true, .width = w, .height = h });
+}
+
+static void *
+us_copy(const void *s)
+{
+	const struct userstream *u = s;
+	struct userstream *c = ssp_alloc(sizeof *c);
+
+	c->n = c->cap = u->n;
+	c->ev = ssp_alloc(u->n * sizeof u->ev[0]);
+	if (u->n)
+		memcpy(c->ev, u->ev, u->n * sizeof u->ev[0]);
+	return c;
+}
+
+static void
+us_free(void *s)
+{
+	struct userstream *u = s;
+
+	if (u != NULL)
+		free(u->ev);
+	free(u);
+}
+
+static bool
+us_equal(const void *a, const void *b)
+{
+	const struct userstream *x = a, *y = b;
+
+	if (x->n != y->n)
+		return false;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct us_event *e = &x->ev[i], *g = &y->ev[i];
+
+		if (e->resize != g->resize || e->byte != g->byte ||
+		    e->width != g->width || e->height != g->height)
+			return false;
+	}
+	return true;
+}
+
+static void
+us_subtract(void *s, const void *prefix)
+{
+	struct userstream *u = s;
+	size_t k = ((const struct userstream *)prefix)->n;
+
+	if (k >= u->n) {
+		u->n = 0;
+		return;
+	}
+	memmove(u->ev, u->ev + k, (u->n - k) * sizeof u->ev[0]);
+	u->n -= k;
+}
+
+/* `from` is a prefix of `to`: encode the events after it, each run of
+ * bytes merged into one Keystroke, each resize on its own. */
+static void
+us_diff(const void *from, const void *to, struct buf *out)
+{
+	const struct userstream *f = from, *u = to;
+	struct buf run = { 0 };
+
+	for (size_t i = f->n; i < u->n; i++) {
+		if (u->ev[i].resize) {
+			wire_put_resize(out, u->ev[i].width, u->ev[i].height);
+			continue;
+		}
+		buf_putc(&run, u->ev[i].byte);
+		if (i + 1 == u->n || u->ev[i + 1].resize) {
+			wire_put_bytes(out, run.data, run.len);
+			run.len = 0;
+		}
+	}
+	buf_free(&run);
+}
+
+/* A size outside 1..USERSTREAM_DIM_MAX makes the whole diff malformed:
+ * the real server would abort on it, so an honest client never sends it. */
+static int
+us_apply(void *s, const uint8_t *diff, size_t n)
+{
+	const uint8_t *p = diff, *end = diff + n;
+	struct wire_event ev;
+	int rc;
+
+	while ((rc = wire_next_event(&p, end, &ev)) == 1) {
+		if (ev.type == WIRE_BYTES) {
+			userstream_push_bytes(s, ev.bytes, ev.len);
+		} else if (ev.type == WIRE_RESIZE) {
+			if (ev.width < 1 || ev.height < 1 || ev.width > USERSTREAM_DIM_MAX ||
+			    ev.height > USERSTREAM_DIM_MAX)
+				return -1;
+			userstream_push_resize(s, ev.width, ev.height);
+		}
+	}
+	return rc;
+}
+
+const struct ssp_state_ops userstream_ops = {
+	us_copy, us_free, us_equal, us_subtract, us_diff, us_apply,
+};

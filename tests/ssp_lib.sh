@@ -1,0 +1,60 @@
+# tests/ssp_lib.sh -- shell helpers for the tests/ssp_*.test scripts
+# (sourced, POSIX sh): a private temp dir, background processes killed by
+# pid on exit, and every wait a bounded poll.
+B=${B:-build}
+T=$(mktemp -d /tmp/ssptest.XXXXXX) || exit 1
+PIDS=""
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+for p in sspcat relay; do
+	[ -x "$B/$p" ] || { echo "FAIL: no $B/$p (run make tests)"; exit 1; }
+done
+
+fail() {
+	echo "FAIL: $*"
+	for f in "$T"/*.out "$T"/*.err; do
+		[ -s "$f" ] && { echo "---- $(basename "$f")"; tail -5 "$f"; }
+	done
+	exit 1
+}
+
+# Waits up to $3 tenths of a second (default 50) for a line matching $2 in $1.
+wait_line() {
+	n=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		n=$((n + 1))
+		[ "$n" -ge "${3:-50}" ] && return 1
+		sleep 0.1
+	done
+}
+
+# sspcat server with the given options; sets SPID, PORT, KEY.
+start_server() {
+	"$B/sspcat" server "$@" >"$T/server.out" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_line "$T/server.out" '^MOSH CONNECT' || fail "sspcat server did not start"
+	set -- $(grep '^MOSH CONNECT' "$T/server.out")
+	PORT=$3 KEY=$4
+}
+
+# The relay in front of $PORT with the given impairments; sets RPORT.
+start_relay() {
+	"$B/relay" --listen 127.0.0.1:0 --to "127.0.0.1:$PORT" "$@" >"$T/relay.out" 2>"$T/relay.err" &
+	RELAY_PID=$!
+	PIDS="$PIDS $RELAY_PID"
+	wait_line "$T/relay.out" '^RELAY' || fail "relay did not start"
+	RPORT=$(sed -n 's/^RELAY //p' "$T/relay.out")
+}
+
+# The number after word $2 on the line of $1 that starts with $3.
+figure() {
+	sed -n "s/^$3.*$2 \([0-9]*\).*/\1/p" "$1" | head -1
+}
+
+# Stops the relay (SIGTERM: it prints its counters) and shows them.
+stop_relay() {
+	kill "$RELAY_PID" 2>/dev/null
+	wait "$RELAY_PID"
+	sed -n 's/^relay: /   relay: /p' "$T/relay.err"
+}

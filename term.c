@@ -119,24 +119,16 @@ static bool vt_width_ready;
 static void
 vt_width_decode(void)
 {
-	const char *p;
-	uint32_t cp = 0, len = 0;
-	int n = -1;
+	static const char letters[] = "nzow";
+	const char *p = vt_width_text;
+	char *end;
+	uint32_t cp = 0;
 
-	for (p = vt_width_text; ; p++) {
-		const char *w = *p ? strchr("nzow", *p) : NULL;
-		if (*p == '\0' || w != NULL) {
-			if (n >= 0)
-				cp += len;
-			if (*p == '\0')
-				break;
-			n++;
-			vt_width_start[n] = cp;
-			vt_width_of[n] = (int8_t)(w - "nzow" - 1);
-			len = 0;
-		} else {
-			len = len * 16 + (uint32_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
-		}
+	for (int n = 0; *p != '\0' && n < VT_WIDTH_RUNS; n++) {
+		vt_width_start[n] = cp;
+		vt_width_of[n] = (int8_t)(strchr(letters, *p++) - letters - 1);
+		cp += (uint32_t)strtoul(p, &end, 16);
+		p = end;
 	}
 	vt_width_ready = true;
 }
@@ -166,36 +158,44 @@ term_wcwidth(uint32_t cp)
 
 static uint64_t vt_next_gen = 1;        /* generation of the next new row */
 
+/* Out of memory ends the program: a terminal cannot go on without it. */
+static void *
+vt_alloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
 static void
 vt_cell_reset(struct term_cell *c, uint32_t bg)
 {
-	c->rend.fg = 0;
-	c->rend.bg = bg;
-	c->rend.attr = 0;
-	c->len = 0;
-	c->wide = 0;
-	c->fallback = 0;
+	c->rend = (struct term_rend){ .bg = bg };
+	c->len = c->wide = c->fallback = 0;
 }
 
 /* Blanks every cell with background bg; the row counts as new (fresh gen). */
 static void
 vt_row_blank(struct term_row *r, uint32_t bg)
 {
-	int x;
-
 	r->gen = vt_next_gen++;
 	r->wrap = false;
-	for (x = 0; x < r->width; x++)
+	for (int x = 0; x < r->width; x++)
 		vt_cell_reset(&r->cells[x], bg);
+}
+
+static size_t
+vt_row_size(int width)
+{
+	return sizeof(struct term_row) + (size_t)width * sizeof(struct term_cell);
 }
 
 static struct term_row *
 vt_row_new(int width, uint32_t bg)
 {
-	struct term_row *r = malloc(sizeof *r + (size_t)width * sizeof r->cells[0]);
+	struct term_row *r = vt_alloc(NULL, vt_row_size(width));
 
-	if (r == NULL)
-		abort();
 	r->refs = 1;
 	r->width = width;
 	vt_row_blank(r, bg);
@@ -219,65 +219,51 @@ vt_clamp(int v, int lo, int hi)
 static void
 vt_ds_reset(struct term_ds *ds, int width, int height)
 {
-	int x;
-
 	memset(ds, 0, sizeof *ds);
 	ds->width = width;
 	ds->height = height;
 	ds->scroll_bottom = height - 1;
 	ds->autowrap = ds->cursor_visible = ds->default_tabs = true;
 	ds->saved.autowrap = true;
-	for (x = 0; x < width; x += 8)
+	for (int x = 0; x < width; x += 8)
 		ds->tabs[x] = 1;
 }
 
 void
 fb_init(struct term_fb *fb, int width, int height)
 {
-	int y;
-
 	width = vt_clamp(width, 1, TERM_MAX_WIDTH);
 	height = vt_clamp(height, 1, TERM_MAX_HEIGHT);
 	memset(fb, 0, sizeof *fb);
 	vt_ds_reset(&fb->ds, width, height);
-	fb->rows = calloc((size_t)height, sizeof fb->rows[0]);
-	if (fb->rows == NULL)
-		abort();
-	for (y = 0; y < height; y++)
+	fb->rows = vt_alloc(NULL, (size_t)height * sizeof fb->rows[0]);
+	for (int y = 0; y < height; y++)
 		fb->rows[y] = vt_row_new(width, 0);
 }
 
 void
 fb_copy(struct term_fb *dst, const struct term_fb *src)
 {
-	int y, h = src->ds.height;
+	int h = src->ds.height;
 
 	*dst = *src;
-	dst->rows = malloc((size_t)h * sizeof dst->rows[0]);
-	if (dst->rows == NULL)
-		abort();
-	for (y = 0; y < h; y++) {
+	dst->rows = vt_alloc(NULL, (size_t)h * sizeof dst->rows[0]);
+	for (int y = 0; y < h; y++) {
 		dst->rows[y] = src->rows[y];
 		dst->rows[y]->refs++;
 	}
+	dst->clipboard = NULL;
 	if (src->clip_len > 0) {
-		dst->clipboard = malloc(src->clip_len);
-		if (dst->clipboard == NULL)
-			abort();
+		dst->clipboard = vt_alloc(NULL, src->clip_len);
 		memcpy(dst->clipboard, src->clipboard, src->clip_len);
-	} else {
-		dst->clipboard = NULL;
 	}
 }
 
 void
 fb_free(struct term_fb *fb)
 {
-	int y;
-
-	if (fb->rows != NULL)
-		for (y = 0; y < fb->ds.height; y++)
-			vt_row_unref(fb->rows[y]);
+	for (int y = 0; fb->rows != NULL && y < fb->ds.height; y++)
+		vt_row_unref(fb->rows[y]);
 	free(fb->rows);
 	free(fb->clipboard);
 	memset(fb, 0, sizeof *fb);
@@ -287,19 +273,14 @@ struct term_row *
 fb_row_mut(struct term_fb *fb, int y)
 {
 	struct term_row *r = fb->rows[y], *copy;
-	size_t size;
 
 	if (r->refs == 1)
 		return r;
-	size = sizeof *r + (size_t)r->width * sizeof r->cells[0];
-	copy = malloc(size);
-	if (copy == NULL)
-		abort();
-	memcpy(copy, r, size);          /* keeps gen: same row, now private */
+	copy = vt_alloc(NULL, vt_row_size(r->width));
+	memcpy(copy, r, vt_row_size(r->width));    /* keeps gen: same row */
 	copy->refs = 1;
 	r->refs--;
-	fb->rows[y] = copy;
-	return copy;
+	return fb->rows[y] = copy;
 }
 
 /* SPEC.md §9.8: rows cut or padded with blanks of the current background;
@@ -308,7 +289,6 @@ void
 fb_resize(struct term_fb *fb, int width, int height)
 {
 	struct term_ds *ds = &fb->ds;
-	uint32_t bg = ds->rend.bg;
 	int y, x, oldw = ds->width, oldh = ds->height;
 
 	if (width <= 0 || height <= 0)
@@ -319,20 +299,16 @@ fb_resize(struct term_fb *fb, int width, int height)
 		return;
 	for (y = height; y < oldh; y++)
 		vt_row_unref(fb->rows[y]);
-	fb->rows = realloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
-	if (fb->rows == NULL)
-		abort();
+	fb->rows = vt_alloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
 	for (y = 0; y < oldh && y < height && width != oldw; y++) {
-		struct term_row *old = fb->rows[y];
-		struct term_row *r = vt_row_new(width, bg);
-		int keep = oldw < width ? oldw : width;
+		struct term_row *old = fb->rows[y], *r = vt_row_new(width, ds->rend.bg);
 		r->gen = old->gen;
-		memcpy(r->cells, old->cells, (size_t)keep * sizeof r->cells[0]);
+		memcpy(r->cells, old->cells, (size_t)(oldw < width ? oldw : width) * sizeof r->cells[0]);
 		vt_row_unref(old);
 		fb->rows[y] = r;
 	}
 	for (y = oldh; y < height; y++)
-		fb->rows[y] = vt_row_new(width, bg);
+		fb->rows[y] = vt_row_new(width, ds->rend.bg);
 	for (x = oldw; x < width; x++)
 		ds->tabs[x] = ds->default_tabs && x % 8 == 0;
 	for (x = width; x < oldw; x++)
@@ -364,13 +340,11 @@ cell_equal(const struct term_cell *a, const struct term_cell *b)
 static bool
 vt_row_equal(const struct term_row *a, const struct term_row *b)
 {
-	int x;
-
 	if (a == b)
 		return true;
 	if (a->width != b->width || a->wrap != b->wrap)
 		return false;
-	for (x = 0; x < a->width; x++)
+	for (int x = 0; x < a->width; x++)
 		if (!cell_equal(&a->cells[x], &b->cells[x]))
 			return false;
 	return true;
@@ -381,16 +355,12 @@ bool
 fb_equal(const struct term_fb *a, const struct term_fb *b)
 {
 	const struct term_ds *p = &a->ds, *q = &b->ds;
-	int y;
 
-	if (p->width != q->width || p->height != q->height ||
-	    p->row != q->row || p->col != q->col ||
-	    p->cursor_visible != q->cursor_visible ||
-	    p->reverse_video != q->reverse_video ||
-	    !rend_equal(&p->rend, &q->rend) ||
-	    p->bracketed_paste != q->bracketed_paste ||
-	    p->mouse_mode != q->mouse_mode || p->mouse_focus != q->mouse_focus ||
-	    p->alt_scroll != q->alt_scroll ||
+	if (p->width != q->width || p->height != q->height || p->row != q->row ||
+	    p->col != q->col || p->cursor_visible != q->cursor_visible ||
+	    p->reverse_video != q->reverse_video || !rend_equal(&p->rend, &q->rend) ||
+	    p->bracketed_paste != q->bracketed_paste || p->mouse_mode != q->mouse_mode ||
+	    p->mouse_focus != q->mouse_focus || p->alt_scroll != q->alt_scroll ||
 	    p->mouse_encoding != q->mouse_encoding)
 		return false;
 	if (a->title_len != b->title_len || a->bell_count != b->bell_count ||
@@ -398,7 +368,7 @@ fb_equal(const struct term_fb *a, const struct term_fb *b)
 	    a->clip_len != b->clip_len ||
 	    (a->clip_len && memcmp(a->clipboard, b->clipboard, a->clip_len)))
 		return false;
-	for (y = 0; y < p->height; y++)
+	for (int y = 0; y < p->height; y++)
 		if (!vt_row_equal(a->rows[y], b->rows[y]))
 			return false;
 	return true;
@@ -423,10 +393,8 @@ struct term {
 	struct term_fb primary;         /* the normal screen under the alternate */
 	bool alt_active;
 	struct term_cursor_save alt_saved;      /* cursor saved by ?1049h */
-	/* UTF-8 decoder: a sequence in progress */
-	uint32_t u8_cp, u8_min;         /* value so far; smallest legal value */
+	uint32_t u8_cp, u8_min;         /* UTF-8: value so far, least legal value */
 	int u8_need;                    /* continuation bytes still expected */
-	/* parser */
 	enum vt_state state;
 	int param[VT_PARAM_COUNT];      /* -1 = missing */
 	int param_idx;                  /* field being parsed (may pass COUNT) */
@@ -445,91 +413,57 @@ static void vt_esc_dispatch(struct term *t, uint32_t c);
 static void vt_csi_dispatch(struct term *t, uint32_t c);
 static void vt_osc_dispatch(struct term *t);
 
-/* The per-state rules of SPEC.md §9.2 for c in 0x00..0x7F (the anywhere
- * codes excepted); *next stays -1 when the state does not change. */
-static enum vt_action
-vt_rule(enum vt_state s, uint32_t c, int *next)
-{
-	bool c0 = c < 0x20, inter = c >= 0x20 && c <= 0x2F;
-	bool param = (c >= '0' && c <= '9') || c == ';';
-	bool marker = c >= 0x3C && c <= 0x3F, final = c >= 0x40 && c <= 0x7E;
+/*
+ * SPEC.md §9.2's table for 0x00..0x7F (the anywhere codes aside): one row
+ * per state, one column per class of character.  An entry is an action,
+ * and with GO the state to enter.  ESC [ ] P X ^ _ and BEL in an OSC string
+ * are the exceptions to their columns, handled in vt_input.
+ */
+#define GO(a, s) (VT_##a | (VT_##s + 1) << 4)
+#define DO(a) VT_##a
+static const uint8_t vt_table[][7] = {
+	/*  C0, 20-2F, 30-39 and 3B, 3A, 3C-3F, 40-7E, 7F */
+	[VT_GROUND] = { DO(EXECUTE), DO(PRINT), DO(PRINT), DO(PRINT),
+		DO(PRINT), DO(PRINT), DO(PRINT) },
+	[VT_ESCAPE] = { DO(EXECUTE), GO(COLLECT, ESC_INTER), GO(ESC_DISPATCH, GROUND),
+		GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND),
+		GO(ESC_DISPATCH, GROUND), DO(IGNORE) },
+	[VT_ESC_INTER] = { DO(EXECUTE), DO(COLLECT), GO(ESC_DISPATCH, GROUND),
+		GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND),
+		GO(ESC_DISPATCH, GROUND), DO(IGNORE) },
+	[VT_CSI_ENTRY] = { DO(EXECUTE), GO(COLLECT, CSI_INTER), GO(PARAM, CSI_PARAM),
+		GO(IGNORE, CSI_IGNORE), GO(COLLECT, CSI_PARAM),
+		GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
+	[VT_CSI_PARAM] = { DO(EXECUTE), GO(COLLECT, CSI_INTER), DO(PARAM),
+		GO(IGNORE, CSI_IGNORE), GO(IGNORE, CSI_IGNORE),
+		GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
+	[VT_CSI_INTER] = { DO(EXECUTE), DO(COLLECT), GO(IGNORE, CSI_IGNORE),
+		GO(IGNORE, CSI_IGNORE), GO(IGNORE, CSI_IGNORE),
+		GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
+	[VT_CSI_IGNORE] = { DO(EXECUTE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
+		DO(IGNORE), GO(IGNORE, GROUND), DO(IGNORE) },
+	[VT_DCS_ENTRY] = { DO(IGNORE), GO(COLLECT, DCS_INTER), GO(PARAM, DCS_PARAM),
+		GO(IGNORE, DCS_IGNORE), GO(COLLECT, DCS_PARAM),
+		GO(IGNORE, DCS_PASS), DO(IGNORE) },
+	[VT_DCS_PARAM] = { DO(IGNORE), GO(COLLECT, DCS_INTER), DO(PARAM),
+		GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_IGNORE),
+		GO(IGNORE, DCS_PASS), DO(IGNORE) },
+	[VT_DCS_INTER] = { DO(IGNORE), DO(COLLECT), GO(IGNORE, DCS_IGNORE),
+		GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_IGNORE),
+		GO(IGNORE, DCS_PASS), DO(IGNORE) },
+	[VT_DCS_PASS] = { DO(PUT), DO(PUT), DO(PUT), DO(PUT), DO(PUT), DO(PUT),
+		DO(IGNORE) },
+	[VT_DCS_IGNORE] = { 0 },        /* everything ignored */
+	[VT_OSC] = { DO(IGNORE), DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT),
+		DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT) },
+	[VT_SOS_PM_APC] = { 0 },
+};
 
-	switch (s) {
-	case VT_GROUND:
-		return c0 ? VT_EXECUTE : VT_PRINT;
-	case VT_ESCAPE:
-		if (c0)
-			return VT_EXECUTE;
-		if (inter)
-			return *next = VT_ESC_INTER, VT_COLLECT;
-		if (c == '[' || c == ']' || c == 'P') {
-			*next = c == '[' ? VT_CSI_ENTRY : c == ']' ? VT_OSC : VT_DCS_ENTRY;
-			return VT_IGNORE;
-		}
-		if (c == 'X' || c == '^' || c == '_')
-			return *next = VT_SOS_PM_APC, VT_IGNORE;
-		if (c >= 0x30 && c <= 0x7E)
-			return *next = VT_GROUND, VT_ESC_DISPATCH;
-		return VT_IGNORE;
-	case VT_ESC_INTER:
-		if (c0)
-			return VT_EXECUTE;
-		if (inter)
-			return VT_COLLECT;
-		if (c >= 0x30 && c <= 0x7E)
-			return *next = VT_GROUND, VT_ESC_DISPATCH;
-		return VT_IGNORE;
-	case VT_CSI_ENTRY:
-	case VT_CSI_PARAM:
-	case VT_CSI_INTER:
-		if (c0)
-			return VT_EXECUTE;
-		if (final)
-			return *next = VT_GROUND, VT_CSI_DISPATCH;
-		if (inter)
-			return *next = VT_CSI_INTER, VT_COLLECT;
-		if (s == VT_CSI_ENTRY && param)
-			return *next = VT_CSI_PARAM, VT_PARAM;
-		if (s == VT_CSI_ENTRY && marker)
-			return *next = VT_CSI_PARAM, VT_COLLECT;
-		if (s == VT_CSI_PARAM && param)
-			return VT_PARAM;
-		if (c >= 0x30 && c <= 0x3F)
-			*next = VT_CSI_IGNORE;
-		return VT_IGNORE;
-	case VT_CSI_IGNORE:
-		if (c0)
-			return VT_EXECUTE;
-		if (final)
-			*next = VT_GROUND;
-		return VT_IGNORE;
-	case VT_DCS_ENTRY:
-	case VT_DCS_PARAM:
-	case VT_DCS_INTER:
-		if (final)
-			return *next = VT_DCS_PASS, VT_IGNORE;
-		if (inter)
-			return *next = VT_DCS_INTER, VT_COLLECT;
-		if (s == VT_DCS_ENTRY && param)
-			return *next = VT_DCS_PARAM, VT_PARAM;
-		if (s == VT_DCS_ENTRY && marker)
-			return *next = VT_DCS_PARAM, VT_COLLECT;
-		if (s == VT_DCS_PARAM && param)
-			return VT_PARAM;
-		if (c >= 0x30 && c <= 0x3F)
-			*next = VT_DCS_IGNORE;
-		return VT_IGNORE;
-	case VT_DCS_PASS:
-		return c < 0x7F ? VT_PUT : VT_IGNORE;
-	case VT_OSC:
-		if (c == 0x07)
-			return *next = VT_GROUND, VT_IGNORE;
-		return c0 ? VT_IGNORE : VT_OSC_PUT;
-	case VT_DCS_IGNORE:
-	case VT_SOS_PM_APC:
-		break;
-	}
-	return VT_IGNORE;
+static int
+vt_class(uint32_t c)
+{
+	return c < 0x20 ? 0 : c < 0x30 ? 1 : c == 0x3A ? 3 : c < 0x3C ? 2 :
+	    c < 0x40 ? 4 : c < 0x7F ? 5 : 6;
 }
 
 static void
@@ -543,8 +477,7 @@ vt_act(struct term *t, enum vt_action a, uint32_t c)
 		vt_control(t, c);
 		break;
 	case VT_CLEAR:
-		for (int i = 0; i < VT_PARAM_COUNT; i++)
-			t->param[i] = -1;
+		memset(t->param, -1, sizeof t->param);  /* all bytes 0xFF: -1 */
 		t->param_idx = t->param_chars = t->ninter = 0;
 		t->inter[0] = '\0';
 		break;
@@ -561,10 +494,8 @@ vt_act(struct term *t, enum vt_action a, uint32_t c)
 			t->param_idx++;
 		} else if (t->param_idx < VT_PARAM_COUNT) {
 			int *v = &t->param[t->param_idx];
-			if (*v < 0)
-				*v = 0;
 			if (*v <= VT_PARAM_MAX)  /* stops growing once too big */
-				*v = *v * 10 + (int)(c - '0');
+				*v = (*v < 0 ? 0 : *v * 10) + (int)(c - '0');
 		}
 		break;
 	case VT_ESC_DISPATCH:
@@ -583,10 +514,7 @@ vt_act(struct term *t, enum vt_action a, uint32_t c)
 	case VT_OSC_END:
 		vt_osc_dispatch(t);
 		break;
-	case VT_IGNORE:         /* DCS strings are parsed but discarded */
-	case VT_HOOK:
-	case VT_PUT:
-	case VT_UNHOOK:
+	default:                /* ignore; DCS strings (hook, put, unhook) too */
 		break;
 	}
 }
@@ -596,45 +524,46 @@ vt_act(struct term *t, enum vt_action a, uint32_t c)
 static void
 vt_input(struct term *t, uint32_t c)
 {
-	enum vt_action a = VT_IGNORE;
-	int next = -1;
+	uint32_t k = c >= 0xA0 ? 0x41 : c;     /* A0 and up act like 'A' */
+	int e = vt_table[t->state][vt_class(k)], next;
 
 	if (c == 0x18 || c == 0x1A || (c >= 0x80 && c <= 0x8F) ||
-	    (c >= 0x91 && c <= 0x97) || c == 0x99 || c == 0x9A) {
-		a = VT_EXECUTE;
-		next = VT_GROUND;
-	} else if (c == 0x9C) {
-		next = VT_GROUND;
-	} else if (c == 0x1B) {
-		next = VT_ESCAPE;
-	} else if (c == 0x98 || c == 0x9E || c == 0x9F) {
-		next = VT_SOS_PM_APC;
-	} else if (c == 0x90) {
-		next = VT_DCS_ENTRY;
-	} else if (c == 0x9D) {
-		next = VT_OSC;
-	} else if (c == 0x9B) {
-		next = VT_CSI_ENTRY;
-	} else {
-		a = vt_rule(t->state, c >= 0xA0 ? 0x41 : c, &next);
-	}
-	if (next >= 0) {
-		if (t->state == VT_OSC)
-			vt_act(t, VT_OSC_END, 0);
-		else if (t->state == VT_DCS_PASS)
-			vt_act(t, VT_UNHOOK, 0);
-	}
-	vt_act(t, a, c);
-	if (next >= 0) {
-		t->state = (enum vt_state)next;
-		if (next == VT_ESCAPE || next == VT_CSI_ENTRY || next == VT_DCS_ENTRY)
-			vt_act(t, VT_CLEAR, 0);
-		else if (next == VT_DCS_PASS)
-			vt_act(t, VT_HOOK, 0);
-		else if (next == VT_OSC)
-			vt_act(t, VT_OSC_START, 0);
-	}
+	    (c >= 0x91 && c <= 0x97) || c == 0x99 || c == 0x9A)
+		e = GO(EXECUTE, GROUND);
+	else if (c == 0x9C)
+		e = GO(IGNORE, GROUND);
+	else if (c == 0x1B)
+		e = GO(IGNORE, ESCAPE);
+	else if (c == 0x98 || c == 0x9E || c == 0x9F)
+		e = GO(IGNORE, SOS_PM_APC);
+	else if (c == 0x90 || (t->state == VT_ESCAPE && c == 'P'))
+		e = GO(IGNORE, DCS_ENTRY);
+	else if (c == 0x9D || (t->state == VT_ESCAPE && c == ']'))
+		e = GO(IGNORE, OSC);
+	else if (c == 0x9B || (t->state == VT_ESCAPE && c == '['))
+		e = GO(IGNORE, CSI_ENTRY);
+	else if (t->state == VT_ESCAPE && (c == 'X' || c == '^' || c == '_'))
+		e = GO(IGNORE, SOS_PM_APC);
+	else if (t->state == VT_OSC && c == 0x07)
+		e = GO(IGNORE, GROUND);
+	next = (e >> 4) - 1;
+	if (next >= 0 && t->state == VT_OSC)
+		vt_act(t, VT_OSC_END, 0);
+	else if (next >= 0 && t->state == VT_DCS_PASS)
+		vt_act(t, VT_UNHOOK, 0);
+	vt_act(t, (enum vt_action)(e & 15), c);
+	if (next < 0)
+		return;
+	t->state = (enum vt_state)next;
+	if (next == VT_ESCAPE || next == VT_CSI_ENTRY || next == VT_DCS_ENTRY)
+		vt_act(t, VT_CLEAR, 0);
+	else if (next == VT_DCS_PASS)
+		vt_act(t, VT_HOOK, 0);
+	else if (next == VT_OSC)
+		vt_act(t, VT_OSC_START, 0);
 }
+#undef GO
+#undef DO
 
 /*
  * UTF-8 in front of the parser, decoding exactly as mosh does with glibc's
@@ -647,6 +576,7 @@ vt_input(struct term *t, uint32_t c)
 static void
 vt_utf8(struct term *t, uint8_t b)
 {
+	static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000 };
 	uint32_t cp;
 
 	if (t->u8_need == 0) {
@@ -656,7 +586,6 @@ vt_utf8(struct term *t, uint8_t b)
 			vt_input(t, 0xFFFD);
 		} else {
 			int n = b < 0xE0 ? 1 : b < 0xF0 ? 2 : b < 0xF8 ? 3 : b < 0xFC ? 4 : 5;
-			static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000 };
 			t->u8_need = n;
 			t->u8_min = min[n];
 			t->u8_cp = b & (0x3Fu >> n);
@@ -681,29 +610,16 @@ vt_utf8(struct term *t, uint8_t b)
 	}
 }
 
+/* Appends code point cp (at most U+10FFFF) as UTF-8; returns the length. */
 static int
 vt_utf8_encode(uint32_t cp, char *out)
 {
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
+	int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+
+	out[0] = (char)(n == 1 ? cp : (0xF00u >> n & 0xF0) | cp >> (6 * (n - 1)));
+	for (int i = 1; i < n; i++)
+		out[i] = (char)(0x80 | (cp >> (6 * (n - 1 - i)) & 0x3F));
+	return n;
 }
 
 /* ------------------------------------------------------------- emulator */
@@ -735,10 +651,8 @@ vt_new_grapheme(struct term_ds *ds)
 static void
 vt_snap(struct term_ds *ds)
 {
-	int top = ds->origin_mode ? ds->scroll_top : 0;
-	int bottom = ds->origin_mode ? ds->scroll_bottom : ds->height - 1;
-
-	ds->row = vt_clamp(ds->row, top, bottom);
+	ds->row = vt_clamp(ds->row, ds->origin_mode ? ds->scroll_top : 0,
+	    ds->origin_mode ? ds->scroll_bottom : ds->height - 1);
 	ds->col = vt_clamp(ds->col, 0, ds->width - 1);
 }
 
@@ -773,12 +687,12 @@ vt_move_row(struct term *t, int n, bool relative)
 	ds->next_print_will_wrap = false;
 }
 
-/* A blank row of the current background for y, reusing old if no one else
- * holds it (scrolling then allocates nothing). */
+/* A blank row of the current background in place of old, reusing old if
+ * no one else holds it (so scrolling allocates nothing). */
 static struct term_row *
 vt_row_fresh(struct term *t, struct term_row *old)
 {
-	if (old->refs == 1 && old->width == t->fb.ds.width) {
+	if (old->refs == 1) {
 		vt_row_blank(old, t->fb.ds.rend.bg);
 		return old;
 	}
@@ -786,52 +700,32 @@ vt_row_fresh(struct term *t, struct term_row *old)
 	return vt_row_new(t->fb.ds.width, t->fb.ds.rend.bg);
 }
 
-/* IL: n blank rows at row y push rows off the region's bottom. */
+/* IL (n > 0) pushes rows at y down and off the region's bottom; DL (n < 0)
+ * pulls the rows below y up and fills the bottom with blanks.  Nothing
+ * happens outside the scroll region. */
 static void
-vt_insert_lines(struct term *t, int y, int n)
+vt_shift_lines(struct term *t, int y, int n)
 {
 	struct term_ds *ds = &t->fb.ds;
 	struct term_row **rows = t->fb.rows, *gone[TERM_MAX_HEIGHT];
-	int i, bottom = ds->scroll_bottom;
+	int i, bottom = ds->scroll_bottom, k = n < 0 ? -n : n;
 
 	if (y < ds->scroll_top || y > bottom)
 		return;
-	n = vt_clamp(n, 0, bottom - y + 1);
-	memcpy(gone, rows + bottom - n + 1, (size_t)n * sizeof rows[0]);
-	memmove(rows + y + n, rows + y, (size_t)(bottom - y + 1 - n) * sizeof rows[0]);
-	for (i = 0; i < n; i++)
-		rows[y + i] = vt_row_fresh(t, gone[i]);
+	k = vt_clamp(k, 0, bottom - y + 1);
+	if (n > 0) {
+		memcpy(gone, rows + bottom - k + 1, (size_t)k * sizeof rows[0]);
+		memmove(rows + y + k, rows + y, (size_t)(bottom - y + 1 - k) * sizeof rows[0]);
+	} else {
+		memcpy(gone, rows + y, (size_t)k * sizeof rows[0]);
+		memmove(rows + y, rows + y + k, (size_t)(bottom - y + 1 - k) * sizeof rows[0]);
+	}
+	for (i = 0; i < k; i++)
+		rows[(n > 0 ? y : bottom - k + 1) + i] = vt_row_fresh(t, gone[i]);
 }
 
-/* DL: n rows at y go; the rows below move up; blanks fill the bottom. */
-static void
-vt_delete_lines(struct term *t, int y, int n)
-{
-	struct term_ds *ds = &t->fb.ds;
-	struct term_row **rows = t->fb.rows, *gone[TERM_MAX_HEIGHT];
-	int i, bottom = ds->scroll_bottom;
-
-	if (y < ds->scroll_top || y > bottom)
-		return;
-	n = vt_clamp(n, 0, bottom - y + 1);
-	memcpy(gone, rows + y, (size_t)n * sizeof rows[0]);
-	memmove(rows + y, rows + y + n, (size_t)(bottom - y + 1 - n) * sizeof rows[0]);
-	for (i = 0; i < n; i++)
-		rows[bottom - n + 1 + i] = vt_row_fresh(t, gone[i]);
-}
-
-/* Positive n scrolls the region's content up (SU), negative down (SD). */
-static void
-vt_scroll(struct term *t, int n)
-{
-	if (n > 0)
-		vt_delete_lines(t, t->fb.ds.scroll_top, n);
-	else if (n < 0)
-		vt_insert_lines(t, t->fb.ds.scroll_top, -n);
-}
-
-/* Line feed (n = 1) or reverse line feed (n = -1) with scrolling at the
- * region's margins; outside the region the cursor just moves. */
+/* Line feed (n = 1) or reverse line feed (n = -1), scrolling the region's
+ * content at its margins; outside the region the cursor just moves. */
 static void
 vt_autoscroll(struct term *t, int n)
 {
@@ -840,10 +734,10 @@ vt_autoscroll(struct term *t, int n)
 
 	if (ds->row >= ds->scroll_top && ds->row <= ds->scroll_bottom) {
 		if (to > ds->scroll_bottom) {
-			vt_scroll(t, to - ds->scroll_bottom);
+			vt_shift_lines(t, ds->scroll_top, ds->scroll_bottom - to);
 			to = ds->scroll_bottom;
 		} else if (to < ds->scroll_top) {
-			vt_scroll(t, to - ds->scroll_top);
+			vt_shift_lines(t, ds->scroll_top, ds->scroll_top - to);
 			to = ds->scroll_top;
 		}
 	}
@@ -897,19 +791,12 @@ vt_tab(struct term *t, int n)
 	bool wrap = ds->next_print_will_wrap;
 	int x, to = n > 0 ? ds->width - 1 : 0;
 
-	if (n > 0) {
-		for (x = ds->col + 1; x < ds->width; x++)
-			if (ds->tabs[x] && --n == 0) {
-				to = x;
-				break;
-			}
-	} else {
-		for (x = ds->col - 1; x > 0; x--)
-			if (ds->tabs[x] && ++n == 0) {
-				to = x;
-				break;
-			}
-	}
+	for (x = ds->col + 1; n > 0 && x < ds->width; x++)
+		if (ds->tabs[x] && --n == 0)
+			to = x;
+	for (x = ds->col - 1; n < 0 && x > 0; x--)
+		if (ds->tabs[x] && ++n == 0)
+			to = x;
 	vt_move_col(t, to, false, false);
 	ds->next_print_will_wrap = wrap;
 }
@@ -930,7 +817,7 @@ vt_combine(struct term *t, uint32_t cp)
 		c->fallback = 1;
 		vt_move_col(t, 1, true, true);
 	}
-	if (c->len + n <= TERM_CELL_TEXT) {
+	if (c->len + n <= TERM_CELL_TEXT) {     /* mosh may go 3 bytes over */
 		memcpy(c->text + c->len, u, (size_t)n);
 		c->len = (uint8_t)(c->len + n);
 	}
@@ -942,15 +829,13 @@ static void
 vt_print(struct term *t, uint32_t cp)
 {
 	struct term_ds *ds = &t->fb.ds;
-	struct term_row *r;
 	struct term_cell *c;
 	int w = (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF) ?
 	    1 : term_wcwidth(cp);
 
-	if (w < 0)
-		return;
-	if (w == 0) {
-		vt_combine(t, cp);
+	if (w <= 0) {
+		if (w == 0)
+			vt_combine(t, cp);
 		return;
 	}
 	if (ds->autowrap && ds->next_print_will_wrap) {
@@ -965,8 +850,7 @@ vt_print(struct term *t, uint32_t cp)
 	if (ds->insert_mode)
 		vt_shift_cells(t, w);
 	vt_erase(t, ds->row, ds->col, ds->col + (w == 2 && ds->col + 1 < ds->width ? 2 : 1));
-	r = fb_row_mut(&t->fb, ds->row);
-	c = &r->cells[ds->col];
+	c = &fb_row_mut(&t->fb, ds->row)->cells[ds->col];
 	c->rend = ds->rend;
 	c->wide = w == 2;
 	c->len = (uint8_t)vt_utf8_encode(cp, c->text);
@@ -990,32 +874,29 @@ vt_control(struct term *t, uint32_t c)
 	if (c != 0x09)
 		ds->next_print_will_wrap = false;
 	switch (c) {
-	case 0x07:      /* BEL */
+	case 0x07:                                      /* BEL */
 		t->fb.bell_count++;
 		break;
-	case 0x08:      /* BS */
+	case 0x08:                                      /* BS */
 		vt_move_col(t, -1, true, false);
 		break;
-	case 0x09:      /* HT */
+	case 0x09:                                      /* HT */
 		vt_tab(t, 1);
 		break;
-	case 0x0A:      /* LF */
-	case 0x0B:      /* VT */
-	case 0x0C:      /* FF */
-	case 0x84:      /* IND */
+	case 0x0A: case 0x0B: case 0x0C: case 0x84:     /* LF VT FF IND */
 		vt_autoscroll(t, 1);
 		break;
-	case 0x0D:      /* CR */
+	case 0x0D:                                      /* CR */
 		vt_move_col(t, 0, false, false);
 		break;
-	case 0x85:      /* NEL */
+	case 0x85:                                      /* NEL */
 		vt_move_col(t, 0, false, false);
 		vt_autoscroll(t, 1);
 		break;
-	case 0x88:      /* HTS */
+	case 0x88:                                      /* HTS */
 		ds->tabs[ds->col] = 1;
 		break;
-	case 0x8D:      /* RI */
+	case 0x8D:                                      /* RI */
 		vt_autoscroll(t, -1);
 		break;
 	}
@@ -1024,11 +905,8 @@ vt_control(struct term *t, uint32_t c)
 static void
 vt_save_cursor(const struct term_ds *ds, struct term_cursor_save *s)
 {
-	s->row = ds->row;
-	s->col = ds->col;
-	s->rend = ds->rend;
-	s->autowrap = ds->autowrap;
-	s->origin_mode = ds->origin_mode;
+	*s = (struct term_cursor_save){ .row = ds->row, .col = ds->col,
+	    .rend = ds->rend, .autowrap = ds->autowrap, .origin_mode = ds->origin_mode };
 }
 
 static void
@@ -1043,60 +921,43 @@ vt_restore_cursor(struct term_ds *ds, const struct term_cursor_save *s)
 	vt_new_grapheme(ds);
 }
 
-/* Leaves the alternate screen: the primary rows come back, the
- * alternate's are dropped. */
-static void
-vt_alt_leave(struct term *t, bool restore)
-{
-	int y;
-
-	if (!t->alt_active)
-		return;
-	for (y = 0; y < t->fb.ds.height; y++) {
-		vt_row_unref(t->fb.rows[y]);
-		t->fb.rows[y] = t->primary.rows[y];
-		t->primary.rows[y]->refs++;
-	}
-	fb_free(&t->primary);
-	t->alt_active = false;
-	if (restore)
-		vt_restore_cursor(&t->fb.ds, &t->alt_saved);
-}
-
-/* ?47, ?1047, ?1049 (beyond mosh 1.4): the alternate screen starts blank;
- * 1049 also saves and restores the cursor, as xterm does. */
+/* ?47, ?1047, ?1049 (beyond mosh 1.4).  Entering keeps the primary rows in
+ * t->primary and shows blank ones; leaving brings them back and drops the
+ * alternate's.  1049 also saves and restores the cursor, as xterm does. */
 static void
 vt_alt_screen(struct term *t, int mode, bool on)
 {
-	int y;
+	struct term_fb *fb = &t->fb;
 
-	if (!on) {
-		vt_alt_leave(t, mode == 1049);
+	if (on == t->alt_active)
 		return;
+	if (on && mode == 1049)
+		vt_save_cursor(&fb->ds, &t->alt_saved);
+	if (on)
+		fb_copy(&t->primary, fb);
+	for (int y = 0; y < fb->ds.height; y++) {
+		vt_row_unref(fb->rows[y]);
+		fb->rows[y] = on ? vt_row_new(fb->ds.width, fb->ds.rend.bg) : t->primary.rows[y];
+		if (!on)
+			fb->rows[y]->refs++;
 	}
-	if (t->alt_active)
-		return;
-	if (mode == 1049)
-		vt_save_cursor(&t->fb.ds, &t->alt_saved);
-	fb_copy(&t->primary, &t->fb);
-	for (y = 0; y < t->fb.ds.height; y++) {
-		vt_row_unref(t->fb.rows[y]);
-		t->fb.rows[y] = vt_row_new(t->fb.ds.width, t->fb.ds.rend.bg);
-	}
-	t->alt_active = true;
+	if (!on)
+		fb_free(&t->primary);
+	if (!on && mode == 1049)
+		vt_restore_cursor(&fb->ds, &t->alt_saved);
+	t->alt_active = on;
 }
 
 /* RIS: everything but the icon name, "title initialized" and the bell
- * count goes back to the start. */
+ * count goes back to the start; the alternate screen is left. */
 static void
 vt_reset(struct term *t)
 {
 	struct term_fb *fb = &t->fb;
-	int y;
 
-	vt_alt_leave(t, false);
+	vt_alt_screen(t, 47, false);
 	vt_ds_reset(&fb->ds, fb->ds.width, fb->ds.height);
-	for (y = 0; y < fb->ds.height; y++)
+	for (int y = 0; y < fb->ds.height; y++)
 		vt_blank_row(t, y);
 	fb->title_len = 0;
 	free(fb->clipboard);
@@ -1123,11 +984,10 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 		vt_reset(t);
 	} else if (strcmp(t->inter, "#") == 0 && c == '8') {   /* DECALN */
 		for (int y = 0; y < ds->height; y++) {
-			struct term_row *r = fb_row_mut(&t->fb, y);
 			vt_erase(t, y, 0, ds->width);
 			for (int x = 0; x < ds->width; x++) {
-				r->cells[x].text[0] = 'E';
-				r->cells[x].len = 1;
+				t->fb.rows[y]->cells[x].text[0] = 'E';
+				t->fb.rows[y]->cells[x].len = 1;
 			}
 		}
 	}
@@ -1138,12 +998,12 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 static void
 vt_sgr(struct term *t)
 {
-	struct term_rend *r = &t->fb.ds.rend;
-	int i, n = vt_nparams(t);
 	static const uint8_t bit[10] = { 0, TERM_BOLD, 0, TERM_ITALIC,
 	    TERM_UNDERLINE, TERM_BLINK, 0, TERM_INVERSE, TERM_INVISIBLE, 0 };
+	struct term_rend *r = &t->fb.ds.rend;
+	int n = vt_nparams(t);
 
-	for (i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		int p = vt_param(t, i, 0);
 		uint32_t *col = p == 38 ? &r->fg : &r->bg;
 		if ((p == 38 || p == 48) && n - i >= 3 && vt_param(t, i + 1, -1) == 5) {
@@ -1159,7 +1019,7 @@ vt_sgr(struct term *t)
 			    (uint32_t)(vt_param(t, i + 4, 0) & 255);
 			i += 4;
 		} else if (p == 0) {
-			memset(r, 0, sizeof *r);
+			*r = (struct term_rend){ 0 };
 		} else if (p < 10) {            /* 2 (faint) is ignored, as in mosh */
 			r->attr |= bit[p];
 		} else if (p >= 22 && p <= 28 && p != 26) {
@@ -1176,15 +1036,28 @@ vt_sgr(struct term *t)
 	}
 }
 
-/* DECSET / DECRST (SPEC.md §9.4, modes table). */
+/* DECSET / DECRST (SPEC.md §9.4, the modes table). */
 static void
 vt_set_mode(struct term *t, int mode, bool on)
 {
 	struct term_ds *ds = &t->fb.ds;
 
 	switch (mode) {
-	case 1:
-		ds->app_cursor_keys = on;
+	case 1:         ds->app_cursor_keys = on; break;
+	case 5:         ds->reverse_video = on; break;
+	case 7:         ds->autowrap = on; break;
+	case 25:        ds->cursor_visible = on; break;
+	case 1004:      ds->mouse_focus = on; break;
+	case 1007:      ds->alt_scroll = on; break;
+	case 2004:      ds->bracketed_paste = on; break;
+	case 9: case 1000: case 1001: case 1002: case 1003:
+		ds->mouse_mode = on ? mode : 0;
+		break;
+	case 1005: case 1006: case 1015:
+		ds->mouse_encoding = on ? mode : 0;
+		break;
+	case 47: case 1047: case 1049:
+		vt_alt_screen(t, mode, on);
 		break;
 	case 3:         /* DECCOLM: the width stays; the screen is cleared */
 		vt_move_col(t, 0, false, false);
@@ -1192,189 +1065,130 @@ vt_set_mode(struct term *t, int mode, bool on)
 		for (int y = 0; y < ds->height; y++)
 			vt_blank_row(t, y);
 		break;
-	case 5:
-		ds->reverse_video = on;
-		break;
-	case 6:         /* homes with the previous mode's origin, as mosh */
+	case 6:         /* DECOM homes with the previous mode's origin, as mosh */
 		vt_move_row(t, 0, false);
 		vt_move_col(t, 0, false, false);
 		ds->origin_mode = on;
 		break;
-	case 7:
-		ds->autowrap = on;
-		break;
-	case 25:
-		ds->cursor_visible = on;
-		break;
-	case 9: case 1000: case 1001: case 1002: case 1003:
-		ds->mouse_mode = on ? mode : 0;
-		break;
-	case 1004:
-		ds->mouse_focus = on;
-		break;
-	case 1005: case 1006: case 1015:
-		ds->mouse_encoding = on ? mode : 0;
-		break;
-	case 1007:
-		ds->alt_scroll = on;
-		break;
-	case 2004:
-		ds->bracketed_paste = on;
-		break;
-	case 47: case 1047: case 1049:
-		vt_alt_screen(t, mode, on);
-		break;
 	}
 }
 
-/* CSI: private marker and intermediates, then the final (SPEC.md §9.4). */
+/* ED and EL: 0 from the cursor on, 1 up to and including it, 2 all. */
+static void
+vt_erase_display(struct term *t, int how, bool whole_screen)
+{
+	struct term_ds *ds = &t->fb.ds;
+
+	if (how == 0 || how == 1)
+		vt_erase(t, ds->row, how ? 0 : ds->col, how ? ds->col + 1 : ds->width);
+	for (int y = 0; y < ds->height; y++)
+		if ((how == 2 && (whole_screen || y == ds->row)) ||
+		    (whole_screen && how == 0 && y > ds->row) ||
+		    (whole_screen && how == 1 && y < ds->row))
+			vt_blank_row(t, y);
+}
+
+/* CSI: private marker and intermediates, then the final (SPEC.md §9.4).
+ * Counts are clamped by the functions they reach, so a sequence costs at
+ * most a screen's worth of work. */
 static void
 vt_csi_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
-	int i, n = vt_param(t, 0, 1), top, bottom;
+	int i, n = vt_param(t, 0, 1), p0 = vt_param(t, 0, 0);
 
-	if (t->ninter == 1 && t->inter[0] == '?' && (c == 'h' || c == 'l')) {
+	if (strcmp(t->inter, "?") == 0 && (c == 'h' || c == 'l')) {
 		for (i = 0; i < vt_nparams(t); i++)     /* DECSET, DECRST */
 			vt_set_mode(t, vt_param(t, i, 0), c == 'h');
 		return;
 	}
-	if (t->ninter > 0) {
+	if (t->ninter > 0 || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
 		ds->next_print_will_wrap = false;
-		if (strcmp(t->inter, ">") == 0 && c == 'c')     /* secondary DA */
-			vt_reply(t, "\033[>1;10;0c");
-		else if (strcmp(t->inter, "!") == 0 && c == 'p') { /* DECSTR */
-			ds->insert_mode = ds->origin_mode = false;
-			ds->app_cursor_keys = false;
-			ds->cursor_visible = true;
-			ds->scroll_top = 0;
-			ds->scroll_bottom = ds->height - 1;
-			memset(&ds->rend, 0, sizeof ds->rend);
-			memset(&ds->saved, 0, sizeof ds->saved);
-			ds->saved.autowrap = true;
-		}
-		return;
+	if (strcmp(t->inter, ">") == 0 && c == 'c') {           /* DA2 */
+		vt_reply(t, "\033[>1;10;0c");
+	} else if (strcmp(t->inter, "!") == 0 && c == 'p') {    /* DECSTR */
+		ds->insert_mode = ds->origin_mode = ds->app_cursor_keys = false;
+		ds->cursor_visible = true;
+		ds->scroll_top = 0;
+		ds->scroll_bottom = ds->height - 1;
+		ds->rend = (struct term_rend){ 0 };
+		ds->saved = (struct term_cursor_save){ .autowrap = true };
 	}
-	if (c != 'I' && c != 'Z' && c != 'g' && c != 'm')
-		ds->next_print_will_wrap = false;
+	if (t->ninter > 0)
+		return;
 	switch (c) {
-	case '@':       /* ICH */
-		vt_shift_cells(t, n);
-		break;
-	case 'A':       /* CUU */
-	case 'B':       /* CUD */
-		vt_move_row(t, c == 'A' ? -n : n, true);
-		break;
-	case 'C':       /* CUF */
-	case 'D':       /* CUB */
-		vt_move_col(t, c == 'C' ? n : -n, true, false);
-		break;
-	case 'G':       /* CHA */
-	case '`':       /* HPA */
-		vt_move_col(t, n - 1, false, false);
-		break;
-	case 'H':       /* CUP */
-	case 'f':       /* HVP */
+	case '@': vt_shift_cells(t, n); break;                  /* ICH */
+	case 'P': vt_shift_cells(t, -n); break;                 /* DCH */
+	case 'A': vt_move_row(t, -n, true); break;              /* CUU */
+	case 'B': vt_move_row(t, n, true); break;               /* CUD */
+	case 'C': vt_move_col(t, n, true, false); break;        /* CUF */
+	case 'D': vt_move_col(t, -n, true, false); break;       /* CUB */
+	case 'G': case '`': vt_move_col(t, n - 1, false, false); break; /* CHA HPA */
+	case 'd': vt_move_row(t, n - 1, false); break;          /* VPA */
+	case 'H': case 'f':                                     /* CUP HVP */
 		vt_move_row(t, n - 1, false);
 		vt_move_col(t, vt_param(t, 1, 1) - 1, false, false);
 		break;
-	case 'I':       /* CHT */
-	case 'Z':       /* CBT */
-		vt_tab(t, c == 'I' ? n : -n);
-		break;
-	case 'J':       /* ED */
-		i = vt_param(t, 0, 0);
-		if (i == 0 || i == 1)
-			vt_erase(t, ds->row, i ? 0 : ds->col, i ? ds->col + 1 : ds->width);
-		for (int y = 0; y < ds->height; y++)
-			if ((i == 0 && y > ds->row) || (i == 1 && y < ds->row) || i == 2)
-				vt_blank_row(t, y);
-		break;
-	case 'K':       /* EL */
-		i = vt_param(t, 0, 0);
-		if (i == 2)
-			vt_blank_row(t, ds->row);
-		else if (i == 0 || i == 1)
-			vt_erase(t, ds->row, i ? 0 : ds->col, i ? ds->col + 1 : ds->width);
-		break;
-	case 'L':       /* IL */
-	case 'M':       /* DL */
-		if (c == 'L')
-			vt_insert_lines(t, ds->row, n);
-		else
-			vt_delete_lines(t, ds->row, n);
+	case 'I': vt_tab(t, n); break;                          /* CHT */
+	case 'Z': vt_tab(t, -n); break;                         /* CBT */
+	case 'J': vt_erase_display(t, p0, true); break;         /* ED */
+	case 'K': vt_erase_display(t, p0, false); break;        /* EL */
+	case 'L': case 'M':                                     /* IL DL */
+		vt_shift_lines(t, ds->row, c == 'L' ? n : -n);
 		vt_move_col(t, 0, false, false);
 		break;
-	case 'P':       /* DCH */
-		vt_shift_cells(t, -n);
-		break;
-	case 'S':       /* SU */
-	case 'T':       /* SD */
-		vt_scroll(t, c == 'S' ? n : -n);
-		break;
-	case 'X':       /* ECH */
+	case 'S': vt_shift_lines(t, ds->scroll_top, -n); break; /* SU */
+	case 'T': vt_shift_lines(t, ds->scroll_top, n); break;  /* SD */
+	case 'X':                                               /* ECH */
 		vt_erase(t, ds->row, ds->col, ds->col + vt_clamp(n, 0, ds->width - ds->col));
 		break;
-	case 'c':       /* DA */
-		vt_reply(t, "\033[?62c");
-		break;
-	case 'd':       /* VPA */
-		vt_move_row(t, n - 1, false);
-		break;
-	case 'g':       /* TBC */
-		i = vt_param(t, 0, 0);
-		if (i == 0)
+	case 'c': vt_reply(t, "\033[?62c"); break;              /* DA */
+	case 'g':                                               /* TBC */
+		if (p0 == 0)
 			ds->tabs[ds->col] = 0;
-		if (i == 3) {
+		if (p0 == 3) {
 			memset(ds->tabs, 0, sizeof ds->tabs);
 			ds->default_tabs = false;
 		}
 		break;
-	case 'h':       /* SM */
-	case 'l':       /* RM: only IRM, mode 4 */
+	case 'h': case 'l':                                     /* SM RM: IRM only */
 		for (i = 0; i < vt_nparams(t); i++)
 			if (vt_param(t, i, 0) == 4)
 				ds->insert_mode = c == 'h';
 		break;
-	case 'm':       /* SGR */
-		vt_sgr(t);
-		break;
-	case 'n':       /* DSR */
-		if (vt_param(t, 0, 0) == 5)
+	case 'm': vt_sgr(t); break;                             /* SGR */
+	case 'n':                                               /* DSR */
+		if (p0 == 5)
 			vt_reply(t, "\033[0n");
-		if (vt_param(t, 0, 0) == 6 && t->reply != NULL)
+		if (p0 == 6 && t->reply != NULL)
 			buf_printf(t->reply, "\033[%d;%dR", ds->row + 1, ds->col + 1);
 		break;
-	case 'r':       /* DECSTBM */
-		top = vt_param(t, 0, 1);
-		bottom = vt_param(t, 1, ds->height);
-		if (bottom <= top || top > ds->height)
+	case 'r':                                               /* DECSTBM */
+		i = vt_param(t, 1, ds->height);
+		if (i <= n || n > ds->height)
 			break;
-		ds->scroll_top = top - 1;
-		ds->scroll_bottom = vt_clamp(bottom - 1, 0, ds->height - 1);
+		ds->scroll_top = n - 1;
+		ds->scroll_bottom = vt_clamp(i - 1, 0, ds->height - 1);
 		vt_move_col(t, 0, false, false);
 		vt_move_row(t, 0, false);
 		break;
 	}
 }
 
-/* OSC 52;c; sets the clipboard, OSC 0/1/2 the icon name and title
- * (SPEC.md §9.4 "OSC"); the string holds code points. */
+/* OSC 52;c; sets the clipboard (as UTF-8, at most TERM_CLIP_MAX bytes),
+ * OSC 0/1/2 the icon name and title (SPEC.md §9.4 "OSC"). */
 static void
 vt_osc_dispatch(struct term *t)
 {
 	struct term_fb *fb = &t->fb;
 	const uint32_t *s = t->osc;
-	int i, n = t->osc_len, cmd = -1, off = 0, end;
+	int n = t->osc_len, off = n >= 1 && s[0] == ';' ? 1 : 2, len;
+	char u[4];
 
 	if (n >= 5 && s[0] == '5' && s[1] == '2' && s[2] == ';' && s[3] == 'c' && s[4] == ';') {
-		free(fb->clipboard);
-		fb->clipboard = malloc((size_t)n * 4);
-		if (fb->clipboard == NULL)
-			abort();
+		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX);
 		fb->clip_len = 0;
-		for (i = 5; i < n; i++) {
-			char u[4];
+		for (int i = 5; i < n; i++) {
 			int k = vt_utf8_encode(s[i], u);
 			if (fb->clip_len + (size_t)k > TERM_CLIP_MAX)
 				break;
@@ -1383,24 +1197,18 @@ vt_osc_dispatch(struct term *t)
 		}
 		return;
 	}
-	if (n >= 1 && s[0] == ';') {
-		cmd = 0;
-		off = 1;
-	} else if (n >= 2 && s[1] == ';' && s[0] >= '0' && s[0] <= '2') {
-		cmd = (int)(s[0] - '0');
-		off = 2;
-	}
-	if (cmd < 0)
+	/* ";text" is command 0; otherwise one digit and ';' */
+	if (n < off || s[off - 1] != ';' || (off == 2 && (s[0] < '0' || s[0] > '2')))
 		return;
+	len = (n < VT_TITLE_CHARS ? n : VT_TITLE_CHARS) - off;
 	fb->title_initialized = true;
-	end = n < VT_TITLE_CHARS ? n : VT_TITLE_CHARS;
-	if (cmd != 2) {
-		memcpy(fb->icon, s + off, (size_t)(end - off) * sizeof s[0]);
-		fb->icon_len = end - off;
+	if (off == 1 || s[0] != '2') {
+		memcpy(fb->icon, s + off, (size_t)len * sizeof s[0]);
+		fb->icon_len = len;
 	}
-	if (cmd != 1) {
-		memcpy(fb->title, s + off, (size_t)(end - off) * sizeof s[0]);
-		fb->title_len = end - off;
+	if (off == 1 || s[0] != '1') {
+		memcpy(fb->title, s + off, (size_t)len * sizeof s[0]);
+		fb->title_len = len;
 	}
 }
 
@@ -1409,10 +1217,9 @@ vt_osc_dispatch(struct term *t)
 struct term *
 term_new(int width, int height)
 {
-	struct term *t = calloc(1, sizeof *t);
+	struct term *t = vt_alloc(NULL, sizeof *t);
 
-	if (t == NULL)
-		abort();
+	memset(t, 0, sizeof *t);
 	fb_init(&t->fb, width, height);
 	t->state = VT_GROUND;
 	vt_act(t, VT_CLEAR, 0);
@@ -1463,20 +1270,11 @@ term_resize(struct term *t, int width, int height)
 void
 term_user_byte(struct term *t, uint8_t c, struct buf *out)
 {
-	switch (t->key_state) {
-	case 0:
-		t->key_state = c == 0x1B;
-		buf_putc(out, c);
-		break;
-	case 1:
-		t->key_state = c == 'O' ? 2 : 0;
-		if (c != 'O')
-			buf_putc(out, c);
-		break;
-	default:
-		t->key_state = 0;
-		buf_putc(out, c >= 'A' && c <= 'D' && !t->fb.ds.app_cursor_keys ? '[' : 'O');
-		buf_putc(out, c);
-		break;
+	if (t->key_state == 2) {
+		bool arrow = c >= 'A' && c <= 'D' && !t->fb.ds.app_cursor_keys;
+		buf_putc(out, arrow ? '[' : 'O');
 	}
+	if (t->key_state != 1 || c != 'O')
+		buf_putc(out, c);
+	t->key_state = t->key_state == 0 ? c == 0x1B : t->key_state == 1 && c == 'O' ? 2 : 0;
 }

@@ -2,22 +2,19 @@
  * crypto.c -- AES-128, OCB3 and the session key: the layer that seals and
  * opens every datagram (SPEC.md §2).
  *
- * Three layers, each using only the one below it.
- *  1. AES-128 (FIPS-197), bitsliced: four blocks travel together through
- *     eight 64-bit words, one word per bit position of every byte (layout
- *     in crypto.h).  SubBytes is a Boolean circuit applied to whole words,
- *     ShiftRows and MixColumns are fixed shifts, masks and rotations, and
- *     the inverse S-box is the same circuit between two affine maps.
- *  2. OCB3 exactly as RFC 7253, feeding AES four blocks per pass.  The tag
- *     is compared without a data-dependent branch, and a failed open zeroes
- *     its output through a mask, so no plaintext escapes.
- *  3. The session key: 16 random bytes and their 22-character base64 form,
- *     decoded by arithmetic rather than a lookup table.
+ * Three layers, each using only the one below it.  (1) AES-128, FIPS-197,
+ * bitsliced: four blocks go through the cipher together as eight 64-bit
+ * words, one per bit position of every byte (layout in crypto.h); SubBytes
+ * is a Boolean circuit on whole words, ShiftRows and MixColumns are shifts,
+ * masks and rotations, and the inverse S-box is the same circuit between
+ * two affine maps.  (2) OCB3 exactly as RFC 7253, four blocks per AES pass;
+ * the tag check has no data-dependent branch and a failed open zeroes its
+ * output through a mask.  (3) The session key and its base64 form, decoded
+ * by arithmetic rather than a table.
  * Invariant: no table index, branch or loop count depends on the key, the
  * plaintext or anything derived from them -- only on lengths and on the
- * nonce, which travels in clear.  tests/ctgrind.test checks this on the
- * compiled code with valgrind.  Secret temporaries are wiped before a
- * function returns; ocb_wipe wipes the context.
+ * nonce, which travels in clear (tests/ctgrind.test checks the compiled
+ * code).  Secret temporaries are wiped before return; ocb_wipe wipes keys.
  */
 #include "crypto.h"
 
@@ -30,25 +27,14 @@
 #define AES_ROUNDS      10
 #define AES_BATCH       4           /* blocks per pass of the circuit */
 #define OCB_NONCE_MAX   15          /* RFC 7253: nonces of at most 120 bits */
-#define OCB_MSG_BLOCKS  ((1ULL << OCB_L_COUNT) - 1) /* keeps ntz(i) < OCB_L_COUNT */
+#define OCB_MSG_BLOCKS  ((1ULL << OCB_L_COUNT) - 1) /* ntz(i) < OCB_L_COUNT */
 
 /* ---- 1. Bitsliced AES-128 ---- */
+/* Bytes to bit planes (SPEC.md §2.2): six swaps of two of the 9 bits that
+ * number the 512 state bits, three inside each word, then three between
+ * words (aes_words; those commute, so it is its own inverse). */
 
-/*
- * Bytes to bit planes.  The 512 bits of four blocks are numbered by 9
- * index bits.  Loaded little-endian, word (half, block) bit (byte, bit)
- * holds them; the layout wants word = bit and bit = (row, column, block).
- * Three delta swaps inside each word reorder the in-word index bits
- * (AES_IN_*), then three swaps between words each exchange one word-index
- * bit with one in-word index bit.  Those three commute, so aes_words is its
- * own inverse, and aes_store undoes aes_load by running the steps backwards.
- */
-static const uint64_t AES_IN_MASK[3] = {
-	0x00000000FFFF0000ULL, 0x0000FF000000FF00ULL, 0x00F000F000F000F0ULL
-};
-static const int AES_IN_SHIFT[3] = { 16, 8, 4 };
-
-/* Exchanges the bits of *a at positions p + s with those of *b at p. */
+/* Exchanges bits p + s of *a with bits p of *b, p in mask; a may be b. */
 static void
 aes_swap(uint64_t *a, uint64_t *b, uint64_t mask, int s)
 {
@@ -72,14 +58,12 @@ static void
 aes_load(uint64_t q[8], const uint8_t in[16 * AES_BATCH])
 {
 	for (int w = 0; w < 8; w++) {
-		const uint8_t *p = in + 16 * (w & 3) + 8 * (w >> 2);
 		q[w] = 0;
 		for (int i = 7; i >= 0; i--)
-			q[w] = q[w] << 8 | p[i];
-		for (int k = 0; k < 3; k++) {
-			uint64_t t = ((q[w] >> AES_IN_SHIFT[k]) ^ q[w]) & AES_IN_MASK[k];
-			q[w] ^= t ^ t << AES_IN_SHIFT[k];
-		}
+			q[w] = q[w] << 8 | in[16 * (w & 3) + 8 * (w >> 2) + i];
+		aes_swap(&q[w], &q[w], 0x00000000FFFF0000ULL, 16);
+		aes_swap(&q[w], &q[w], 0x0000FF000000FF00ULL, 8);
+		aes_swap(&q[w], &q[w], 0x00F000F000F000F0ULL, 4);
 	}
 	aes_words(q);
 }
@@ -89,28 +73,22 @@ aes_store(uint8_t out[16 * AES_BATCH], uint64_t q[8])
 {
 	aes_words(q);
 	for (int w = 0; w < 8; w++) {
-		uint8_t *p = out + 16 * (w & 3) + 8 * (w >> 2);
-		for (int k = 2; k >= 0; k--) {
-			uint64_t t = ((q[w] >> AES_IN_SHIFT[k]) ^ q[w]) & AES_IN_MASK[k];
-			q[w] ^= t ^ t << AES_IN_SHIFT[k];
-		}
+		aes_swap(&q[w], &q[w], 0x00F000F000F000F0ULL, 4);
+		aes_swap(&q[w], &q[w], 0x0000FF000000FF00ULL, 8);
+		aes_swap(&q[w], &q[w], 0x00000000FFFF0000ULL, 16);
 		for (int i = 0; i < 8; i++)
-			p[i] = (uint8_t)(q[w] >> 8 * i);
+			out[16 * (w & 3) + 8 * (w >> 2) + i] = (uint8_t)(q[w] >> 8 * i);
 	}
 }
 
-/*
- * SubBytes on all 64 bytes: the depth-16 circuit of Boyar and Peralta
- * ("A depth-16 circuit for the AES S-box", 2011), 34 AND and 94 XOR/XNOR.
- * Their u0 and s0 are the most significant bits.  t: the top linear layer,
- * m: the shared inversion in GF(2^4)^2, l: the bottom linear layer.
- */
+/* SubBytes on 64 bytes: Boyar and Peralta's depth-16 circuit ("A depth-16
+ * circuit for the AES S-box", 2011; 34 AND, 94 XOR/XNOR), u0 and s0 most
+ * significant.  t: top linear layer, m: inversion core, l: bottom layer. */
 static void
 aes_sbox(uint64_t q[8])
 {
 	uint64_t u0 = q[7], u1 = q[6], u2 = q[5], u3 = q[4];
 	uint64_t u4 = q[3], u5 = q[2], u6 = q[1], u7 = q[0];
-
 	uint64_t t1 = u0 ^ u3, t2 = u0 ^ u5, t3 = u0 ^ u6, t4 = u3 ^ u5;
 	uint64_t t5 = u4 ^ u6, t6 = t1 ^ t5, t7 = u1 ^ u2, t8 = u7 ^ t6;
 	uint64_t t9 = u7 ^ t7, t10 = t6 ^ t7, t11 = u1 ^ u5, t12 = u2 ^ u5;
@@ -118,83 +96,70 @@ aes_sbox(uint64_t q[8])
 	uint64_t t17 = t9 ^ t16, t18 = u3 ^ u7, t19 = t7 ^ t18, t20 = t1 ^ t19;
 	uint64_t t21 = u6 ^ u7, t22 = t7 ^ t21, t23 = t2 ^ t22, t24 = t2 ^ t10;
 	uint64_t t25 = t20 ^ t17, t26 = t3 ^ t16, t27 = t1 ^ t12;
-
 	uint64_t m1 = t13 & t6, m2 = t23 & t8, m3 = t14 ^ m1, m4 = t19 & u7;
 	uint64_t m5 = m4 ^ m1, m6 = t3 & t16, m7 = t22 & t9, m8 = t26 ^ m6;
 	uint64_t m9 = t20 & t17, m10 = m9 ^ m6, m11 = t1 & t15, m12 = t4 & t27;
-	uint64_t m13 = m12 ^ m11, m14 = t2 & t10, m15 = m14 ^ m11, m16 = m3 ^ m2;
-	uint64_t m17 = m5 ^ t24, m18 = m8 ^ m7, m19 = m10 ^ m15, m20 = m16 ^ m13;
-	uint64_t m21 = m17 ^ m15, m22 = m18 ^ m13, m23 = m19 ^ t25;
-	uint64_t m24 = m22 ^ m23, m25 = m22 & m20, m26 = m21 ^ m25;
-	uint64_t m27 = m20 ^ m21, m28 = m23 ^ m25, m29 = m28 & m27;
-	uint64_t m30 = m26 & m24, m31 = m20 & m23, m32 = m27 & m31;
-	uint64_t m33 = m27 ^ m25, m34 = m21 & m22, m35 = m24 & m34;
-	uint64_t m36 = m24 ^ m25, m37 = m21 ^ m29, m38 = m32 ^ m33;
-	uint64_t m39 = m23 ^ m30, m40 = m35 ^ m36, m41 = m38 ^ m40;
-	uint64_t m42 = m37 ^ m39, m43 = m37 ^ m38, m44 = m39 ^ m40;
-	uint64_t m45 = m42 ^ m41, m46 = m44 & t6, m47 = m40 & t8;
-	uint64_t m48 = m39 & u7, m49 = m43 & t16, m50 = m38 & t9;
-	uint64_t m51 = m37 & t17, m52 = m42 & t15, m53 = m45 & t27;
-	uint64_t m54 = m41 & t10, m55 = m44 & t13, m56 = m40 & t23;
-	uint64_t m57 = m39 & t19, m58 = m43 & t3, m59 = m38 & t22;
-	uint64_t m60 = m37 & t20, m61 = m42 & t1, m62 = m45 & t4, m63 = m41 & t2;
-
-	uint64_t l0 = m61 ^ m62, l1 = m50 ^ m56, l2 = m46 ^ m48, l3 = m47 ^ m55;
-	uint64_t l4 = m54 ^ m58, l5 = m49 ^ m61, l6 = m62 ^ l5, l7 = m46 ^ l3;
-	uint64_t l8 = m51 ^ m59, l9 = m52 ^ m53, l10 = m53 ^ l4, l11 = m60 ^ l2;
-	uint64_t l12 = m48 ^ m51, l13 = m50 ^ l0, l14 = m52 ^ m61;
-	uint64_t l15 = m55 ^ l1, l16 = m56 ^ l0, l17 = m57 ^ l1, l18 = m58 ^ l8;
-	uint64_t l19 = m63 ^ l4, l20 = l0 ^ l1, l21 = l1 ^ l7, l22 = l3 ^ l12;
-	uint64_t l23 = l18 ^ l2, l24 = l15 ^ l9, l25 = l6 ^ l10, l26 = l7 ^ l9;
-	uint64_t l27 = l8 ^ l10, l28 = l11 ^ l14, l29 = l11 ^ l17;
-
+	uint64_t m13 = m12 ^ m11, m14 = t2 & t10, m15 = m14 ^ m11;
+	uint64_t m16 = m3 ^ m2, m17 = m5 ^ t24, m18 = m8 ^ m7, m19 = m10 ^ m15;
+	uint64_t m20 = m16 ^ m13, m21 = m17 ^ m15, m22 = m18 ^ m13;
+	uint64_t m23 = m19 ^ t25, m24 = m22 ^ m23, m25 = m22 & m20;
+	uint64_t m26 = m21 ^ m25, m27 = m20 ^ m21, m28 = m23 ^ m25;
+	uint64_t m29 = m28 & m27, m30 = m26 & m24, m31 = m20 & m23;
+	uint64_t m32 = m27 & m31, m33 = m27 ^ m25, m34 = m21 & m22;
+	uint64_t m35 = m24 & m34, m36 = m24 ^ m25, m37 = m21 ^ m29;
+	uint64_t m38 = m32 ^ m33, m39 = m23 ^ m30, m40 = m35 ^ m36;
+	uint64_t m41 = m38 ^ m40, m42 = m37 ^ m39, m43 = m37 ^ m38;
+	uint64_t m44 = m39 ^ m40, m45 = m42 ^ m41, m46 = m44 & t6;
+	uint64_t m47 = m40 & t8, m48 = m39 & u7, m49 = m43 & t16;
+	uint64_t m50 = m38 & t9, m51 = m37 & t17, m52 = m42 & t15;
+	uint64_t m53 = m45 & t27, m54 = m41 & t10, m55 = m44 & t13;
+	uint64_t m56 = m40 & t23, m57 = m39 & t19, m58 = m43 & t3;
+	uint64_t m59 = m38 & t22, m60 = m37 & t20, m61 = m42 & t1;
+	uint64_t m62 = m45 & t4, m63 = m41 & t2;
+	uint64_t l0 = m61 ^ m62, l1 = m50 ^ m56, l2 = m46 ^ m48;
+	uint64_t l3 = m47 ^ m55, l4 = m54 ^ m58, l5 = m49 ^ m61, l6 = m62 ^ l5;
+	uint64_t l7 = m46 ^ l3, l8 = m51 ^ m59, l9 = m52 ^ m53, l10 = m53 ^ l4;
+	uint64_t l11 = m60 ^ l2, l12 = m48 ^ m51, l13 = m50 ^ l0;
+	uint64_t l14 = m52 ^ m61, l15 = m55 ^ l1, l16 = m56 ^ l0;
+	uint64_t l17 = m57 ^ l1, l18 = m58 ^ l8, l19 = m63 ^ l4, l20 = l0 ^ l1;
+	uint64_t l21 = l1 ^ l7, l22 = l3 ^ l12, l23 = l18 ^ l2, l24 = l15 ^ l9;
+	uint64_t l25 = l6 ^ l10, l26 = l7 ^ l9, l27 = l8 ^ l10;
+	uint64_t l28 = l11 ^ l14, l29 = l11 ^ l17;
 	q[7] = l6 ^ l24;        q[6] = ~(l16 ^ l26);
 	q[5] = ~(l19 ^ l28);    q[4] = l6 ^ l21;
 	q[3] = l20 ^ l22;       q[2] = l25 ^ l29;
 	q[1] = ~(l13 ^ l27);    q[0] = ~(l6 ^ l23);
 }
 
-/*
- * S(x) = A(x^-1) ^ 0x63 with A affine, so with f(y) = A^-1(y ^ 0x63) -- the
- * map of FIPS-197 §5.3.2, b'_i = b_i+2 ^ b_i+5 ^ b_i+7 ^ (bit i of 0x05) --
- * the inverse S-box is f(S(f(y))).
- */
+/* S(x) = A(x^-1) ^ 0x63, so InvS = f o S o f with f(y) = A^-1(y ^ 0x63),
+ * b'_i = b_i+2 ^ b_i+5 ^ b_i+7 ^ (bit i of 0x05) (FIPS-197 §5.3.2). */
 static void
 aes_inv_sbox(uint64_t q[8])
 {
-	uint64_t x[8];
-
 	for (int pass = 0; pass < 2; pass++) {
-		for (int i = 0; i < 8; i++)
-			x[i] = q[(i + 2) & 7] ^ q[(i + 5) & 7] ^ q[(i + 7) & 7];
-		for (int i = 0; i < 8; i++)
-			q[i] = x[i] ^ (i == 0 || i == 2 ? ~0ULL : 0);
+		uint64_t q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
+		uint64_t q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7];
+		q[0] = ~(q2 ^ q5 ^ q7), q[1] = q3 ^ q6 ^ q0, q[2] = ~(q4 ^ q7 ^ q1);
+		q[3] = q5 ^ q0 ^ q2, q[4] = q6 ^ q1 ^ q3, q[5] = q7 ^ q2 ^ q4;
+		q[6] = q0 ^ q3 ^ q5, q[7] = q1 ^ q4 ^ q6;
 		if (pass == 0)
 			aes_sbox(q);
 	}
 }
 
-/* Row r of each word rotates right by 4rk bits: k = 1 is ShiftRows, k = 3
- * its inverse.  The row is 16 bits of 4 columns of 4 blocks (crypto.h). */
+/* Row r (16 bits) rotates right by 4r; three times over is the inverse. */
 static void
-aes_shift_rows(uint64_t q[8], int k)
+aes_shift_rows(uint64_t q[8], int times)
 {
-	for (int i = 0; i < 8; i++) {
-		uint64_t x = q[i];
-		q[i] &= 0xFFFF;
-		for (int r = 1; r < 4; r++) {
-			int s = 4 * r * k % 16;
-			uint64_t row = x >> 16 * r & 0xFFFF;
-			q[i] |= ((row >> s | row << (16 - s)) & 0xFFFF) << 16 * r;
+	for (int k = 0; k < times; k++)
+		for (int i = 0; i < 8; i++) {
+			uint64_t x = q[i];
+			q[i] = (x & 0xFFFF)
+			    | (x & 0xFFF00000ULL) >> 4 | (x & 0xF0000ULL) << 12
+			    | (x & 0xFF0000000000ULL) >> 8 | (x & 0xFF00000000ULL) << 8
+			    | (x & 0xF000000000000000ULL) >> 12
+			    | (x & 0x0FFF000000000000ULL) << 4;
 		}
-	}
-}
-
-/* Row r + k of the same column, brought to row r. */
-static uint64_t
-aes_rows_up(uint64_t x, int k)
-{
-	return x >> 16 * k | x << (64 - 16 * k);
 }
 
 /* Multiplies every byte by x (FIPS-197 xtime): modulo x^8+x^4+x^3+x+1. */
@@ -202,34 +167,29 @@ static void
 aes_xtime(uint64_t x[8])
 {
 	uint64_t hi = x[7];
-
-	for (int i = 7; i > 0; i--)
-		x[i] = x[i - 1];
-	x[0] = hi;
-	x[1] ^= hi;
-	x[3] ^= hi;
-	x[4] ^= hi;
+	x[7] = x[6], x[6] = x[5], x[5] = x[4], x[4] = x[3] ^ hi;
+	x[3] = x[2] ^ hi, x[2] = x[1], x[1] = x[0] ^ hi, x[0] = hi;
 }
 
-/* s'_r = 2(s_r ^ s_r+1) ^ s_r+1 ^ s_r+2 ^ s_r+3 in every column.  The
- * inverse is the same after s_r ^= 4(s_r ^ s_r+2) (the Rijndael book's
- * factoring of InvMixColumns). */
+/* s'_r = 2(s_r ^ s_r+1) ^ s_r+1 ^ s_r+2 ^ s_r+3; InvMixColumns is the
+ * same after s_r ^= 4(s_r ^ s_r+2) (the Rijndael book's factoring).
+ * Rotating a word right by 16k bits brings row r + k to row r. */
 static void
 aes_mix_columns(uint64_t q[8], int inverse)
 {
 	uint64_t t[8];
-
 	if (inverse) {
 		for (int i = 0; i < 8; i++)
-			t[i] = q[i] ^ aes_rows_up(q[i], 2);
+			t[i] = q[i] ^ (q[i] >> 32 | q[i] << 32);
 		aes_xtime(t);
 		aes_xtime(t);
 		for (int i = 0; i < 8; i++)
 			q[i] ^= t[i];
 	}
 	for (int i = 0; i < 8; i++) {
-		t[i] = q[i] ^ aes_rows_up(q[i], 1);
-		q[i] = aes_rows_up(q[i], 1) ^ aes_rows_up(t[i], 2);
+		uint64_t up1 = q[i] >> 16 | q[i] << 48;
+		t[i] = q[i] ^ up1;
+		q[i] = up1 ^ (t[i] >> 32 | t[i] << 32);
 	}
 	aes_xtime(t);
 	for (int i = 0; i < 8; i++)
@@ -250,7 +210,6 @@ aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
 {
 	uint8_t buf[16 * AES_BATCH] = { 0 };
 	uint64_t q[8];
-
 	memcpy(buf, in, 16 * n);
 	aes_load(q, buf);
 	if (!decipher) {
@@ -278,27 +237,23 @@ aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
 	crypto_wipe(q, sizeof q);
 }
 
-/* FIPS-197 §5.2.  SubWord goes through the bitsliced S-box as one block
- * whose first word is the word and the rest zero. */
+/* FIPS-197 §5.2, with SubWord through the same circuit. */
 void
 aes128_expand(struct aes_key *k, const uint8_t key[KEY_LEN])
 {
-	static const uint8_t rcon[AES_ROUNDS] = {
-		0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36
-	};
+	static const uint8_t rcon[AES_ROUNDS] =
+	    { 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36 };
 	uint8_t w[16 * (AES_ROUNDS + 1)], buf[16 * AES_BATCH] = { 0 };
 	uint64_t q[8];
-
 	memcpy(w, key, 16);
 	for (int i = 16; i < 16 * (AES_ROUNDS + 1); i += 4) {
-		memcpy(buf, w + i - 4, 4);
+		for (int j = 0; j < 4; j++)     /* RotWord if i % 16 == 0 */
+			buf[j] = w[i - 4 + (i % 16 ? j : (j + 1) % 4)];
 		if (i % 16 == 0) {
 			aes_load(q, buf);
 			aes_sbox(q);
 			aes_store(buf, q);
-			uint8_t b0 = buf[0];            /* RotWord after SubWord */
-			buf[0] = buf[1] ^ rcon[i / 16 - 1], buf[1] = buf[2];
-			buf[2] = buf[3], buf[3] = b0;
+			buf[0] ^= rcon[i / 16 - 1];
 		}
 		for (int j = 0; j < 4; j++)
 			w[i + j] = w[i - 16 + j] ^ buf[j];
@@ -326,7 +281,6 @@ aes128_decrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16])
 }
 
 /* ---- 2. OCB3 (RFC 7253) ---- */
-
 enum ocb_mode { OCB_HASH, OCB_SEAL, OCB_OPEN };
 
 static void
@@ -336,13 +290,11 @@ ocb_xor(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t n)
 		out[i] = a[i] ^ b[i];
 }
 
-/* Multiplication by x in GF(2^128).  The top bit is secret (L values are
- * key-derived), so the reduction is masked in, never branched on. */
+/* Times x in GF(2^128); the top bit of a key-derived L is masked in. */
 static void
 ocb_double(uint8_t out[16], const uint8_t in[16])
 {
 	uint8_t reduce = (uint8_t)(0u - (in[0] >> 7)) & 0x87;
-
 	for (int i = 0; i < 15; i++)
 		out[i] = (uint8_t)(in[i] << 1 | in[i + 1] >> 7);
 	out[15] = (uint8_t)(in[15] << 1) ^ reduce;
@@ -367,51 +319,17 @@ ocb_wipe(struct ocb_ctx *c)
 	crypto_wipe(c, sizeof *c);
 }
 
-/*
- * Offset_0 from the nonce (RFC 7253 §4.2).  The nonce block is
- * (taglen mod 128, 7 bits) || zeros || 1 || N; its low 6 bits ("bottom")
- * pick a 128-bit window of Stretch = Ktop || (Ktop[0..7] ^ Ktop[1..8]).
- * Nonce and bottom are public, so the cache test and the shifts are too.
- */
-static void
-ocb_offset0(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
-    size_t taglen, uint8_t off[16])
-{
-	uint8_t nb[16] = { 0 }, stretch[24];
-
-	nb[0] = (uint8_t)(taglen * 8 % 128 << 1);
-	nb[15 - noncelen] |= 1;
-	memcpy(nb + 16 - noncelen, nonce, noncelen);
-	unsigned bottom = nb[15] & 63, sh = bottom % 8;
-	nb[15] &= 0xC0;
-	if (memcmp(nb, c->ktop_nonce, 16) != 0) {
-		aes_blocks(&c->aes, nb, c->ktop, 1, 0);
-		memcpy(c->ktop_nonce, nb, 16);
-	}
-	memcpy(stretch, c->ktop, 16);
-	ocb_xor(stretch + 16, c->ktop, c->ktop + 1, 8);
-	for (int i = 0; i < 16; i++) {
-		const uint8_t *s = stretch + i + bottom / 8;
-		off[i] = (uint8_t)(s[0] << sh | s[1] >> (8 - sh));
-	}
-	crypto_wipe(stretch, sizeof stretch);
-}
-
-/*
- * The n full blocks of one message, four per AES pass.  Block i (from 1)
- * uses Offset_i = Offset_i-1 ^ L_ntz(i); the index depends on i only.
+/* n full blocks, four per AES pass, Offset_i = Offset_i-1 ^ L_ntz(i):
  *   OCB_HASH: sum ^= E(A_i ^ Offset_i)                 (HASH, §4.1)
  *   OCB_SEAL: out = Offset_i ^ E(P_i ^ Offset_i), sum ^= P_i
  *   OCB_OPEN: out = Offset_i ^ D(C_i ^ Offset_i), sum ^= out
- * in and out may alias: each batch is read whole before it is written.
- */
+ * in and out may alias: each batch is read whole before it is written. */
 static void
 ocb_blocks(const struct ocb_ctx *c, enum ocb_mode mode, uint8_t off[16],
     uint8_t sum[16], const uint8_t *in, uint8_t *out, size_t n)
 {
-	uint8_t x[16 * AES_BATCH], offs[16 * AES_BATCH];
+	uint8_t v[2 * 16 * AES_BATCH], *x = v, *offs = v + 16 * AES_BATCH;
 	uint64_t i = 0;
-
 	for (size_t done = 0; done < n; done += AES_BATCH) {
 		size_t b = n - done < AES_BATCH ? n - done : AES_BATCH;
 		for (size_t j = 0; j < b; j++) {
@@ -424,38 +342,37 @@ ocb_blocks(const struct ocb_ctx *c, enum ocb_mode mode, uint8_t off[16],
 		}
 		aes_blocks(&c->aes, x, x, b, mode == OCB_OPEN);
 		for (size_t j = 0; j < b; j++) {
-			if (mode == OCB_HASH) {
-				ocb_xor(sum, sum, x + 16 * j, 16);
-				continue;
+			uint8_t *y = x + 16 * j;
+			if (mode != OCB_HASH) {
+				ocb_xor(out + 16 * (done + j), y, offs + 16 * j, 16);
+				y = out + 16 * (done + j);
 			}
-			uint8_t *o = out + 16 * (done + j);
-			ocb_xor(o, x + 16 * j, offs + 16 * j, 16);
-			if (mode == OCB_OPEN)
-				ocb_xor(sum, sum, o, 16);
+			if (mode != OCB_SEAL)
+				ocb_xor(sum, sum, y, 16);
 		}
 	}
-	crypto_wipe(x, sizeof x);
-	crypto_wipe(offs, sizeof offs);
+	crypto_wipe(v, sizeof v);
 }
 
 /*
- * Both directions (RFC 7253 §4.1-§4.3): len bytes in -> out, and the full
- * 16-byte tag.  A final partial block is padded with 0x80 and zeros.
+ * RFC 7253 §4.1-§4.3, both ways: len bytes in -> out and the whole tag.
  * Returns -1, writing nothing, when a (public) length is out of range.
+ * The nonce block is taglen mod 128 (7 bits) || zeros || 1 || N; its low
+ * 6 bits pick the window of Stretch that is Offset_0.  All public.
  */
 static int
 ocb_crypt(struct ocb_ctx *c, enum ocb_mode mode, const uint8_t *nonce,
     size_t noncelen, const uint8_t *ad, size_t adlen, const uint8_t *in,
     size_t len, uint8_t *out, size_t taglen, uint8_t tag[16])
 {
-	uint8_t off[16] = { 0 }, sum[16] = { 0 }, hash[16] = { 0 }, pad[16] = { 0 };
+	uint8_t nb[16] = { 0 }, v[64 + 24] = { 0 };     /* v: secrets, wiped */
+	uint8_t *off = v, *sum = v + 16, *hash = v + 32, *pad = v + 48;
+	uint8_t *stretch = v + 64;
 	size_t full = len / 16, rest = len % 16, adrest = adlen % 16;
-
 	if (noncelen < 1 || noncelen > OCB_NONCE_MAX || taglen < 1 ||
 	    taglen > OCB_TAG_LEN || full > OCB_MSG_BLOCKS ||
 	    adlen / 16 > OCB_MSG_BLOCKS)
 		return -1;
-
 	ocb_blocks(c, OCB_HASH, off, hash, ad, NULL, adlen / 16);
 	if (adrest) {
 		ocb_xor(off, off, c->lstar, 16);
@@ -465,8 +382,21 @@ ocb_crypt(struct ocb_ctx *c, enum ocb_mode mode, const uint8_t *nonce,
 		aes_blocks(&c->aes, pad, pad, 1, 0);
 		ocb_xor(hash, hash, pad, 16);
 	}
-
-	ocb_offset0(c, nonce, noncelen, taglen, off);
+	nb[0] = (uint8_t)(taglen * 8 % 128 << 1);
+	nb[15 - noncelen] |= 1;
+	memcpy(nb + 16 - noncelen, nonce, noncelen);
+	unsigned bottom = nb[15] & 63, sh = bottom % 8;
+	nb[15] &= 0xC0;
+	if (memcmp(nb, c->ktop_nonce, 16) != 0) {     /* Ktop cache */
+		aes_blocks(&c->aes, nb, c->ktop, 1, 0);
+		memcpy(c->ktop_nonce, nb, 16);
+	}
+	memcpy(stretch, c->ktop, 16);
+	ocb_xor(stretch + 16, c->ktop, c->ktop + 1, 8);
+	for (int i = 0; i < 16; i++) {
+		const uint8_t *p = stretch + i + bottom / 8;
+		off[i] = (uint8_t)(p[0] << sh | p[1] >> (8 - sh));
+	}
 	ocb_blocks(c, mode, off, sum, in, out, full);
 	if (rest) {
 		const uint8_t *p = (mode == OCB_SEAL ? in : out) + 16 * full;
@@ -483,9 +413,7 @@ ocb_crypt(struct ocb_ctx *c, enum ocb_mode mode, const uint8_t *nonce,
 	ocb_xor(sum, sum, c->ldollar, 16);
 	aes_blocks(&c->aes, sum, tag, 1, 0);
 	ocb_xor(tag, tag, hash, 16);
-	crypto_wipe(off, sizeof off);
-	crypto_wipe(sum, sizeof sum);
-	crypto_wipe(pad, sizeof pad);
+	crypto_wipe(v, sizeof v);
 	return 0;
 }
 
@@ -496,7 +424,6 @@ ocb_seal(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
 {
 	uint64_t blocks = len / 16 + (len % 16 != 0);
 	uint8_t tag[16];
-
 	if (blocks >= OCB_BLOCK_LIMIT - c->blocks_sealed ||
 	    ocb_crypt(c, OCB_SEAL, nonce, noncelen, ad, adlen, pt, len, out,
 	    taglen, tag) != 0)
@@ -513,7 +440,6 @@ ocb_open(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
 {
 	uint8_t tag[16];
 	unsigned diff = 0;
-
 	if (len < taglen || ocb_crypt(c, OCB_OPEN, nonce, noncelen, ad, adlen,
 	    ct, len - taglen, out, taglen, tag) != 0)
 		return -1;
@@ -529,9 +455,7 @@ ocb_open(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
 }
 
 /* ---- 3. The session key ---- */
-
-/* -1 if lo <= c <= hi, else 0: both differences are negative exactly when
- * c is in range, so the sign bit decides without a branch. */
+/* -1 if lo <= c <= hi, else 0: the sign of both differences, no branch. */
 static int
 key_in(int c, int lo, int hi)
 {
@@ -563,27 +487,23 @@ key_generate(uint8_t key[KEY_LEN])
 {
 	ssize_t n;
 	int fd;
-
 	do      /* up to 256 bytes come whole once the pool is ready */
 		n = getrandom(key, KEY_LEN, 0);
 	while (n < 0 && errno == EINTR);
-	if (n == KEY_LEN)
-		return 0;
 	/* Kernels before 3.17 have no getrandom(2). */
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	do
-		n = read(fd, key, KEY_LEN);
-	while (n < 0 && errno == EINTR);
-	close(fd);
+	if (n != KEY_LEN && (fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
+		do
+			n = read(fd, key, KEY_LEN);
+		while (n < 0 && errno == EINTR);
+		close(fd);
+	}
 	if (n == KEY_LEN)
 		return 0;
 	crypto_wipe(key, KEY_LEN);
 	return -1;
 }
 
-/* Character k carries bits 6k .. 6k+5 of the key, most significant first;
- * the last one carries the final 2 bits and four zero bits. */
+/* Character k carries key bits 6k .. 6k+5, most significant first. */
 void
 key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1])
 {
@@ -597,16 +517,14 @@ key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1])
 	out[KEY_B64_LEN] = '\0';
 }
 
-/* The three checks of mosh (SPEC.md §2.1), in its order.  The canonical
- * check -- the 4 bits past the key's 128 are zero -- is what re-encoding
- * and comparing amounts to. */
+/* Mosh's three checks, in its order (SPEC.md §2.1); canonical form means
+ * the 4 bits past the 128 are zero, which is what re-encoding checks. */
 const char *
 key_decode(const char *text, uint8_t key[KEY_LEN])
 {
 	uint8_t buf[KEY_LEN];
 	unsigned acc = 0, bad = 0;
 	int nbits = 0, n = 0;
-
 	if (strnlen(text, KEY_B64_LEN + 1) != KEY_B64_LEN)
 		return "Key must be 22 letters long.";
 	for (int k = 0; k < KEY_B64_LEN; k++) {
@@ -616,9 +534,8 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 		if ((nbits += 6) >= 8)
 			buf[n++] = (uint8_t)(acc >> (nbits -= 8));
 	}
-	unsigned extra = acc & 15;
 	const char *err = bad ? "Key must be well-formed base64." :
-	    extra ? "Base64 key was not encoded 128-bit key." : NULL;
+	    acc & 15 ? "Base64 key was not encoded 128-bit key." : NULL;
 	if (!err)
 		memcpy(key, buf, KEY_LEN);
 	crypto_wipe(buf, sizeof buf);

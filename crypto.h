@@ -29,7 +29,7 @@
 #define OCB_NONCE_LEN   12
 #define OCB_TAG_LEN     16
 #define OCB_BLOCK_LIMIT (1ULL << 47) /* blocks sealed per key, both sides */
-#define OCB_L_COUNT     32          /* L_0..L_31: messages up to 2^32 - 1 blocks */
+#define OCB_L_COUNT     32          /* L_0..L_31: up to 2^32 - 1 blocks */
 
 /* Expanded AES-128 key: 11 round keys in the bitsliced layout above. */
 struct aes_key {

@@ -47,9 +47,9 @@ start_relay() {
 	RPORT=$(sed -n 's/^RELAY //p' "$T/relay.out")
 }
 
-# The number after word $2 on the line of $1 that starts with $3.
+# The number after the first "$2 " in file $1.
 figure() {
-	sed -n "s/^$3.*$2 \([0-9]*\).*/\1/p" "$1" | head -1
+	grep -o "$2 [0-9]*" "$1" | head -1 | cut -d' ' -f2
 }
 
 # Stops the relay (SIGTERM: it prints its counters) and shows them.

@@ -143,7 +143,8 @@ cat_server(int argc, char **argv)
 	}
 	printf("SERVER got %zu bytes, %s, srtt %.0f, interval %d, shutdown %s\n", got,
 	    bad_order ? "OUT OF ORDER" : "in order", ssp_srtt(t), ssp_send_interval(t),
-	    ssp_shutdown_acknowledged(t) || ssp_counterparty_shutdown_ack_sent(t) ? "clean" : "none");
+	    ssp_shutdown_acknowledged(t) ? "ours acknowledged" :
+	    ssp_counterparty_shutdown_ack_sent(t) ? "theirs acknowledged" : "none");
 	ssp_free(t);
 	return rc;
 }
@@ -230,10 +231,10 @@ cat_client(int argc, char **argv)
 		cat_turn(t);
 	}
 	remote = ssp_remote(t);
-	if (!ssp_shutdown_in_progress(t)) {
-		rc = 1;
-		printf("CLIENT timed out; typed %zu; server bytes (%zu): ", typed, remote->len);
-		for (size_t i = 0; i < remote->len; i++)
+	if (!ssp_shutdown_in_progress(t) || want.len) {
+		rc = !ssp_shutdown_in_progress(t);
+		printf("CLIENT %s; server bytes (%zu): ", rc ? "timed out" : "saw", remote->len);
+		for (size_t i = 0; i < remote->len && i < 400; i++)
 			printf(remote->data[i] >= 32 && remote->data[i] < 127 ? "%c" : "\\x%02x",
 			    remote->data[i]);
 		printf("\n");

@@ -1,0 +1,10 @@
+# The display area (display.c): its bench.  The unit test and the fuzz
+# harness use the generic rules; alone:
+#   make B=build/display LIBSRC='display.c term.c wire.c' build/display/test_display
+BENCH_EXTRA += $(B)/bench_display
+
+$(B)/bench_display: tests/bench_display.c $(B)/libmosh.a $(wildcard *.h)
+	$(CC) $(CFLAGS) -I. -o $@ $< $(B)/libmosh.a
+
+# The harness and the unit test share tests/display_check.h.
+$(B)/replay_display build/fuzz/fuzz_display: tests/display_check.h

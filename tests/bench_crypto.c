@@ -4,7 +4,8 @@
  * tag), for crypto.c and, when built with HAVE_OPENSSL, for OpenSSL's EVP
  * aes-128-ocb -- the cipher Debian's mosh 1.4.0 uses -- in the same run.
  * Figures are datagram megabytes (10^6) per second, each datagram sealed
- * once and opened once.  The OpenSSL path also cross-checks one datagram.
+ * once and opened once, best of RUNS alternating runs (the VMs this runs
+ * on are noisy).  The OpenSSL path also cross-checks one datagram.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,8 @@
 
 #define DGRAM           1252
 #define PT_LEN          (DGRAM - 8 - OCB_TAG_LEN)
-#define RUN_SECONDS     1.0
+#define RUN_SECONDS     0.25            /* per run; the best of RUNS counts */
+#define RUNS            6
 #define MAX_DGRAMS      10000000L       /* bounds a run even if time stalls */
 
 static uint8_t key[KEY_LEN] = { 0x6d, 0x6f, 0x73, 0x68 };
@@ -136,11 +138,18 @@ main(void)
 {
 	for (size_t i = 0; i < sizeof pt; i++)
 		pt[i] = (uint8_t)(i * 13 + 1);
-	double ours = bench_ours();
+	double ours = 0, ssl = 0;
+	for (int r = 0; r < RUNS; r++) {
+		double a = bench_ours();
+		ours = a > ours ? a : ours;
+#ifdef HAVE_OPENSSL
+		double b = bench_openssl();
+		ssl = b > ssl ? b : ssl;
+#endif
+	}
 	printf("crypto.c   AES-128-OCB3 seal+open, %d-byte datagrams: %8.1f MB/s\n",
 	    DGRAM, ours);
 #ifdef HAVE_OPENSSL
-	double ssl = bench_openssl();
 	printf("OpenSSL    EVP aes-128-ocb (mosh 1.4.0's cipher):       %8.1f MB/s\n",
 	    ssl);
 	if (ours > 0 && ssl > 0)

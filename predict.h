@@ -31,8 +31,8 @@ enum pred_mode { PRED_ADAPTIVE, PRED_ALWAYS, PRED_NEVER, PRED_EXPERIMENTAL };
  * (with the word) to stderr and exits 1.  s == NULL gives adaptive. */
 #define PRED_UNKNOWN_MODE_FMT "Unknown prediction mode %s.\n"
 int pred_mode_parse(const char *s, enum pred_mode *m);
-/* MOSH_PREDICTION_OVERWRITE: typed characters overwrite only if "yes". */
-bool pred_overwrite_parse(const char *s);
+/* Typed characters overwrite instead of inserting if the environment has
+ * MOSH_PREDICTION_OVERWRITE=yes (exactly "yes"). */
 
 struct pred;
 struct pred *pred_new(enum pred_mode mode, bool overwrite);
@@ -56,30 +56,31 @@ void pred_reset(struct pred *p);
 /* ms until a timing trigger may fire, or INT_MAX. */
 int pred_wait_time(const struct pred *p);
 
-/* The notification bar.  Fields are predict.c's; embed it by value. */
-#define NOTIFY_TEXT_MAX 256     /* bytes of a message or quit-key name kept */
-enum { NOTIFY_PERMANENT = 1, NOTIFY_NO_QUIT_KEY = 2 };
+/* The notification bar.  Fields are predict.c's, except that the client
+ * sets heard (when the newest server state arrived) and acked (when we
+ * sent our newest state that the server has acked): the clocks of "Last
+ * contact" and "Last reply".  Embed it by value. */
+#define NOTIFY_TEXT_MAX 256     /* bytes of a message or quit-key text kept */
+enum {
+	NOTIFY_PERMANENT = 1,   /* shown until replaced, not for 1 s */
+	NOTIFY_NO_QUIT_KEY = 2, /* without " [To quit: Ctrl-^ .]" */
+	NOTIFY_NETWORK_ERROR = 4,  /* 3.1 s; see notify_clear_network_error */
+};
 struct notify {
 	char message[NOTIFY_TEXT_MAX];  /* "" = none */
 	char quit_key[NOTIFY_TEXT_MAX]; /* " [To quit: Ctrl-^ .]" */
 	bool permanent, show_quit_key, network_error;
 	uint64_t expires;               /* when !permanent */
-	uint64_t heard, acked;          /* newest server state, newest ack */
+	uint64_t heard, acked;
 };
-void notify_init(struct notify *n, uint64_t now);
-/* key_name as the user reads it: "Ctrl-^", or "\"~\"" for a printable key. */
-void notify_set_quit_key(struct notify *n, const char *key_name);
-/* Shown for 1 s, or until replaced if flags has NOTIFY_PERMANENT. */
+/* quit_key_name as the user reads it: "Ctrl-^", or "\"~\"" for a
+ * printable key; NULL when there is no escape key. */
+void notify_init(struct notify *n, const char *quit_key_name, uint64_t now);
+/* msg "" clears the message. */
 void notify_set_message(struct notify *n, const char *msg, unsigned flags,
     uint64_t now);
-void notify_clear_message(struct notify *n);
-/* A send error: shown for 3.1 s, cut to at most 1 s once sending works. */
-void notify_set_network_error(struct notify *n, const char *msg, uint64_t now);
+/* Sending works again: a network error shows at most 1 s more. */
 void notify_clear_network_error(struct notify *n, uint64_t now);
-/* When the newest server state arrived / when we sent our newest state
- * that the server has acked: the "Last contact" and "Last reply" clocks. */
-void notify_server_heard(struct notify *n, uint64_t ts);
-void notify_server_acked(struct notify *n, uint64_t ts);
 void notify_apply(const struct notify *n, struct term_fb *display, uint64_t now);
 /* ms until the bar must be redrawn, or INT_MAX. */
 int notify_wait_time(const struct notify *n, uint64_t now);

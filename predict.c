@@ -1,0 +1,732 @@
+/*
+ * predict.c -- predictive local echo and the notification bar (SPEC.md §10).
+ *
+ * The engine guesses what the server's screen will show once it has seen
+ * the keys just typed, so the client can paint the guess at once instead
+ * of a round trip later.  A prediction (a cell's contents, or the cursor's
+ * place) is judged only when the server's echo ack reaches the client
+ * state that carried its key (`expires`): the application has then had
+ * 50 ms to echo it.  Keys that may change how the application echoes
+ * (controls, escapes, CR, wrapping) open a new epoch, and an epoch is
+ * shown only once one of its predictions has come true.
+ * Layers: an input parser (pred_byte) turns keys into actions (insert,
+ * backspace, arrows, CR) that make predictions; pred_cull judges them
+ * against each server screen and sets the show and underline triggers;
+ * pred_apply paints the shown ones on a copy.  Invariants: predictions
+ * exist only for the screen size last culled; a shown prediction that
+ * proves wrong resets the engine, a hidden one kills its epoch and all
+ * later ones.  The notification bar (notify_*) is a second overlay.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "predict.h"
+
+/* Triggers, compared with the send interval (about SRTT/2), in ms. */
+#define PRED_SRTT_TRIGGER_HIGH  30      /* above: show predictions */
+#define PRED_SRTT_TRIGGER_LOW   20      /* at or below, none left: stop */
+#define PRED_FLAG_TRIGGER_HIGH  80      /* above: underline predictions */
+#define PRED_FLAG_TRIGGER_LOW   50      /* at or below: stop underlining */
+/* Glitches: predictions that wait long are shown (and underlined) anyway. */
+#define PRED_GLITCH_THRESHOLD   250     /* ms pending: show */
+#define PRED_GLITCH_REPAIR_COUNT 10     /* quick confirmations to stop */
+#define PRED_GLITCH_REPAIR_MININTERVAL 150  /* ms between counted ones */
+#define PRED_GLITCH_FLAG_THRESHOLD 5000 /* ms pending: show and underline */
+#define PRED_TIMING_WAKEUP      50      /* ms between looks at the timers */
+/* Limits (SPEC.md §12). */
+#define PRED_PASTE_BYTES        100     /* a larger read is a paste */
+#define PRED_ORIGINALS_MAX      8       /* earlier contents kept per cell */
+#define PRED_CURSORS_MAX        64      /* cursor predictions kept */
+/* The notification bar. */
+#define NOTIFY_SERVER_LATE      6500    /* ms without a server state */
+#define NOTIFY_REPLY_LATE       10000   /* ms since our newest acked send */
+#define NOTIFY_MESSAGE_LIFE     1000    /* ms an ordinary message shows */
+#define NOTIFY_ERROR_LIFE       3100    /* ACK_INTERVAL + 100 */
+#define NOTIFY_COUNTUP          1000    /* ms between clock redraws... */
+#define NOTIFY_COUNTUP_SLOW     3000    /* ...once silent for: */
+#define NOTIFY_SLOW_AFTER       60000
+#define NOTIFY_FG               37      /* palette 7, white */
+#define NOTIFY_BG               44      /* palette 4, blue */
+
+/* What a cell held before a prediction covered it.  A prediction equal to
+ * one of these proves nothing (the screen may just not have changed yet),
+ * so it earns no credit.  len 0 stands for every blank. */
+struct pred_orig {
+	uint8_t len;
+	char text[TERM_CELL_TEXT];
+};
+
+struct pred_cell {
+	bool active;
+	bool unknown;           /* shifted in from past the edge */
+	uint64_t epoch;         /* shown once confirmed_epoch >= epoch */
+	uint64_t expires;       /* judged once late_ack >= expires */
+	uint64_t made;          /* when predicted: the glitch timers */
+	struct term_cell repl;  /* the predicted cell */
+	int n_orig;
+	bool orig_lost;         /* more than PRED_ORIGINALS_MAX: no credit */
+	struct pred_orig orig[PRED_ORIGINALS_MAX];
+};
+
+struct pred_cursor {
+	int row, col;
+	uint64_t epoch, expires;
+};
+
+/* Input parser states: just enough of a vt500 parser to tell printable
+ * keys, controls, escapes and CSI sequences apart. */
+enum { IN_GROUND, IN_ESC, IN_CSI };
+
+struct pred {
+	enum pred_mode mode;
+	bool overwrite;
+	int width, height;              /* screen last culled; 0 = none yet */
+	struct pred_cell *rows[TERM_MAX_HEIGHT];  /* NULL: nothing predicted */
+	struct pred_cursor cursors[PRED_CURSORS_MAX];  /* oldest first */
+	int n_cursors;
+	uint64_t prediction_epoch, confirmed_epoch;
+	uint64_t sent, late_ack;
+	int send_interval;
+	bool srtt_trigger, flagging;
+	int glitch_trigger;             /* > 0: show; > REPAIR_COUNT: flag */
+	uint64_t last_quick_confirmation;
+	int in;                         /* IN_* */
+	uint8_t last_byte;
+	char u8[4];                     /* the typed character's bytes... */
+	int u8_len, u8_need;            /* ...so far, and still to come */
+};
+
+enum pred_verdict { PV_INACTIVE, PV_PENDING, PV_CORRECT, PV_NO_CREDIT, PV_WRONG };
+
+int
+pred_mode_parse(const char *s, enum pred_mode *m)
+{
+	static const char *const names[] = { "adaptive", "always", "never",
+		"experimental" };       /* enum pred_mode order */
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (s == NULL || strcmp(s, names[i]) == 0) {
+			*m = (enum pred_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Empty, a space and NBSP all look the same, so they judge the same. */
+static bool
+pred_blank(const struct term_cell *c)
+{
+	return c->len == 0 || (c->len == 1 && c->text[0] == ' ') ||
+	    (c->len == 2 && memcmp(c->text, "\xC2\xA0", 2) == 0);
+}
+
+static bool
+pred_orig_has(const struct pred_cell *c, const struct term_cell *t)
+{
+	uint8_t len = pred_blank(t) ? 0 : t->len;
+	int i;
+	for (i = 0; i < c->n_orig; i++)
+		if (c->orig[i].len == len && memcmp(c->orig[i].text, t->text, len) == 0)
+			return true;
+	return false;
+}
+
+static void
+pred_orig_add(struct pred_cell *c, const struct term_cell *was)
+{
+	if (pred_orig_has(c, was))
+		return;
+	if (c->n_orig == PRED_ORIGINALS_MAX) {
+		c->orig_lost = true;
+		return;
+	}
+	c->orig[c->n_orig].len = pred_blank(was) ? 0 : was->len;
+	memcpy(c->orig[c->n_orig++].text, was->text, was->len);
+}
+
+static void
+pred_cell_forget(struct pred_cell *c)
+{
+	c->active = c->unknown = c->orig_lost = false;
+	c->n_orig = 0;
+}
+
+/* A new prediction for cell c, which the server shows as actual.  A
+ * prediction it replaces becomes one more original: if the server still
+ * shows that one, it has not echoed the new key yet. */
+static void
+pred_cell_start(struct pred *p, struct pred_cell *c,
+    const struct term_cell *actual, uint64_t now)
+{
+	if (c->active && !c->unknown)
+		pred_orig_add(c, &c->repl);
+	else
+		pred_cell_forget(c);
+	c->active = true;
+	c->unknown = false;
+	c->epoch = p->prediction_epoch;
+	c->expires = p->sent + 1;
+	c->made = now;
+	pred_orig_add(c, actual);
+}
+
+static struct pred_cell *
+pred_row(struct pred *p, int y)
+{
+	if (p->rows[y] == NULL &&
+	    !(p->rows[y] = calloc((size_t)p->width, sizeof *p->rows[y])))
+		abort();
+	return p->rows[y];
+}
+
+static void
+pred_become_tentative(struct pred *p)
+{
+	if (p->mode != PRED_EXPERIMENTAL)
+		p->prediction_epoch++;
+}
+
+void
+pred_reset(struct pred *p)
+{
+	int y;
+	for (y = 0; y < p->height; y++) {
+		free(p->rows[y]);
+		p->rows[y] = NULL;
+	}
+	p->n_cursors = 0;
+	pred_become_tentative(p);
+}
+
+struct pred *
+pred_new(enum pred_mode mode, bool overwrite)
+{
+	struct pred *p = calloc(1, sizeof *p);
+	if (p == NULL)
+		abort();
+	*p = (struct pred){ .mode = mode, .overwrite = overwrite,
+		.prediction_epoch = 1 };
+	return p;
+}
+
+void
+pred_free(struct pred *p)
+{
+	if (p == NULL)
+		return;
+	pred_reset(p);
+	free(p);
+}
+
+void
+pred_set_transport(struct pred *p, uint64_t sent, uint64_t late_ack,
+    int send_interval)
+{
+	p->sent = sent;
+	p->late_ack = late_ack;
+	p->send_interval = send_interval;
+}
+
+/* A new cursor prediction; the oldest goes if there is no room (only the
+ * newest is judged, and newer ones are drawn over older ones). */
+static struct pred_cursor *
+pred_cursor_push(struct pred *p, int row, int col)
+{
+	if (p->n_cursors == PRED_CURSORS_MAX)
+		memmove(p->cursors, p->cursors + 1,
+		    (size_t)--p->n_cursors * sizeof p->cursors[0]);
+	p->cursors[p->n_cursors] = (struct pred_cursor){
+		row, col, p->prediction_epoch, p->sent + 1 };
+	return &p->cursors[p->n_cursors++];
+}
+
+/* The cursor that the next key moves: one per epoch, starting where the
+ * previous prediction (or else the server) put the cursor. */
+static struct pred_cursor *
+pred_cursor(struct pred *p, const struct term_fb *fb)
+{
+	struct pred_cursor *c = p->cursors + p->n_cursors;
+	if (p->n_cursors == 0)
+		return pred_cursor_push(p, fb->ds.row, fb->ds.col);
+	if (c[-1].epoch != p->prediction_epoch)
+		return pred_cursor_push(p, c[-1].row, c[-1].col);
+	return &c[-1];
+}
+
+/* CR: the cursor goes to the start of the next row.  Scrolling is not
+ * predicted; on the bottom row we predict only that it will be blank. */
+static void
+pred_newline(struct pred *p, const struct term_fb *fb, uint64_t now)
+{
+	struct pred_cursor *cur = pred_cursor(p, fb);
+	struct pred_cell *row;
+	int x;
+	cur->col = 0;
+	if (cur->row < p->height - 1) {
+		cur->row++;
+		return;
+	}
+	row = pred_row(p, cur->row);
+	for (x = 0; x < p->width; x++) {
+		pred_cell_start(p, &row[x], &fb->rows[cur->row]->cells[x], now);
+		memset(&row[x].repl, 0, sizeof row[x].repl);
+	}
+}
+
+/* Cell i of row y takes what cell src showed (predicted, or else actual),
+ * or becomes unknown if that came from past the edge. */
+static void
+pred_shift(struct pred *p, const struct term_fb *fb, int y, int i, int src,
+    bool edge, uint64_t now)
+{
+	struct pred_cell *row = p->rows[y];
+	pred_cell_start(p, &row[i], &fb->rows[y]->cells[i], now);
+	if (edge || (row[src].active && row[src].unknown))
+		row[i].unknown = true;
+	else
+		row[i].repl = row[src].active ? row[src].repl : fb->rows[y]->cells[src];
+}
+
+/* A printable character of width 1 at the cursor.  Cells to its right
+ * shift right (unless overwriting); what shifts in at the last column is
+ * unknown.  The character takes the renditions of its left neighbour. */
+static void
+pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
+    uint64_t now)
+{
+	const struct term_cell *actual = fb->rows[cur->row]->cells;
+	struct pred_cell *row = pred_row(p, cur->row), *c = &row[cur->col];
+	int x = cur->col, w = p->width, i;
+	struct term_rend rend = fb->ds.rend;
+	if (x + 1 >= w)         /* an editor may wrap here, a shell may not */
+		pred_become_tentative(p);
+	for (i = p->overwrite ? x : w - 1; i > x; i--)
+		pred_shift(p, fb, cur->row, i, i - 1, i == w - 1, now);
+	if (x > 0)
+		rend = row[x - 1].active && !row[x - 1].unknown ?
+		    row[x - 1].repl.rend : actual[x - 1].rend;
+	pred_cell_start(p, c, &actual[x], now);
+	memset(&c->repl, 0, sizeof c->repl);
+	c->repl.rend = rend;
+	c->repl.len = (uint8_t)p->u8_len;
+	memcpy(c->repl.text, p->u8, (size_t)p->u8_len);
+	cur->expires = p->sent + 1;
+	if (x < w - 1) {
+		cur->col++;
+	} else {
+		pred_become_tentative(p);
+		pred_newline(p, fb, now);
+	}
+}
+
+/* DEL: the cursor steps left and the rest of the row shifts left; the
+ * last two columns become unknown (an application may redraw them). */
+static void
+pred_backspace(struct pred *p, const struct term_fb *fb,
+    struct pred_cursor *cur, uint64_t now)
+{
+	struct pred_cell *c;
+	int i;
+	if (cur->col == 0)
+		return;
+	cur->col--;
+	cur->expires = p->sent + 1;
+	c = &pred_row(p, cur->row)[cur->col];
+	if (!p->overwrite) {
+		for (i = cur->col; i < p->width; i++)
+			pred_shift(p, fb, cur->row, i, i + 1 < p->width ? i + 1 : i,
+			    i + 2 >= p->width, now);
+		return;
+	}
+	pred_cell_start(p, c, &fb->rows[cur->row]->cells[cur->col], now);
+	c->repl = fb->rows[cur->row]->cells[cur->col];
+	c->repl.len = 1;
+	c->repl.text[0] = ' ';
+	c->repl.wide = c->repl.fallback = 0;
+}
+
+/* One typed character (its UTF-8 is in p->u8) through the parser.  C0
+ * and C1 controls execute in every state; CAN and SUB also cancel a
+ * sequence.  Code points from U+00A0 up end a sequence as 'A' would. */
+static void
+pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
+    uint64_t now)
+{
+	int in = p->in, dx = cp == 'C' ? 1 : -1;
+	struct pred_cursor *cur;
+	if (cp == 0x1B || cp == 0x18 || cp == 0x1A)
+		p->in = cp == 0x1B ? IN_ESC : IN_GROUND;
+	if (cp == 0x1B)
+		return;
+	if (cp < 0x20 || (cp >= 0x80 && cp < 0xA0)) {
+		pred_become_tentative(p);
+		if (cp == '\r')
+			pred_newline(p, fb, now);
+		return;
+	}
+	if (in != IN_GROUND && ((cp >= 0x20 && cp <= (in == IN_CSI ? 0x3F : 0x2F))
+	    || cp == 0x7F))
+		return;         /* parameters, intermediates; DEL is ignored */
+	p->in = in == IN_ESC && cp == '[' ? IN_CSI : IN_GROUND;
+	if (in == IN_GROUND && cp == 0x7F)
+		pred_backspace(p, fb, pred_cursor(p, fb), now);
+	else if (in == IN_GROUND && term_wcwidth(cp) == 1)
+		pred_insert(p, fb, pred_cursor(p, fb), now);
+	else if (in == IN_CSI && (cp == 'C' || cp == 'D')) {    /* arrows */
+		cur = pred_cursor(p, fb);
+		if (cur->col + dx >= 0 && cur->col + dx < p->width) {
+			cur->col += dx;
+			cur->expires = p->sent + 1;
+		}
+	} else if (p->in == IN_GROUND) {        /* wide, other sequences */
+		pred_become_tentative(p);
+	}
+}
+
+/*
+ * One typed byte.  UTF-8 is gathered into whole characters; a byte that
+ * is not UTF-8 (or cuts a sequence short) opens a new epoch, as anything
+ * unpredictable does.  Overlong forms and surrogates are not UTF-8.
+ */
+static void
+pred_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	uint32_t cp;
+	int i;
+	if (p->last_byte == 0x1B && c == 'O')
+		c = '[';        /* application-mode arrows parse as CSI */
+	p->last_byte = c;
+	if (p->u8_need > 0 && (c & 0xC0) != 0x80) {
+		p->u8_need = 0;
+		pred_become_tentative(p);
+	}
+	if (p->u8_need == 0) {
+		p->u8_len = 0;
+		p->u8_need = c < 0x80 ? 1 : c < 0xC2 ? -1 : c < 0xE0 ? 2 :
+		    c < 0xF0 ? 3 : c < 0xF5 ? 4 : -1;
+	}
+	if (p->u8_need < 0) {
+		p->u8_need = 0;
+		pred_become_tentative(p);
+		return;
+	}
+	p->u8[p->u8_len++] = (char)c;
+	if (--p->u8_need > 0)
+		return;
+	cp = (uint8_t)p->u8[0] & (p->u8_len == 1 ? 0x7F : 0x7F >> p->u8_len);
+	for (i = 1; i < p->u8_len; i++)
+		cp = cp << 6 | ((uint8_t)p->u8[i] & 0x3F);
+	if (cp >= min[p->u8_len] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF))
+		pred_codepoint(p, fb, cp, now);
+	else
+		pred_become_tentative(p);
+}
+
+void
+pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
+    const uint8_t *bytes, size_t n, uint64_t now)
+{
+	size_t i;
+	if (p->mode == PRED_NEVER)
+		return;
+	if (n > PRED_PASTE_BYTES) {
+		pred_reset(p);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (p->mode == PRED_EXPERIMENTAL)
+			p->prediction_epoch = p->confirmed_epoch;
+		pred_cull(p, server_fb, now);
+		pred_byte(p, server_fb, bytes[i], now);
+	}
+}
+
+static bool
+pred_active(const struct pred *p)
+{
+	int y, x;
+	for (y = 0; y < p->height; y++)
+		for (x = 0; p->rows[y] != NULL && x < p->width; x++)
+			if (p->rows[y][x].active)
+				return true;
+	return p->n_cursors > 0;
+}
+
+static enum pred_verdict
+pred_judge_cell(const struct pred *p, const struct pred_cell *c,
+    const struct term_cell *actual)
+{
+	if (!c->active)
+		return PV_INACTIVE;
+	if (p->late_ack < c->expires)
+		return PV_PENDING;
+	if (c->unknown || pred_blank(&c->repl))
+		return PV_NO_CREDIT;    /* too easy to come true by chance */
+	if (pred_blank(actual) || actual->len != c->repl.len ||
+	    memcmp(actual->text, c->repl.text, actual->len) != 0)
+		return PV_WRONG;
+	return c->orig_lost || pred_orig_has(c, &c->repl) ? PV_NO_CREDIT :
+	    PV_CORRECT;
+}
+
+/* A hidden prediction of epoch e was wrong: the application is not
+ * echoing as guessed, so drop e and every later epoch, and go on from
+ * the server's cursor in a fresh epoch. */
+static void
+pred_kill_epoch(struct pred *p, uint64_t e, const struct term_fb *fb)
+{
+	int i, n = 0, y, x;
+	for (i = 0; i < p->n_cursors; i++)
+		if (p->cursors[i].epoch < e)
+			p->cursors[n++] = p->cursors[i];
+	p->n_cursors = n;
+	pred_cursor_push(p, fb->ds.row, fb->ds.col);
+	for (y = 0; y < p->height; y++)
+		for (x = 0; p->rows[y] != NULL && x < p->width; x++)
+			if (p->rows[y][x].active && p->rows[y][x].epoch >= e)
+				pred_cell_forget(&p->rows[y][x]);
+	pred_become_tentative(p);
+}
+
+static uint64_t
+pred_age(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+/* A correct prediction: its epoch is confirmed, the rest of the row takes
+ * the server's renditions, and a quick one helps repair a glitch. */
+static void
+pred_confirm(struct pred *p, int y, int x, const struct term_fb *fb,
+    uint64_t now)
+{
+	struct pred_cell *row = p->rows[y];
+	int k;
+	if (row[x].epoch > p->confirmed_epoch)
+		p->confirmed_epoch = row[x].epoch;
+	if (pred_age(now, row[x].made) < PRED_GLITCH_THRESHOLD &&
+	    p->glitch_trigger > 0 &&
+	    now >= p->last_quick_confirmation + PRED_GLITCH_REPAIR_MININTERVAL) {
+		p->glitch_trigger--;
+		p->last_quick_confirmation = now;
+	}
+	for (k = x; k < p->width; k++)
+		row[k].repl.rend = fb->rows[y]->cells[x].rend;
+	pred_cell_forget(&row[x]);
+}
+
+void
+pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
+{
+	const struct pred_cursor *cur;
+	int y, x, i, n;
+	if (p->mode == PRED_NEVER)
+		return;
+	if (fb->ds.width != p->width || fb->ds.height != p->height) {
+		pred_reset(p);
+		p->width = fb->ds.width;
+		p->height = fb->ds.height;
+	}
+	/* The triggers, with hysteresis; a big glitch underlines too. */
+	if (p->send_interval > PRED_SRTT_TRIGGER_HIGH)
+		p->srtt_trigger = true;
+	else if (p->send_interval <= PRED_SRTT_TRIGGER_LOW && !pred_active(p))
+		p->srtt_trigger = false;        /* never while something shows */
+	if (p->send_interval > PRED_FLAG_TRIGGER_HIGH ||
+	    p->glitch_trigger > PRED_GLITCH_REPAIR_COUNT)
+		p->flagging = true;
+	else if (p->send_interval <= PRED_FLAG_TRIGGER_LOW)
+		p->flagging = false;
+	for (y = 0; y < p->height; y++) {
+		for (x = 0; p->rows[y] != NULL && x < p->width; x++) {
+			struct pred_cell *c = &p->rows[y][x];
+			enum pred_verdict v = pred_judge_cell(p, c, &fb->rows[y]->cells[x]);
+			uint64_t age = pred_age(now, c->made);
+			/* The longer a guess waits, the surer a glitch is. */
+			if (v == PV_PENDING && age >= PRED_GLITCH_FLAG_THRESHOLD)
+				p->glitch_trigger = PRED_GLITCH_REPAIR_COUNT * 2;
+			else if (v == PV_PENDING && age >= PRED_GLITCH_THRESHOLD &&
+			    p->glitch_trigger < PRED_GLITCH_REPAIR_COUNT)
+				p->glitch_trigger = PRED_GLITCH_REPAIR_COUNT;
+			else if (v == PV_CORRECT)
+				pred_confirm(p, y, x, fb, now);
+			else if (v == PV_NO_CREDIT ||
+			    (v == PV_WRONG && p->mode == PRED_EXPERIMENTAL))
+				pred_cell_forget(c);
+			else if (v == PV_WRONG && c->epoch > p->confirmed_epoch)
+				pred_kill_epoch(p, c->epoch, fb);
+			else if (v == PV_WRONG)
+				goto reset;     /* a shown guess was wrong */
+		}
+	}
+	/* Only the newest cursor prediction is judged: it implies the rest. */
+	cur = &p->cursors[p->n_cursors > 0 ? p->n_cursors - 1 : 0];
+	if (p->n_cursors > 0 && p->late_ack >= cur->expires &&
+	    (cur->row != fb->ds.row || cur->col != fb->ds.col)) {
+		if (p->mode != PRED_EXPERIMENTAL)
+			goto reset;
+		p->n_cursors = 0;
+	}
+	for (i = n = 0; i < p->n_cursors; i++)
+		if (p->late_ack < p->cursors[i].expires)        /* pending */
+			p->cursors[n++] = p->cursors[i];
+	p->n_cursors = n;
+	return;
+reset:
+	pred_reset(p);
+}
+
+/* Underline marks a guess while the link is bad, but not a blank guessed
+ * over a blank, nor an unknown last column: both are usually right. */
+void
+pred_apply(const struct pred *p, struct term_fb *d)
+{
+	int i, y, x;
+	if (p->mode == PRED_NEVER || d->ds.width != p->width ||
+	    d->ds.height != p->height || (!p->srtt_trigger &&
+	    p->glitch_trigger == 0 && p->mode == PRED_ADAPTIVE))
+		return;
+	for (i = 0; i < p->n_cursors; i++)
+		if (p->cursors[i].epoch <= p->confirmed_epoch) {
+			d->ds.row = p->cursors[i].row;
+			d->ds.col = p->cursors[i].col;
+		}
+	for (y = 0; y < p->height; y++) {
+		for (x = 0; p->rows[y] != NULL && x < p->width; x++) {
+			const struct pred_cell *c = &p->rows[y][x];
+			const struct term_cell *actual = &d->rows[y]->cells[x];
+			bool flag = p->flagging &&
+			    !(pred_blank(&c->repl) && pred_blank(actual));
+			if (!c->active || c->epoch > p->confirmed_epoch ||
+			    (c->unknown && (!flag || x == p->width - 1)) ||
+			    (!c->unknown && cell_equal(actual, &c->repl)))
+				continue;
+			if (!c->unknown)
+				fb_row_mut(d, y)->cells[x] = c->repl;
+			if (flag)
+				fb_row_mut(d, y)->cells[x].rend.attr |= TERM_UNDERLINE;
+		}
+	}
+}
+
+int
+pred_wait_time(const struct pred *p)
+{
+	bool timing_pending = !(p->glitch_trigger > 0 && p->flagging);
+	return timing_pending && pred_active(p) ? PRED_TIMING_WAKEUP : INT_MAX;
+}
+
+/* ------------------------------------------------------------------ bar */
+
+void
+notify_init(struct notify *n, const char *quit_key_name, uint64_t now)
+{
+	memset(n, 0, sizeof *n);
+	n->show_quit_key = true;
+	n->heard = n->acked = now;
+	if (quit_key_name != NULL)
+		snprintf(n->quit_key, sizeof n->quit_key, " [To quit: %.200s .]",
+		    quit_key_name);
+}
+
+void
+notify_set_message(struct notify *n, const char *msg, unsigned flags,
+    uint64_t now)
+{
+	snprintf(n->message, sizeof n->message, "%s", msg);
+	n->permanent = flags & NOTIFY_PERMANENT;
+	n->show_quit_key = !(flags & NOTIFY_NO_QUIT_KEY);
+	n->network_error = flags & NOTIFY_NETWORK_ERROR;
+	n->expires = now + (n->network_error ? NOTIFY_ERROR_LIFE :
+	    NOTIFY_MESSAGE_LIFE);
+}
+
+void
+notify_clear_network_error(struct notify *n, uint64_t now)
+{
+	if (n->network_error && n->expires > now + NOTIFY_MESSAGE_LIFE)
+		n->expires = now + NOTIFY_MESSAGE_LIFE;
+}
+
+static bool
+notify_message_live(const struct notify *n, uint64_t now)
+{
+	return n->message[0] != '\0' && (n->permanent || now < n->expires);
+}
+
+/* 0: in touch; 1: our states go unacked ("reply"); 2: the server is
+ * silent ("contact"). */
+static int
+notify_late(const struct notify *n, uint64_t now)
+{
+	if (pred_age(now, n->heard) > NOTIFY_SERVER_LATE)
+		return 2;
+	return pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
+}
+
+/* Blanks across row 0, then the text, bold, one character per cell: the
+ * texts are ASCII, and anything else is taken to be one column wide. */
+void
+notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
+{
+	bool message = notify_message_live(n, now);
+	int late = notify_late(n, now), x;
+	const char *key = n->show_quit_key ? n->quit_key : "", *s;
+	const char *what = late == 1 ? "reply" : "contact";
+	char dur[48], text[3 * NOTIFY_TEXT_MAX];
+	unsigned long sec;
+	struct term_row *row;
+	if (!message && !late)
+		return;
+	sec = pred_age(now, late == 1 ? n->acked : n->heard) / 1000;
+	if (sec < 60)           /* "12 seconds" (or "12 s"), "1:15", "1:02:05" */
+		snprintf(dur, sizeof dur, "%lu %s", sec, message ? "s" : "seconds");
+	else if (sec < 3600)
+		snprintf(dur, sizeof dur, "%lu:%02lu", sec / 60, sec % 60);
+	else
+		snprintf(dur, sizeof dur, "%lu:%02lu:%02lu", sec / 3600,
+		    sec / 60 % 60, sec % 60);
+	if (!message)
+		snprintf(text, sizeof text, "mosh: Last %s %s ago.%s", what, dur, key);
+	else if (!late)
+		snprintf(text, sizeof text, "mosh: %s%s", n->message, key);
+	else
+		snprintf(text, sizeof text, "mosh: %s (%s without %s.)%s",
+		    n->message, dur, what, key);
+	if (d->ds.row == 0)
+		d->ds.cursor_visible = false;
+	row = fb_row_mut(d, 0);
+	row->wrap = false;
+	for (x = 0; x < d->ds.width; x++) {
+		memset(&row->cells[x], 0, sizeof row->cells[x]);
+		row->cells[x].rend = (struct term_rend){ NOTIFY_FG, NOTIFY_BG, 0 };
+		row->cells[x].len = 1;
+		row->cells[x].text[0] = ' ';
+	}
+	for (s = text, x = -1; *s != '\0'; s++) {      /* "mosh: ...": x >= 0 */
+		struct term_cell *c = &row->cells[x < 0 ? 0 : x];
+		if (((uint8_t)*s & 0xC0) != 0x80) {     /* a character starts */
+			if (++x >= d->ds.width)
+				break;
+			c = &row->cells[x];
+			c->rend.attr = TERM_BOLD;
+			c->len = 0;
+		}
+		if (c->len < TERM_CELL_TEXT)
+			c->text[c->len++] = *s;
+	}
+}
+
+int
+notify_wait_time(const struct notify *n, uint64_t now)
+{
+	int wait = INT_MAX, every = NOTIFY_COUNTUP;
+	if (notify_message_live(n, now) && !n->permanent)
+		wait = n->expires - now < INT_MAX ? (int)(n->expires - now) : INT_MAX;
+	if (pred_age(now, n->heard) > NOTIFY_SLOW_AFTER)
+		every = NOTIFY_COUNTUP_SLOW;
+	return notify_late(n, now) && every < wait ? every : wait;
+}

@@ -273,6 +273,88 @@ ocb_mosh_datagrams(void **state)
 	ocb_wipe(&c);
 }
 
+/*
+ * A full-size mosh datagram body: 1228 bytes (76 blocks and a 12-byte
+ * tail), so every batch size, L_0..L_6 and the partial block are used in
+ * both directions.  Key 00..0f, nonce 00000000 8000000000000005, no AD,
+ * plaintext byte i = 13i + 1 (mod 256).  Expected output computed once with
+ * python3's `cryptography` AESOCB3 (OpenSSL underneath), an independent
+ * implementation:
+ *   AESOCB3(bytes(range(16))).encrypt(nonce, pt, None).hex()
+ */
+static const char long_datagram[] =
+	"f63ed24a7945aa6cde992c3dea8cfab1b10e1cfdba5f2461dc1bd45dd777753d"
+	"1e3dc708606acdd79c9e6b943508e76edc0269a1bea54799991dcdf512903c33"
+	"7aa11fd5baa17b21e0dd4431d912982fa8a3fa682691efbcef1a2c408dab199b"
+	"14b6ef3adf754aeb9e6eef8e1531a4287b3f608c45dba256a3c5909a2bd37ccd"
+	"05f12bf235f06bf64fbc4b670567e038cf03841b2713584d18b2efa0e6a305e4"
+	"bc0d5cb3ed8819165b947898a4dcf88378434f049bdb24ce24a1b4f15e6de160"
+	"966aefa60df4e2ab2f4af665619fa5f97c9d7ddd85c5013ae4bd02e41409603f"
+	"d0da547cbd13826457d47d062396aff16c955ecd2fce26e79fd4c3d1875f5742"
+	"5fa09cf272e9ab39fec477b7421ee95369909072e3347e3d14afacaec7973dcb"
+	"c1d5e343b80c15cbc93b6dedd6cec27fb395ed1c3afb685f9e49ea283a6a239f"
+	"6cecb1a38acc2d1cc7836e160ec0720bd26d30ecddb96259cac5fe3e34093701"
+	"8043c044d78e559184d27d73b37453ee82247229c68f11de6ab665a2228b16fe"
+	"3144d89dc4dea3062fd6374bd896e2b290f3bb615c816243e9468a58067c82e1"
+	"65396b5371b0383d7be4ab0d6e0d98d1f3c9965cc6b90da61df25eb35ac04108"
+	"3f979f670b3990adc43016a9b0bfd9424dd6e33fcd1ea0caffd4f9ebec41a5a7"
+	"83575990bbea53f8df3ab3b1a38d4ba9305104a5d5b572f56f9e5f2b04c81e7a"
+	"ecf4d3bdbae681be3e5c367a132b016bd83cda3cf383db43b1b465903b8b130a"
+	"71028f4666f7d59e7f654bcb33c4bddbcad12d28d5697782d6c9b40fbab1901b"
+	"022b8a61cb8f88ecbd2aeb3bde86486f164d4e849ac852da1b7d96ddb6f245a1"
+	"d898b7082c1e72a6c235dcc985c2417895cd279e4a18335a69cb7cc87a00c5f3"
+	"688de77aae6a05d2a1928525741b94c34e17735ef0339a95888050a0b03d1e85"
+	"4b305be58d840a6deedfd2c7ff9eb358c81674b2287b97f8260d0ac004f911f2"
+	"e87de8680cce27d20ad8f74a31e6b4376db18d0eae958003aadb6e7fa781d197"
+	"b054eb36956237d962918e49bac55fc27da69eaea895492c415ef6910e44a620"
+	"bba476620e07e1869aadb1c825d3dec637263e7ad77d0b7445768040c5f61e19"
+	"f331961a7b10d4eef976c5c759b88f2efc7825f4501030b6696a07f9e3a73d58"
+	"9b5784a341e2612c55e73d87bc3ae3e34fa36a1249d009ec588e6bb0b0a2fc17"
+	"c8b4623fd0ab9fd250fa8606249ec668872ebecc769c84fd77942a209e5d522b"
+	"020461912ab59bec7594d569c1262ad17bdd77e3ec0cf31346c221e11a034681"
+	"31d84ef53244286426e69f797a1bb9c75510e97781da313d1bb5e112f1a8b767"
+	"78bc03ff45cf061b6e7497a2ca12c9dd23000314a382538d5ff089696a542980"
+	"09f03795d0be09b04127346b3d5bf85fe6d59d1d1e783d57cd44431e0effa6a9"
+	"a07435343d7ebb03b851a3ce49ebb3d34ad0cbb57571dd396b634eec63291768"
+	"782ec97ccc87a0f311aeb3aea941c4fb47e96fd25721c62a732afc87f668defd"
+	"0eb7a8670b5ad5463413d53aa67f5f2981b5d33877b921b68686e244a907c0ff"
+	"4508bf72ef76cd282b9687916e3dc234366c3a78e6e9fbcabc44b658a31b4d88"
+	"38eedb58a2466a49775ca83e57e9c100b06f6de6b0b74e98e7f871d9b715feab"
+	"2a6e4b0a6f0d297d60602baab34370d265766a57316e52b400936a5edfd634ab"
+	"1acbd2c889e610921d3414c270e0751946d047a2120fa53a41e256bb";
+
+static void
+ocb_long_vector(void **state)
+{
+	static uint8_t pt[1228], want[1228 + 16], got[1228 + 16], back[1228];
+	uint8_t key[16], nonce[12] = { 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 5 };
+	struct ocb_ctx c;
+
+	(void)state;
+	for (size_t i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (size_t i = 0; i < sizeof pt; i++)
+		pt[i] = (uint8_t)(13 * i + 1);
+	assert_int_equal(hex2bin(long_datagram, want, sizeof want), sizeof want);
+	ocb_init(&c, key);
+	assert_int_equal(ocb_seal(&c, nonce, 12, NULL, 0, pt, sizeof pt, got, 16), 0);
+	assert_bytes_equal(got, want, sizeof want);
+	assert_int_equal(ocb_open(&c, nonce, 12, NULL, 0, want, sizeof want, back,
+	    16), 0);
+	assert_bytes_equal(back, pt, sizeof pt);
+	for (int f = 0; f < FLIPS; f++) {
+		size_t bit = test_rand(&rng) % (8 * sizeof want);
+		memcpy(got, want, sizeof want);
+		got[bit / 8] ^= (uint8_t)(1 << bit % 8);
+		memset(back, 0xA5, sizeof back);
+		assert_int_equal(ocb_open(&c, nonce, 12, NULL, 0, got, sizeof got,
+		    back, 16), -1);
+		for (size_t i = 0; i < sizeof back; i++)
+			assert_int_equal(back[i], 0);
+	}
+	ocb_wipe(&c);
+}
+
 /* Long messages cross many 4-block batches and every L_i up to L_7:
  * seal and open in place and out of place must agree. */
 static void
@@ -467,6 +549,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(ocb_draft_krovetz),
 		cmocka_unit_test(ocb_rfc7253_iterative),
 		cmocka_unit_test(ocb_mosh_datagrams),
+		cmocka_unit_test(ocb_long_vector),
 		cmocka_unit_test(ocb_long_roundtrip),
 		cmocka_unit_test(ocb_block_limit),
 		cmocka_unit_test(ocb_bad_lengths),

@@ -355,7 +355,7 @@ pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
     uint64_t now)
 {
 	int in = p->in, dx = cp == 'C' ? 1 : -1;
-	struct pred_cursor *cur;
+	struct pred_cursor *cur = NULL;
 	if (cp == 0x1B || cp == 0x18 || cp == 0x1A)
 		p->in = cp == 0x1B ? IN_ESC : IN_GROUND;
 	if (cp == 0x1B)
@@ -370,12 +370,13 @@ pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
 	    || cp == 0x7F))
 		return;         /* parameters, intermediates; DEL is ignored */
 	p->in = in == IN_ESC && cp == '[' ? IN_CSI : IN_GROUND;
+	if (in == IN_GROUND || (in == IN_CSI && (cp == 'C' || cp == 'D')))
+		cur = pred_cursor(p, fb);       /* printables and arrows move it */
 	if (in == IN_GROUND && cp == 0x7F)
-		pred_backspace(p, fb, pred_cursor(p, fb), now);
+		pred_backspace(p, fb, cur, now);
 	else if (in == IN_GROUND && term_wcwidth(cp) == 1)
-		pred_insert(p, fb, pred_cursor(p, fb), now);
-	else if (in == IN_CSI && (cp == 'C' || cp == 'D')) {    /* arrows */
-		cur = pred_cursor(p, fb);
+		pred_insert(p, fb, cur, now);
+	else if (in == IN_CSI && (cp == 'C' || cp == 'D')) {
 		if (cur->col + dx >= 0 && cur->col + dx < p->width) {
 			cur->col += dx;
 			cur->expires = p->sent + 1;

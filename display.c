@@ -477,16 +477,16 @@ hoststate_new(int width, int height)
 	return s;
 }
 
-/* A snapshot: a new emulator sharing the rows (copy-on-write). */
+/* A snapshot: a new emulator sharing the rows (copy-on-write).  It is
+ * made 1x1, so that dropping its own screen for the copy costs nothing. */
 static void *
 hoststate_copy(const void *p)
 {
 	const struct hoststate *s = p;
-	const struct term_fb *fb = term_fb(s->term);
-	struct hoststate *c = hoststate_new(fb->ds.width, fb->ds.height);
+	struct hoststate *c = hoststate_new(1, 1);
 
 	fb_free(term_fb(c->term));
-	fb_copy(term_fb(c->term), fb);
+	fb_copy(term_fb(c->term), term_fb(s->term));
 	c->echo_ack = s->echo_ack;
 	return c;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "display.h"
+#include "ssp.h"
 
 #define W 200
 #define H 60
@@ -68,6 +69,26 @@ run(const char *name, struct term *a, struct term *b, bool initialized)
 	buf_free(&out);
 }
 
+/* The server snapshots its terminal for every state it sends. */
+static void
+run_copy(void)
+{
+	const struct ssp_state_ops *ops = &hoststate_ops;
+	struct hoststate *h = hoststate_new(W, H);
+	double t0 = now(), t;
+	long n = 0;
+
+	fill(h->term, 0);
+	do {
+		for (int i = 0; i < 100; i++)
+			ops->free(ops->copy(h));
+		n += 100;
+		t = now() - t0;
+	} while (t < MIN_SECONDS);
+	printf("   %-28s %8.1f us/copy\n", "state snapshot (copy+free)", t / n * 1e6);
+	ops->free(h);
+}
+
 int
 main(void)
 {
@@ -84,6 +105,7 @@ main(void)
 	run("every cell changed", a, b, true);
 	run("one-line scroll", a, s, true);
 	run("no change (shared rows)", a, same, true);
+	run_copy();
 	term_free(a);
 	term_free(b);
 	term_free(s);

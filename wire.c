@@ -1,23 +1,19 @@
 /*
  * wire.c -- byte buffers, the zlib container and the tag-length-value
- * codec: everything between a reassembled fragment and a decoded message
- * (SPEC.md §5).
- *
- * Three layers, bottom up.  struct buf is the one growable byte string of
- * the program.  The zlib container (RFC 1950) wraps a deflate stream (RFC
- * 1951): our sender writes only stored blocks, which every inflater
- * accepts, so the product carries no compressor; our receiver is a full
- * inflater, because mosh sends fixed and dynamic Huffman blocks.  The TLV
- * codec reads and writes the protobuf wire format for the few messages
- * mosh uses (transport instruction, user and host events).
+ * codec: everything between reassembled fragments and a decoded message
+ * (SPEC.md §5).  Three layers, bottom up.  struct buf is the program's
+ * growable byte string.  The zlib container (RFC 1950) wraps a deflate
+ * stream (RFC 1951): our sender writes only stored blocks, which every
+ * inflater accepts, so the product has no compressor; our receiver is a
+ * full inflater, as mosh sends fixed and dynamic Huffman blocks.  The TLV
+ * codec speaks the protobuf wire format of mosh's few messages.
  *
  * Invariants: every byte the peer controls is read only after a bounds
  * check against the end of its input; inflate never appends more than its
- * cap and, on any error, leaves the output buffer as it found it; decoders
+ * cap and, on error, leaves the output buffer as it found it; decoders
  * return an error for malformed input and never assert on it.
  */
 #include "wire.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,31 +27,26 @@
 #define INFL_FASTBITS    9          /* codes this short decode by one lookup */
 #define INFL_NLITLEN     288        /* literal/length symbols, 286-287 invalid */
 #define INFL_NDIST       30         /* distance symbols (fixed code has 32) */
-#define INFL_MAXHLIT     286
+#define INFL_MAXHLIT     286        /* literal/length codes a block may define */
 #define TLV_VARINT_MAX   10         /* bytes in a 64-bit varint */
 
 /* ---- struct buf ---- */
-
+/* Room for n more bytes; capacity at least doubles (amortized O(1)). */
 static void
 buf_reserve(struct buf *b, size_t n)
 {
 	if (n <= b->cap - b->len)
 		return;
-	size_t cap = b->cap ? b->cap : BUF_MIN_CAP;
-	while (cap - b->len < n) {
-		if (cap > SIZE_MAX / 2)
-			goto oom;
-		cap *= 2;
+	size_t cap = 2 * b->cap > BUF_MIN_CAP ? 2 * b->cap : BUF_MIN_CAP;
+	if (cap < b->len + n)
+		cap = b->len + n;
+	uint8_t *p = n > SIZE_MAX / 2 - b->len ? NULL : realloc(b->data, cap);
+	if (p == NULL) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
 	}
-	uint8_t *p = realloc(b->data, cap);
-	if (p == NULL)
-		goto oom;
 	b->data = p;
 	b->cap = cap;
-	return;
-oom:
-	fprintf(stderr, "out of memory\n");
-	exit(1);
 }
 
 void
@@ -84,42 +75,31 @@ buf_puts(struct buf *b, const char *s)
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
-	va_list ap;
-	char small[256];
-
+	va_list ap, again;
 	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof small) {
-		buf_put(b, small, (size_t)n);
-		return;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	if (n >= 0) {
+		buf_reserve(b, (size_t)n + 1);  /* vsnprintf adds a NUL */
+		vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
 	}
-	/* Too long for the stack copy: format straight into the buffer, which
-	 * needs room for vsnprintf's terminating NUL too. */
-	buf_reserve(b, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(again);
 	va_end(ap);
-	b->len += (size_t)n;
 }
 
 void
 buf_free(struct buf *b)
 {
 	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	*b = (struct buf){ 0 };
 }
 
 /* ---- zlib container ---- */
-
 static uint32_t
 adler32(uint32_t adler, const uint8_t *p, size_t n)
 {
 	uint32_t a = adler & 0xffff, b = adler >> 16;
-
 	while (n > 0) {
 		size_t k = n < ADLER_NMAX ? n : ADLER_NMAX;
 		n -= k;
@@ -133,40 +113,32 @@ adler32(uint32_t adler, const uint8_t *p, size_t n)
 	return b << 16 | a;
 }
 
-static void
-put_be32(struct buf *out, uint32_t v)
-{
-	uint8_t b[4] = { v >> 24, v >> 16, v >> 8, v };
-	buf_put(out, b, 4);
-}
-
 void
 zlib_store(struct buf *out, const uint8_t *in, size_t n)
 {
 	/* CMF 0x78: deflate, 32 KiB window.  FLG 0x01: no dictionary, level
 	 * "fastest", and 0x7801 is a multiple of 31 as FCHECK requires. */
-	buf_putc(out, 0x78);
-	buf_putc(out, 0x01);
+	buf_put(out, "\x78\x01", 2);
 	size_t off = 0;
 	do {
 		size_t k = n - off < ZLIB_STORED_MAX ? n - off : ZLIB_STORED_MAX;
-		/* Block header: BFINAL in bit 0, BTYPE 00, padded to a byte;
-		 * then LEN and NLEN, little-endian. */
-		uint8_t h[5] = { off + k == n, k & 0xff, k >> 8,
-			~k & 0xff, (~k >> 8) & 0xff };
+		/* BFINAL, BTYPE 00 and padding in a byte; LEN, NLEN little-endian. */
+		uint8_t h[5] = { off + k == n, k, k >> 8, ~k, ~k >> 8 };
 		buf_put(out, h, 5);
 		buf_put(out, in + off, k);
 		off += k;
 	} while (off < n);
-	put_be32(out, adler32(1, in, n));
+	uint32_t a = adler32(1, in, n);
+	uint8_t trailer[4] = { a >> 24, a >> 16, a >> 8, a };
+	buf_put(out, trailer, 4);
 }
 
-/*
- * The inflater.  Bits are read least significant first from a 64-bit
- * reservoir that is topped up a byte at a time, never past the input's
- * end.  Byte-aligned reads (stored blocks, the trailer) first hand the
- * whole bytes still in the reservoir back to the input.
- */
+/* The inflater.  Bits are read least significant first from a 64-bit
+ * reservoir, topped up a byte at a time, never past the input's end.
+ * Each check of peer input is one INFL_CHECK; INFL_TRY passes errors up. */
+#define INFL_CHECK(ok, err) do { if (!(ok)) return (err); } while (0)
+#define INFL_TRY(call) do { int e_ = (call); if (e_ != ZLIB_OK) return e_; } while (0)
+
 struct inflater {
 	const uint8_t *in;
 	size_t n, pos;          /* input and bytes moved into the reservoir */
@@ -176,9 +148,8 @@ struct inflater {
 	size_t base, limit;     /* output starts at out->len == base, ends by limit */
 };
 
-/* A canonical Huffman code.  fast[] is indexed by the next INFL_FASTBITS
- * input bits and holds len << 9 | symbol, or 0 for a longer (or unused)
- * code, which the slow path decodes from count[] and sym[]. */
+/* A canonical Huffman code.  fast[next INFL_FASTBITS bits] = len << 9 | symbol,
+ * or 0 for a longer or unused code, left to the slow path (count, sym). */
 struct huffman {
 	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length */
 	uint16_t sym[INFL_NLITLEN];         /* symbols in code order */
@@ -188,204 +159,154 @@ struct huffman {
 static void
 infl_fill(struct inflater *s)
 {
-	while (s->nbits <= 56 && s->pos < s->n) {
+	for (; s->nbits <= 56 && s->pos < s->n; s->nbits += 8)
 		s->bits |= (uint64_t)s->in[s->pos++] << s->nbits;
-		s->nbits += 8;
-	}
 }
 
-/* The next k (<= 16) bits as a number, or ZLIB_E_TRUNCATED. */
+/* Goes to a byte boundary, returning whole reservoir bytes; n must follow. */
 static int
-infl_bits(struct inflater *s, unsigned k)
-{
-	if (s->nbits < k)
-		infl_fill(s);
-	if (s->nbits < k)
-		return ZLIB_E_TRUNCATED;
-	int v = (int)(s->bits & ((1u << k) - 1));
-	s->bits >>= k;
-	s->nbits -= k;
-	return v;
-}
-
-/* Drops the bits up to the next byte boundary and returns whole bytes from
- * the reservoir to the input, so that s->pos is the next byte to read. */
-static void
-infl_align(struct inflater *s)
+infl_align(struct inflater *s, size_t n)
 {
 	s->pos -= s->nbits / 8;
 	s->bits = 0;
 	s->nbits = 0;
+	INFL_CHECK(s->n - s->pos >= n, ZLIB_E_TRUNCATED);
+	return ZLIB_OK;
 }
 
-/*
- * Builds a code from n code lengths.  A code must be complete; when
- * `sparse`, a single code of length 1 (one used distance) and no code at
- * all (a block of literals only) are allowed too, as zlib allows them.
- */
+/* Reads the next k (<= 16) bits into *v. */
+static int
+infl_bits(struct inflater *s, unsigned k, unsigned *v)
+{
+	if (s->nbits < k)
+		infl_fill(s);
+	INFL_CHECK(s->nbits >= k, ZLIB_E_TRUNCATED);
+	*v = (unsigned)(s->bits & ((1u << k) - 1));
+	s->bits >>= k;
+	s->nbits -= k;
+	return ZLIB_OK;
+}
+
+/* Builds a code from n code lengths.  It must be complete, but when `sparse`
+ * (as zlib) one code of length 1 (a single distance) or none (a block of
+ * literals only) will do. */
 static int
 huff_build(struct huffman *h, const uint8_t *len, unsigned n, int sparse)
 {
-	uint16_t next[INFL_MAXBITS + 2];
-	unsigned used = 0;
-
+	uint16_t offs[INFL_MAXBITS + 2] = { 0 };
+	int left = 1;
 	memset(h->count, 0, sizeof h->count);
 	memset(h->fast, 0, sizeof h->fast);
 	for (unsigned i = 0; i < n; i++)
 		h->count[len[i]]++;
 	h->count[0] = 0;
-	int left = 1;
 	for (unsigned l = 1; l <= INFL_MAXBITS; l++) {
 		left = 2 * left - h->count[l];
-		if (left < 0)
-			return ZLIB_E_DATA;     /* over-subscribed */
-		used += h->count[l];
+		INFL_CHECK(left >= 0, ZLIB_E_DATA);     /* over-subscribed */
+		offs[l + 1] = offs[l] + h->count[l];
 	}
-	if (left > 0 && !(sparse && (used == 0 || (used == 1 && h->count[1] == 1))))
-		return ZLIB_E_DATA;             /* incomplete */
-	next[1] = 0;
-	for (unsigned l = 1; l <= INFL_MAXBITS; l++)
-		next[l + 1] = next[l] + h->count[l];
-	unsigned code = 0, nextcode[INFL_MAXBITS + 1];
-	for (unsigned l = 1; l <= INFL_MAXBITS; l++) {
-		code = (code + h->count[l - 1]) << 1;
-		nextcode[l] = code;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		unsigned l = len[i];
-		if (l == 0)
-			continue;
-		h->sym[next[l]++] = (uint16_t)i;
-		if (l > INFL_FASTBITS)
-			continue;
-		/* Codes arrive most significant bit first: index by the
-		 * reversed code, for every value of the bits after it. */
-		unsigned c = nextcode[l]++, rev = 0;
-		for (unsigned b = 0; b < l; b++)
-			rev |= ((c >> b) & 1) << (l - 1 - b);
-		for (unsigned j = rev; j < (1u << INFL_FASTBITS); j += 1u << l)
-			h->fast[j] = (uint16_t)(l << 9 | i);
-	}
+	unsigned used = offs[INFL_MAXBITS + 1];
+	if (left > 0 && !(sparse && used <= 1 && h->count[1] == used))
+		return ZLIB_E_DATA;     /* incomplete */
+	for (unsigned i = 0; i < n; i++)
+		if (len[i] != 0)
+			h->sym[offs[len[i]]++] = (uint16_t)i;
+	/* sym[] is in code order, so codes count up along it.  They arrive
+	 * most significant bit first: index fast[] by the reversed code, for
+	 * every value of the bits that follow it. */
+	unsigned code = 0, k = 0;
+	for (unsigned l = 1; l <= INFL_FASTBITS; l++, code <<= 1)
+		for (unsigned j = 0; j < h->count[l]; j++, code++, k++) {
+			unsigned rev = 0;
+			for (unsigned b = 0; b < l; b++)
+				rev |= ((code >> b) & 1) << (l - 1 - b);
+			for (unsigned x = rev; x < (1u << INFL_FASTBITS); x += 1u << l)
+				h->fast[x] = (uint16_t)(l << 9 | h->sym[k]);
+		}
 	return ZLIB_OK;
 }
 
-/* The next symbol of code h, or a negative error. */
+/* Reads the next symbol of code h into *sym. */
 static int
-huff_decode(struct inflater *s, const struct huffman *h)
+huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 {
 	if (s->nbits < INFL_MAXBITS)
 		infl_fill(s);
-	unsigned e = h->fast[s->bits & ((1u << INFL_FASTBITS) - 1)];
+	unsigned e = h->fast[s->bits & ((1u << INFL_FASTBITS) - 1)], l = e >> 9;
 	if (e != 0) {
-		if ((e >> 9) > s->nbits)
-			return ZLIB_E_TRUNCATED;
-		s->bits >>= e >> 9;
-		s->nbits -= e >> 9;
-		return (int)(e & 0x1ff);
-	}
-	/* Canonical decode: codes of length l are the integers first ..
-	 * first + count[l] - 1, read most significant bit first. */
-	int code = 0, first = 0, index = 0;
-	for (unsigned l = 1; l <= INFL_MAXBITS; l++) {
-		if (l > s->nbits)
-			return ZLIB_E_TRUNCATED;
-		code |= (int)((s->bits >> (l - 1)) & 1);
-		if (code - first < h->count[l]) {
-			s->bits >>= l;
-			s->nbits -= l;
-			return h->sym[index + code - first];
+		INFL_CHECK(l <= s->nbits, ZLIB_E_TRUNCATED);
+		*sym = e & 0x1ff;
+	} else {
+		/* Codes of length l are the integers first .. first +
+		 * count[l] - 1, read most significant bit first. */
+		unsigned code = 0, first = 0, index = 0;
+		for (l = 1;; l++) {
+			INFL_CHECK(l <= INFL_MAXBITS, ZLIB_E_DATA);  /* unused prefix */
+			INFL_CHECK(l <= s->nbits, ZLIB_E_TRUNCATED);
+			code |= (s->bits >> (l - 1)) & 1;
+			if (code - first < h->count[l])
+				break;
+			index += h->count[l];
+			first = (first + h->count[l]) << 1;
+			code <<= 1;
 		}
-		index += h->count[l];
-		first = (first + h->count[l]) << 1;
-		code <<= 1;
+		*sym = h->sym[index + code - first];
 	}
-	return ZLIB_E_DATA;     /* a prefix no code uses */
-}
-
-/* Room for k more output bytes, or ZLIB_E_TOOBIG. */
-static int
-infl_room(struct inflater *s, size_t k)
-{
-	if (k > s->limit - s->out->len)
-		return ZLIB_E_TOOBIG;
-	buf_reserve(s->out, k);
+	s->bits >>= l;
+	s->nbits -= l;
 	return ZLIB_OK;
 }
 
 static int
 infl_stored(struct inflater *s)
 {
-	infl_align(s);
-	if (s->n - s->pos < 4)
-		return ZLIB_E_TRUNCATED;
+	INFL_TRY(infl_align(s, 4));
 	const uint8_t *p = s->in + s->pos;
 	size_t len = p[0] | p[1] << 8, nlen = p[2] | p[3] << 8;
-	if (len != (~nlen & 0xffff))
-		return ZLIB_E_DATA;
+	INFL_CHECK(len == (~nlen & 0xffff), ZLIB_E_DATA);
 	s->pos += 4;
-	if (s->n - s->pos < len)
-		return ZLIB_E_TRUNCATED;
-	int err = infl_room(s, len);
-	if (err)
-		return err;
+	INFL_CHECK(s->n - s->pos >= len, ZLIB_E_TRUNCATED);
+	INFL_CHECK(len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
 	buf_put(s->out, s->in + s->pos, len);
 	s->pos += len;
 	return ZLIB_OK;
 }
 
 /* Length and distance bases and extra bits (RFC 1951 §3.2.5). */
-static const uint16_t len_base[29] = {
-	3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-	35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
-static const uint8_t len_extra[29] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-	3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const uint16_t dist_base[INFL_NDIST] = {
-	1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-	257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-	8193, 12289, 16385, 24577 };
-static const uint8_t dist_extra[INFL_NDIST] = {
-	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-	7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+static const uint16_t len_base[29] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15,
+	17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
+static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+	2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+static const uint16_t dist_base[INFL_NDIST] = { 1, 2, 3, 4, 5, 7, 9, 13, 17, 25,
+	33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
+	6145, 8193, 12289, 16385, 24577 };
+static const uint8_t dist_extra[INFL_NDIST] = { 0, 0, 0, 0, 1, 1, 2, 2, 3,
+	3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
 
 /* Decodes one Huffman-coded block up to its end-of-block symbol. */
 static int
 infl_codes(struct inflater *s, const struct huffman *lit, const struct huffman *dist)
 {
+	unsigned sym, d, x, y;
 	for (;;) {
-		int sym = huff_decode(s, lit);
-		if (sym < 0)
-			return sym;
-		if (sym < 256) {
-			int err = infl_room(s, 1);
-			if (err)
-				return err;
-			s->out->data[s->out->len++] = (uint8_t)sym;
-			continue;
-		}
+		INFL_TRY(huff_decode(s, lit, &sym));
 		if (sym == 256)
 			return ZLIB_OK;
+		if (sym < 256) {
+			INFL_CHECK(s->out->len < s->limit, ZLIB_E_TOOBIG);
+			buf_putc(s->out, (uint8_t)sym);
+			continue;
+		}
 		sym -= 257;
-		if (sym >= 29)
-			return ZLIB_E_DATA;     /* 286 and 287 */
-		int x = infl_bits(s, len_extra[sym]);
-		if (x < 0)
-			return x;
-		size_t len = len_base[sym] + (size_t)x;
-		int d = huff_decode(s, dist);
-		if (d < 0)
-			return d;
-		if (d >= INFL_NDIST)
-			return ZLIB_E_DATA;     /* 30 and 31 */
-		x = infl_bits(s, dist_extra[d]);
-		if (x < 0)
-			return x;
-		size_t back = dist_base[d] + (size_t)x;
-		if (back > s->out->len - s->base)
-			return ZLIB_E_DISTANCE;
-		int err = infl_room(s, len);
-		if (err)
-			return err;
+		INFL_CHECK(sym < 29, ZLIB_E_DATA);              /* 286, 287 */
+		INFL_TRY(infl_bits(s, len_extra[sym], &x));
+		INFL_TRY(huff_decode(s, dist, &d));
+		INFL_CHECK(d < INFL_NDIST, ZLIB_E_DATA);        /* 30, 31 */
+		INFL_TRY(infl_bits(s, dist_extra[d], &y));
+		size_t len = len_base[sym] + x, back = dist_base[d] + y;
+		INFL_CHECK(back <= s->out->len - s->base, ZLIB_E_DISTANCE);
+		INFL_CHECK(len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
+		buf_reserve(s->out, len);
 		/* Byte by byte: the copy may overlap what it writes. */
 		uint8_t *dst = s->out->data + s->out->len, *src = dst - back;
 		for (size_t i = 0; i < len; i++)
@@ -394,117 +315,78 @@ infl_codes(struct inflater *s, const struct huffman *lit, const struct huffman *
 	}
 }
 
-static int
-infl_fixed(struct inflater *s)
-{
-	struct huffman lit, dist;
-	uint8_t len[INFL_NLITLEN];
-	unsigned i = 0;
-
-	while (i < 144) len[i++] = 8;
-	while (i < 256) len[i++] = 9;
-	while (i < 280) len[i++] = 7;
-	while (i < 288) len[i++] = 8;
-	huff_build(&lit, len, INFL_NLITLEN, 0);
-	memset(len, 5, 32);
-	huff_build(&dist, len, 32, 0);
-	return infl_codes(s, &lit, &dist);
-}
-
 /* The order in which code length code lengths are sent (RFC 1951 §3.2.7). */
 static const uint8_t clen_order[19] = {
 	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
 
+/* A fixed (type 1) or dynamic (type 2) Huffman block. */
 static int
-infl_dynamic(struct inflater *s)
+infl_huffman(struct inflater *s, unsigned type)
 {
+	/* Code length symbols 16-18: the previous length 3-6 times, or
+	 * zeros 3-10 or 11-138 times. */
+	static const uint8_t rep_bits[3] = { 2, 3, 7 }, rep_base[3] = { 3, 3, 11 };
 	struct huffman lit, dist;
-	uint8_t len[INFL_MAXHLIT + INFL_NDIST];
-	int hlit = infl_bits(s, 5), hdist = infl_bits(s, 5), hclen = infl_bits(s, 4);
-
-	if (hlit < 0 || hdist < 0 || hclen < 0)
-		return ZLIB_E_TRUNCATED;
-	hlit += 257;
-	hdist += 1;
-	if (hlit > INFL_MAXHLIT || hdist > INFL_NDIST)
-		return ZLIB_E_DATA;
-	memset(len, 0, 19);
-	for (int i = 0; i < hclen + 4; i++) {
-		int v = infl_bits(s, 3);
-		if (v < 0)
-			return v;
-		len[clen_order[i]] = (uint8_t)v;
-	}
-	int err = huff_build(&lit, len, 19, 0);
-	if (err)
-		return err;
-	for (int i = 0; i < hlit + hdist;) {
-		int sym = huff_decode(s, &lit);
-		if (sym < 0)
-			return sym;
-		if (sym < 16) {
-			len[i++] = (uint8_t)sym;
-			continue;
+	uint8_t len[INFL_NLITLEN + 32] = { 0 };
+	unsigned hlit = INFL_NLITLEN, hdist = 32, v, sym;    /* fixed */
+	if (type == 1) {
+		memset(len, 8, 144);
+		memset(len + 144, 9, 112);
+		memset(len + 256, 7, 24);
+		memset(len + 280, 8, 8);
+		memset(len + INFL_NLITLEN, 5, 32);
+	} else {
+		INFL_TRY(infl_bits(s, 14, &v));         /* HLIT, HDIST, HCLEN */
+		hlit = (v & 31) + 257;
+		hdist = (v >> 5 & 31) + 1;
+		INFL_CHECK(hlit <= INFL_MAXHLIT && hdist <= INFL_NDIST, ZLIB_E_DATA);
+		for (unsigned i = 0, hclen = (v >> 10) + 4; i < hclen; i++) {
+			INFL_TRY(infl_bits(s, 3, &v));
+			len[clen_order[i]] = (uint8_t)v;
 		}
-		int rep, val = 0;
-		if (sym == 16) {
-			if (i == 0)
-				return ZLIB_E_DATA;     /* nothing to repeat */
-			val = len[i - 1];
-			rep = infl_bits(s, 2);
-			rep = rep < 0 ? rep : 3 + rep;
-		} else if (sym == 17) {
-			rep = infl_bits(s, 3);
-			rep = rep < 0 ? rep : 3 + rep;
-		} else {
-			rep = infl_bits(s, 7);
-			rep = rep < 0 ? rep : 11 + rep;
+		INFL_TRY(huff_build(&lit, len, 19, 0));         /* code length code */
+		for (unsigned i = 0; i < hlit + hdist;) {
+			INFL_TRY(huff_decode(s, &lit, &sym));
+			if (sym < 16) {
+				len[i++] = (uint8_t)sym;
+				continue;
+			}
+			INFL_CHECK(sym != 16 || i > 0, ZLIB_E_DATA);   /* no previous */
+			uint8_t prev = sym == 16 ? len[i - 1] : 0;
+			INFL_TRY(infl_bits(s, rep_bits[sym - 16], &v));
+			v += rep_base[sym - 16];
+			INFL_CHECK(v <= hlit + hdist - i, ZLIB_E_DATA); /* too many */
+			memset(len + i, prev, v);
+			i += v;
 		}
-		if (rep < 0)
-			return rep;
-		if (rep > hlit + hdist - i)
-			return ZLIB_E_DATA;     /* repeat runs past the lengths */
-		memset(len + i, val, (size_t)rep);
-		i += rep;
+		INFL_CHECK(len[256] != 0, ZLIB_E_DATA);         /* no end of block */
 	}
-	if (len[256] == 0)
-		return ZLIB_E_DATA;     /* no end-of-block code */
-	if ((err = huff_build(&lit, len, (unsigned)hlit, 1)) != 0 ||
-	    (err = huff_build(&dist, len + hlit, (unsigned)hdist, 1)) != 0)
-		return err;
+	INFL_TRY(huff_build(&lit, len, hlit, type == 2));
+	INFL_TRY(huff_build(&dist, len + hlit, hdist, type == 2));
 	return infl_codes(s, &lit, &dist);
 }
 
 static int
 infl_stream(struct inflater *s)
 {
-	if (s->n < 2)
-		return ZLIB_E_TRUNCATED;
+	unsigned last, type;
+	INFL_CHECK(s->n >= 2, ZLIB_E_TRUNCATED);
 	unsigned cmf = s->in[0], flg = s->in[1];
-	if ((cmf & 0x0f) != 8 || (cmf >> 4) > 7 || (cmf << 8 | flg) % 31 != 0 ||
-	    (flg & 0x20))
-		return ZLIB_E_HEADER;
+	INFL_CHECK((cmf & 0x0f) == 8 && cmf >> 4 <= 7 && (cmf << 8 | flg) % 31 == 0 &&
+	    !(flg & 0x20), ZLIB_E_HEADER);      /* deflate, window, check, no dict */
 	s->pos = 2;
-	int last;
 	do {
-		last = infl_bits(s, 1);
-		int type = infl_bits(s, 2);
-		if (last < 0 || type < 0)
-			return ZLIB_E_TRUNCATED;
-		int err = type == 0 ? infl_stored(s) : type == 1 ? infl_fixed(s) :
-		    type == 2 ? infl_dynamic(s) : ZLIB_E_DATA;
-		if (err)
-			return err;
+		INFL_TRY(infl_bits(s, 1, &last));
+		INFL_TRY(infl_bits(s, 2, &type));
+		INFL_CHECK(type != 3, ZLIB_E_DATA);
+		INFL_TRY(type == 0 ? infl_stored(s) : infl_huffman(s, type));
 	} while (!last);
-	infl_align(s);
-	if (s->n - s->pos < 4)
-		return ZLIB_E_TRUNCATED;
+	INFL_TRY(infl_align(s, 4));
 	const uint8_t *p = s->in + s->pos;
-	uint32_t want = (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-	if (adler32(1, s->out->data + s->base, s->out->len - s->base) != want)
-		return ZLIB_E_CHECKSUM;
-	if (s->pos + 4 != s->n)
-		return ZLIB_E_DATA;     /* trailing bytes */
+	uint32_t want = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
+	INFL_CHECK(adler32(1, s->out->data + s->base, s->out->len - s->base) == want,
+	    ZLIB_E_CHECKSUM);
+	INFL_CHECK(s->pos + 4 == s->n, ZLIB_E_DATA);    /* trailing bytes */
 	return ZLIB_OK;
 }
 
@@ -512,44 +394,36 @@ int
 zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap)
 {
 	struct inflater s = { .in = in, .n = n, .out = out, .base = out->len };
-
 	s.limit = cap > SIZE_MAX - out->len ? SIZE_MAX : out->len + cap;
 	int err = infl_stream(&s);
-	if (err)
+	if (err != ZLIB_OK)
 		out->len = s.base;
 	return err;
 }
 
 /* ---- tag-length-value (protobuf wire format) ---- */
-
-/* A key is field << 3 | wire type; mosh uses only these two types. */
+/* Wire types (wire.h shows the layout). */
 enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
 
-/* One field as read: a varint value, or the bytes of a length-delimited
- * field (fixed-width fields of unknown messages are skipped). */
+/* One field as read. */
 struct tlv {
 	uint32_t field;
 	unsigned type;
-	uint64_t v;
-	const uint8_t *p;
-	size_t len;
+	uint64_t v;             /* a varint's value, or the length of p */
+	const uint8_t *p;       /* the bytes (wire types 1, 2, 5) */
 };
 
 static int
 tlv_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
-	uint64_t x = 0;
-
+	*v = 0;
 	for (unsigned i = 0; i < TLV_VARINT_MAX && *p < end; i++) {
 		uint8_t c = *(*p)++;
-		/* The tenth byte holds only bit 63. */
 		if (i == TLV_VARINT_MAX - 1 && c > 1)
-			return -1;
-		x |= (uint64_t)(c & 0x7f) << (7 * i);
-		if (!(c & 0x80)) {
-			*v = x;
+			return -1;      /* the tenth byte holds only bit 63 */
+		*v |= (uint64_t)(c & 0x7f) << (7 * i);
+		if (!(c & 0x80))
 			return 0;
-		}
 	}
 	return -1;      /* truncated, or longer than ten bytes */
 }
@@ -560,223 +434,167 @@ static int
 tlv_next(const uint8_t **p, const uint8_t *end, struct tlv *t)
 {
 	uint64_t key;
-
 	if (tlv_varint(p, end, &key) < 0 || key >> 3 == 0 || key >> 3 > UINT32_MAX)
 		return -1;
 	t->field = (uint32_t)(key >> 3);
 	t->type = key & 7;
-	t->p = NULL;
-	t->len = 0;
-	t->v = 0;
-	size_t skip;
-	switch (t->type) {
-	case WT_VARINT:
+	if (t->type == WT_VARINT)
 		return tlv_varint(p, end, &t->v);
-	case WT_LEN:
-		if (tlv_varint(p, end, &t->v) < 0 || t->v > (uint64_t)(end - *p))
-			return -1;
-		t->p = *p;
-		t->len = (size_t)t->v;
-		*p += t->len;
-		return 0;
-	case WT_I64:
-		skip = 8;
-		break;
-	case WT_I32:
-		skip = 4;
-		break;
-	default:
+	if (t->type == WT_I64 || t->type == WT_I32)
+		t->v = t->type == WT_I64 ? 8 : 4;       /* skipped as bytes */
+	else if (t->type != WT_LEN || tlv_varint(p, end, &t->v) < 0)
 		return -1;
-	}
-	if ((size_t)(end - *p) < skip)
+	if (t->v > (uint64_t)(end - *p))
 		return -1;
-	*p += skip;
+	t->p = *p;
+	*p += t->v;
 	return 0;
 }
 
-static void
-tlv_put_varint(struct buf *out, uint64_t v)
-{
-	while (v >= 0x80) {
-		buf_putc(out, (uint8_t)(v | 0x80));
-		v >>= 7;
-	}
-	buf_putc(out, (uint8_t)v);
-}
-
+/* Writes a key, then v (a varint's value or a length) as varints at d,
+ * which has room for 2 * TLV_VARINT_MAX bytes; returns the length. */
 static size_t
-tlv_varint_len(uint64_t v)
+tlv_put_to(uint8_t *d, uint32_t field, unsigned type, uint64_t v)
 {
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
+	size_t n = 0;
+	for (uint64_t x = (uint64_t)field << 3 | type, i = 0; i < 2; i++, x = v) {
+		for (; x >= 0x80; x >>= 7)
+			d[n++] = (uint8_t)(x | 0x80);
+		d[n++] = (uint8_t)x;
 	}
 	return n;
 }
 
 static void
-tlv_put_uint(struct buf *out, uint32_t field, uint64_t v)
+tlv_put(struct buf *out, uint32_t field, unsigned type, uint64_t v)
 {
-	tlv_put_varint(out, (uint64_t)field << 3 | WT_VARINT);
-	tlv_put_varint(out, v);
-}
-
-/* Writes only the key and length of a length-delimited field. */
-static void
-tlv_put_len(struct buf *out, uint32_t field, size_t n)
-{
-	tlv_put_varint(out, (uint64_t)field << 3 | WT_LEN);
-	tlv_put_varint(out, n);
-}
-
-static void
-tlv_put_bytes(struct buf *out, uint32_t field, const uint8_t *p, size_t n)
-{
-	tlv_put_len(out, field, n);
-	buf_put(out, p, n);
+	uint8_t d[2 * TLV_VARINT_MAX];
+	buf_put(out, d, tlv_put_to(d, field, type, v));
 }
 
 void
 wire_instruction_encode(struct buf *out, const struct wire_instruction *in)
 {
-	/* All seven fields, in field order, as mosh's sender writes them. */
-	tlv_put_uint(out, 1, in->protocol_version);
-	tlv_put_uint(out, 2, in->old_num);
-	tlv_put_uint(out, 3, in->new_num);
-	tlv_put_uint(out, 4, in->ack_num);
-	tlv_put_uint(out, 5, in->throwaway_num);
-	tlv_put_bytes(out, 6, in->diff, in->diff_len);
-	tlv_put_bytes(out, 7, in->chaff, in->chaff_len);
+	tlv_put(out, 1, WT_VARINT, in->protocol_version);
+	tlv_put(out, 2, WT_VARINT, in->old_num);
+	tlv_put(out, 3, WT_VARINT, in->new_num);
+	tlv_put(out, 4, WT_VARINT, in->ack_num);
+	tlv_put(out, 5, WT_VARINT, in->throwaway_num);
+	tlv_put(out, 6, WT_LEN, in->diff_len);
+	buf_put(out, in->diff, in->diff_len);
+	tlv_put(out, 7, WT_LEN, in->chaff_len);
+	buf_put(out, in->chaff, in->chaff_len);
+}
+
+/* Finds the last (as protobuf keeps it) field `field` of wire type `type`
+ * in [p, end): 1 if found, 0 if absent, -1 if any field is malformed.  A
+ * known field with another wire type counts as an unknown field. */
+static int
+tlv_find(const uint8_t *p, const uint8_t *end, uint32_t field, unsigned type,
+    struct tlv *out)
+{
+	struct tlv t;
+	int found = 0;
+	while (p < end) {
+		if (tlv_next(&p, end, &t) < 0)
+			return -1;
+		if (t.field == field && t.type == type) {
+			*out = t;
+			found = 1;
+		}
+	}
+	return found;
 }
 
 int
 wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out)
 {
-	const uint8_t *end = p + n;
-	int have_version = 0;
+	uint64_t *num[4] = { &out->old_num, &out->new_num, &out->ack_num,
+		&out->throwaway_num };
+	const uint8_t **bytes[2] = { &out->diff, &out->chaff };
+	size_t *len[2] = { &out->diff_len, &out->chaff_len };
 	struct tlv t;
-
 	memset(out, 0, sizeof *out);
-	while (p < end) {
-		if (tlv_next(&p, end, &t) < 0)
-			return -1;
-		/* As protobuf does, a known field with another wire type is an
-		 * unknown field, and a repeated scalar keeps its last value. */
-		if (t.type == WT_VARINT) {
-			switch (t.field) {
-			case 1: out->protocol_version = (uint32_t)t.v; have_version = 1; break;
-			case 2: out->old_num = t.v; break;
-			case 3: out->new_num = t.v; break;
-			case 4: out->ack_num = t.v; break;
-			case 5: out->throwaway_num = t.v; break;
-			}
-		} else if (t.type == WT_LEN && t.field == 6) {
-			out->diff = t.p;
-			out->diff_len = t.len;
-		} else if (t.type == WT_LEN && t.field == 7) {
-			out->chaff = t.p;
-			out->chaff_len = t.len;
+	if (tlv_find(p, p + n, 1, WT_VARINT, &t) <= 0)
+		return -1;      /* malformed, or no protocol_version */
+	out->protocol_version = (uint32_t)t.v;
+	for (uint32_t i = 0; i < 4; i++)
+		if (tlv_find(p, p + n, 2 + i, WT_VARINT, &t) > 0)
+			*num[i] = t.v;
+	for (uint32_t i = 0; i < 2; i++)
+		if (tlv_find(p, p + n, 6 + i, WT_LEN, &t) > 0) {
+			*bytes[i] = t.p;
+			*len[i] = (size_t)t.v;
 		}
-	}
-	return have_version ? 0 : -1;
+	return 0;
 }
 
-/* Both events and their extension share this outer shape:
- * 0A <len> <ext key> <len> <inner fields>. */
+/* One event (layout in wire.h): head holds the extension's fields, tail
+ * the bytes of a Keystroke or HostBytes. */
 static void
-wire_put_event(struct buf *out, uint32_t ext, const struct buf *inner)
+wire_put_event(struct buf *out, uint32_t ext, const uint8_t *head, size_t hn,
+    const uint8_t *tail, size_t tn)
 {
-	tlv_put_len(out, 1, 1 + tlv_varint_len(inner->len) + inner->len);
-	tlv_put_bytes(out, ext, inner->data, inner->len);
+	uint8_t d[2 * TLV_VARINT_MAX];
+	tlv_put(out, 1, WT_LEN, tlv_put_to(d, ext, WT_LEN, hn + tn) + hn + tn);
+	tlv_put(out, ext, WT_LEN, hn + tn);
+	buf_put(out, head, hn);
+	buf_put(out, tail, tn);
 }
 
 void
 wire_put_bytes(struct buf *out, const uint8_t *p, size_t n)
 {
-	tlv_put_len(out, 1, 1 + tlv_varint_len(1 + tlv_varint_len(n) + n) +
-	    1 + tlv_varint_len(n) + n);
-	tlv_put_len(out, WIRE_BYTES, 1 + tlv_varint_len(n) + n);
-	tlv_put_bytes(out, 4, p, n);
+	uint8_t head[2 * TLV_VARINT_MAX];
+	wire_put_event(out, WIRE_BYTES, head, tlv_put_to(head, 4, WT_LEN, n), p, n);
 }
 
 void
 wire_put_resize(struct buf *out, int32_t width, int32_t height)
 {
-	uint8_t mem[2 * (1 + TLV_VARINT_MAX)];
-	struct buf inner = { .data = mem, .cap = sizeof mem };
-
-	/* int32 fields are sign-extended to 64 bits on the wire. */
-	tlv_put_uint(&inner, 5, (uint64_t)(int64_t)width);
-	tlv_put_uint(&inner, 6, (uint64_t)(int64_t)height);
-	wire_put_event(out, WIRE_RESIZE, &inner);
+	uint8_t head[4 * TLV_VARINT_MAX];
+	size_t n = tlv_put_to(head, 5, WT_VARINT, (uint64_t)(int64_t)width);
+	n += tlv_put_to(head + n, 6, WT_VARINT, (uint64_t)(int64_t)height);
+	wire_put_event(out, WIRE_RESIZE, head, n, NULL, 0);
 }
 
 void
 wire_put_echoack(struct buf *out, uint64_t num)
 {
-	uint8_t mem[1 + TLV_VARINT_MAX];
-	struct buf inner = { .data = mem, .cap = sizeof mem };
-
-	tlv_put_uint(&inner, 8, num);
-	wire_put_event(out, WIRE_ECHOACK, &inner);
-}
-
-/* Fills ev from the body of one extension message; -1 if malformed. */
-static int
-wire_event_body(const uint8_t *p, const uint8_t *end, struct wire_event *ev)
-{
-	struct tlv t;
-
-	while (p < end) {
-		if (tlv_next(&p, end, &t) < 0)
-			return -1;
-		if (ev->type == WIRE_BYTES && t.field == 4 && t.type == WT_LEN) {
-			ev->bytes = t.p;
-			ev->len = t.len;
-		} else if (ev->type == WIRE_RESIZE && t.type == WT_VARINT &&
-		    (t.field == 5 || t.field == 6)) {
-			/* int32 keeps the low 32 bits, as protobuf does. */
-			int32_t v = (int32_t)(uint32_t)t.v;
-			if (t.field == 5)
-				ev->width = v;
-			else
-				ev->height = v;
-		} else if (ev->type == WIRE_ECHOACK && t.field == 8 && t.type == WT_VARINT) {
-			ev->echo_ack = t.v;
-		}
-	}
-	return 0;
+	uint8_t head[2 * TLV_VARINT_MAX];
+	size_t n = tlv_put_to(head, 8, WT_VARINT, num);
+	wire_put_event(out, WIRE_ECHOACK, head, n, NULL, 0);
 }
 
 int
 wire_next_event(const uint8_t **p, const uint8_t *end, struct wire_event *ev)
 {
-	struct tlv t, x;
-
-	while (*p < end) {
+	static const uint32_t types[3] = { WIRE_BYTES, WIRE_RESIZE, WIRE_ECHOACK };
+	struct tlv t, x, f;
+	int rc = 0;
+	while (rc == 0 && *p < end) {
 		if (tlv_next(p, end, &t) < 0)
 			return -1;
-		if (t.field != 1 || t.type != WT_LEN)
-			continue;       /* not an instruction: unknown field */
-		/* One event per instruction: its first known extension.  The
-		 * whole instruction is checked before that event is returned. */
-		const uint8_t *q = t.p, *qend = t.p + t.len;
-		int found = 0;
-		while (q < qend) {
-			if (tlv_next(&q, qend, &x) < 0)
-				return -1;
-			if (found || x.type != WT_LEN || (x.field != WIRE_BYTES &&
-			    x.field != WIRE_RESIZE && x.field != WIRE_ECHOACK))
-				continue;
+		/* An instruction (field 1) is one event: its known extension. */
+		int instruction = t.field == 1 && t.type == WT_LEN;
+		for (int i = 0; i < 3 && rc == 0 && instruction; i++) {
 			memset(ev, 0, sizeof *ev);
-			ev->type = (enum wire_event_type)x.field;
-			if (wire_event_body(x.p, x.p + x.len, ev) < 0)
-				return -1;
-			found = 1;
+			ev->type = (enum wire_event_type)types[i];
+			rc = tlv_find(t.p, t.p + t.v, types[i], WT_LEN, &x);
 		}
-		if (found)
-			return 1;
 	}
-	return 0;
+	/* Any tlv_find on the extension's body checks all its fields. */
+	if (rc <= 0 || tlv_find(x.p, x.p + x.v, 4, WT_LEN, &f) < 0)
+		return rc <= 0 ? rc : -1;
+	if (ev->type == WIRE_BYTES && tlv_find(x.p, x.p + x.v, 4, WT_LEN, &f) > 0) {
+		ev->bytes = f.p;
+		ev->len = (size_t)f.v;
+	}
+	if (ev->type == WIRE_RESIZE && tlv_find(x.p, x.p + x.v, 5, WT_VARINT, &f) > 0)
+		ev->width = (int32_t)(uint32_t)f.v;
+	if (ev->type == WIRE_RESIZE && tlv_find(x.p, x.p + x.v, 6, WT_VARINT, &f) > 0)
+		ev->height = (int32_t)(uint32_t)f.v;
+	if (ev->type == WIRE_ECHOACK && tlv_find(x.p, x.p + x.v, 8, WT_VARINT, &f) > 0)
+		ev->echo_ack = f.v;
+	return 1;
 }

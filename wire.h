@@ -1,6 +1,13 @@
 /*
  * wire.h -- byte buffers, the zlib container (RFC 1950/1951) and the
- * tag-length-value codec for the protobuf subset mosh speaks (SPEC.md §4-5).
+ * tag-length-value codec for the protobuf subset mosh speaks (SPEC.md §5).
+ *
+ * TLV layout: a field is a key varint (field number << 3 | wire type) and
+ * then, for type 0, a varint value, or, for type 2, a varint length and
+ * that many bytes.  Varints hold 7 bits a byte, least significant first,
+ * the top bit set on all but the last byte; ten bytes at most.  int32
+ * fields (width, height) are sign-extended to 64 bits when written and
+ * keep the low 32 bits when read, as protobuf does.
  */
 #ifndef WIRE_H
 #define WIRE_H
@@ -36,7 +43,8 @@ enum zlib_err {
 	ZLIB_E_CHECKSUM = -6,   /* Adler-32 mismatch */
 };
 /* Inflates a whole zlib stream; at most cap bytes are appended to out.
- * Trailing bytes after the Adler-32 are an error (ZLIB_E_DATA). */
+ * Trailing bytes after the Adler-32 are an error (ZLIB_E_DATA).  On any
+ * error out->len is as before the call. */
 int zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap);
 
 /* ---- protobuf wire subset ---- */
@@ -51,12 +59,20 @@ struct wire_instruction {
 	const uint8_t *chaff;
 	size_t chaff_len;
 };
+/* Writes all seven fields in field order, diff and chaff even when empty,
+ * as mosh's sender does: 08 02 10 <old> 18 <new> 20 <ack> 28 <throwaway>
+ * 32 <len> <diff> 3A <len> <chaff>. */
 void wire_instruction_encode(struct buf *out, const struct wire_instruction *in);
 /* 0, or -1 if the bytes are not a well-formed message (unknown fields are
  * skipped; protocol_version must be present). */
 int wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out);
 
-/* UserMessage / HostMessage: a list of events (SPEC.md §5.2-5.3). */
+/* UserMessage / HostMessage: a list of events (SPEC.md §5.2-5.3).  Each
+ * event is an Instruction in repeated field 1 holding one extension:
+ *   0A <len> 12 <len> 22 <len> <bytes>      Keystroke.keys / HostBytes
+ *   0A <len> 1A <len> 28 <width> 30 <height> ResizeMessage
+ *   0A <len> 3A <len> 40 <echo_ack_num>      EchoAck
+ */
 enum wire_event_type {
 	WIRE_BYTES = 2,     /* Keystroke.keys (to server) or HostBytes.hoststring */
 	WIRE_RESIZE = 3,
@@ -74,6 +90,7 @@ void wire_put_resize(struct buf *out, int32_t width, int32_t height);
 void wire_put_echoack(struct buf *out, uint64_t num);
 /* Decodes the next event at *p (advancing *p).  Returns 1 with *ev filled,
  * 0 at the end, -1 on malformed input.  Instructions with no known
- * extension are skipped. */
+ * extension are skipped; of several, the first of 2, 3, 7 is taken.
+ * Missing fields read as 0 (protobuf defaults); callers check sizes. */
 int wire_next_event(const uint8_t **p, const uint8_t *end, struct wire_event *ev);
 #endif

@@ -2,15 +2,14 @@
  * crypto.c -- AES-128, OCB3 and the session key: the layer that seals and
  * opens every datagram (SPEC.md §2).
  *
- * Three layers, each using only the one below it.  (1) AES-128, FIPS-197,
- * bitsliced: four blocks go through the cipher together as eight 64-bit
- * words, one per bit position of every byte (layout in crypto.h); SubBytes
- * is a Boolean circuit on whole words, ShiftRows and MixColumns are shifts,
- * masks and rotations, and the inverse S-box is the same circuit between
- * two affine maps.  (2) OCB3 exactly as RFC 7253, four blocks per AES pass;
- * the tag check has no data-dependent branch and a failed open zeroes its
- * output through a mask.  (3) The session key and its base64 form, decoded
- * by arithmetic rather than a table.
+ * Three layers, each using only the one below it.  (1) AES-128 (FIPS-197),
+ * bitsliced: four blocks at a time as eight 64-bit words, one per bit of
+ * every byte (layout in crypto.h); SubBytes is a Boolean circuit on whole
+ * words, inverted by two affine maps around it; ShiftRows and MixColumns
+ * are masks, shifts and rotations.  (2) OCB3 exactly as RFC 7253, four
+ * blocks per AES pass; the tag check has no data-dependent branch and a
+ * failed open zeroes its output through a mask.  (3) The session key and
+ * its base64 form, decoded by arithmetic rather than a table.
  * Invariant: no table index, branch or loop count depends on the key, the
  * plaintext or anything derived from them -- only on lengths and on the
  * nonce, which travels in clear (tests/ctgrind.test checks the compiled
@@ -76,8 +75,8 @@ aes_store(uint8_t out[16 * AES_BATCH], uint64_t q[8])
 		aes_swap(&q[w], &q[w], 0x00F000F000F000F0ULL, 4);
 		aes_swap(&q[w], &q[w], 0x0000FF000000FF00ULL, 8);
 		aes_swap(&q[w], &q[w], 0x00000000FFFF0000ULL, 16);
-		for (int i = 0; i < 8; i++)
-			out[16 * (w & 3) + 8 * (w >> 2) + i] = (uint8_t)(q[w] >> 8 * i);
+		for (int i = 0, o = 16 * (w & 3) + 8 * (w >> 2); i < 8; i++)
+			out[o + i] = (uint8_t)(q[w] >> 8 * i);
 	}
 }
 
@@ -139,27 +138,27 @@ aes_inv_sbox(uint64_t q[8])
 	for (int pass = 0; pass < 2; pass++) {
 		uint64_t q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
 		uint64_t q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7];
-		q[0] = ~(q2 ^ q5 ^ q7), q[1] = q3 ^ q6 ^ q0, q[2] = ~(q4 ^ q7 ^ q1);
-		q[3] = q5 ^ q0 ^ q2, q[4] = q6 ^ q1 ^ q3, q[5] = q7 ^ q2 ^ q4;
+		q[0] = ~(q2 ^ q5 ^ q7), q[1] = q3 ^ q6 ^ q0;
+		q[2] = ~(q4 ^ q7 ^ q1), q[3] = q5 ^ q0 ^ q2;
+		q[4] = q6 ^ q1 ^ q3, q[5] = q7 ^ q2 ^ q4;
 		q[6] = q0 ^ q3 ^ q5, q[7] = q1 ^ q4 ^ q6;
 		if (pass == 0)
 			aes_sbox(q);
 	}
 }
 
-/* Row r (16 bits) rotates right by 4r; three times over is the inverse. */
+/* Row r (16 bits) rotates right by 4r bits, or left for the inverse. */
 static void
-aes_shift_rows(uint64_t q[8], int times)
+aes_shift_rows(uint64_t q[8], int inverse)
 {
-	for (int k = 0; k < times; k++)
-		for (int i = 0; i < 8; i++) {
-			uint64_t x = q[i];
-			q[i] = (x & 0xFFFF)
-			    | (x & 0xFFF00000ULL) >> 4 | (x & 0xF0000ULL) << 12
-			    | (x & 0xFF0000000000ULL) >> 8 | (x & 0xFF00000000ULL) << 8
-			    | (x & 0xF000000000000000ULL) >> 12
-			    | (x & 0x0FFF000000000000ULL) << 4;
-		}
+	int s1 = inverse ? 12 : 4, s3 = 16 - s1;        /* rows 1, 3: right */
+	for (int i = 0; i < 8; i++) {
+		uint64_t x = q[i], r1 = x >> 16 & 0xFFFF, r2 = x >> 32 & 0xFFFF;
+		uint64_t r3 = x >> 48;
+		q[i] = (x & 0xFFFF) | ((r1 >> s1 | r1 << s3) & 0xFFFF) << 16
+		    | ((r2 >> 8 | r2 << 8) & 0xFFFF) << 32
+		    | ((r3 >> s3 | r3 << s1) & 0xFFFF) << 48;
+	}
 }
 
 /* Multiplies every byte by x (FIPS-197 xtime): modulo x^8+x^4+x^3+x+1. */
@@ -216,7 +215,7 @@ aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
 		aes_add_round_key(q, k, 0);
 		for (int r = 1; r <= AES_ROUNDS; r++) {
 			aes_sbox(q);
-			aes_shift_rows(q, 1);
+			aes_shift_rows(q, 0);
 			if (r < AES_ROUNDS)
 				aes_mix_columns(q, 0);
 			aes_add_round_key(q, k, r);
@@ -224,7 +223,7 @@ aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
 	} else {
 		aes_add_round_key(q, k, AES_ROUNDS);
 		for (int r = AES_ROUNDS - 1; r >= 0; r--) {
-			aes_shift_rows(q, 3);
+			aes_shift_rows(q, 1);
 			aes_inv_sbox(q);
 			aes_add_round_key(q, k, r);
 			if (r > 0)
@@ -344,8 +343,8 @@ ocb_blocks(const struct ocb_ctx *c, enum ocb_mode mode, uint8_t off[16],
 		for (size_t j = 0; j < b; j++) {
 			uint8_t *y = x + 16 * j;
 			if (mode != OCB_HASH) {
-				ocb_xor(out + 16 * (done + j), y, offs + 16 * j, 16);
 				y = out + 16 * (done + j);
+				ocb_xor(y, x + 16 * j, offs + 16 * j, 16);
 			}
 			if (mode != OCB_SEAL)
 				ocb_xor(sum, sum, y, 16);
@@ -402,7 +401,7 @@ ocb_crypt(struct ocb_ctx *c, enum ocb_mode mode, const uint8_t *nonce,
 		const uint8_t *p = (mode == OCB_SEAL ? in : out) + 16 * full;
 		ocb_xor(off, off, c->lstar, 16);
 		aes_blocks(&c->aes, off, pad, 1, 0);
-		if (mode == OCB_SEAL)   /* before out, which may be in, changes */
+		if (mode == OCB_SEAL)   /* before out (maybe in) changes */
 			ocb_xor(sum, sum, p, rest);
 		ocb_xor(out + 16 * full, in + 16 * full, pad, rest);
 		if (mode == OCB_OPEN)
@@ -446,7 +445,7 @@ ocb_open(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
 	len -= taglen;
 	for (size_t i = 0; i < taglen; i++)
 		diff |= tag[i] ^ ct[len + i];
-	unsigned bad = (0u - diff) >> 31;       /* diff <= 0xff: 1 iff nonzero */
+	unsigned bad = (0u - diff) >> 31;       /* 1 iff diff != 0 */
 	uint8_t keep = (uint8_t)(bad - 1);      /* 0xff if good, 0 if bad */
 	for (size_t i = 0; i < len; i++)
 		out[i] &= keep;
@@ -491,7 +490,8 @@ key_generate(uint8_t key[KEY_LEN])
 		n = getrandom(key, KEY_LEN, 0);
 	while (n < 0 && errno == EINTR);
 	/* Kernels before 3.17 have no getrandom(2). */
-	if (n != KEY_LEN && (fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
+	if (n != KEY_LEN &&
+	    (fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
 		do
 			n = read(fd, key, KEY_LEN);
 		while (n < 0 && errno == EINTR);

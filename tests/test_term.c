@@ -506,6 +506,9 @@ renditions(void **state)
 	assert_int_equal(r->cells[8].rend.attr, TERM_BOLD); /* lone 38 */
 	assert_int_equal(r->cells[9].rend.fg, 0);         /* 300 ignored */
 	assert_int_equal(r->cells[9].rend.attr, TERM_BOLD);
+	feed(t, "\033[38:5:1mk");               /* ':' makes CSI ignore it all */
+	assert_int_equal(r->cells[10].rend.fg, 0);
+	assert_int_equal(r->cells[10].len, 1);
 	/* BCE: erasing fills with the pen's background only */
 	feed(t, "\033[1;44m\033[2;1H\033[K");
 	r = term_fb(t)->rows[1];
@@ -530,7 +533,36 @@ pending_wrap_backspace(void **state)
 	feed(t, "\b");
 	assert_cursor(t, 0, 78);
 	assert_false(term_fb(t)->ds.next_print_will_wrap);
-	feed(t, "\a");          /* BEL also drops the pending wrap */
+	term_free(t);
+}
+
+/* facts §9.3: every dispatched function drops the pending wrap except HT,
+ * CHT, CBT, TBC, DECSET, DECRST and SGR; unknown ones drop it too. */
+static void
+wrap_flag_rules(void **state)
+{
+	static const char *const keep[] = { "\033[1m", "\t", "\033[I", "\033[Z",
+	    "\033[g", "\033[?25h", "\033[?1l", "\033]2;x\007" };
+	static const char *const drop[] = { "\a", "\033[5x", "\033(0", "\0",
+	    "\033[4h", "\0337", "\033[?5$p", "\x0e" };
+	struct term *t = term_new(10, 3);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+		feed(t, "\033[1;10Hx");
+		assert_true(term_fb(t)->ds.next_print_will_wrap);
+		term_write(t, (const uint8_t *)keep[i], keep[i][0] ? strlen(keep[i]) : 1, NULL);
+		assert_true(term_fb(t)->ds.next_print_will_wrap);
+	}
+	for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++) {
+		feed(t, "\033[1;10Hx");
+		term_write(t, (const uint8_t *)drop[i], drop[i][0] ? strlen(drop[i]) : 1, NULL);
+		assert_false(term_fb(t)->ds.next_print_will_wrap);
+		feed(t, "\033[4l\033[1;10H");
+	}
+	feed(t, "\033[1;10Hx\ay");            /* no wrap after BEL: y overwrites */
+	assert_string_equal(row_text(t, 0), "         y");
+	assert_string_equal(row_text(t, 1), "");
 	term_free(t);
 }
 
@@ -969,6 +1001,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(wide_right_margin),
 		cmocka_unit_test(renditions),
 		cmocka_unit_test(pending_wrap_backspace),
+		cmocka_unit_test(wrap_flag_rules),
 		cmocka_unit_test(eightieth_column),
 		cmocka_unit_test(alternate_screen),
 		cmocka_unit_test(replies),

@@ -18,6 +18,7 @@
 
 #define ROUND_TRIPS  20000      /* random screen pairs */
 #define REPAINTS     5000       /* random screens painted from scratch */
+#define HOST_PAIRS   2000       /* random state pairs through hoststate_ops */
 #define MAX_OPS      40         /* random operations to make one screen */
 
 static const struct display_caps server_caps = { true, true, true };
@@ -297,6 +298,31 @@ wrapped_rows(void **state)
 	n += sprintf(want + n, "%.40s\033[?25h", app);
 	step(&t, app, want);
 	term_free(t);
+}
+
+/* facts Appendix A session 2: how that hoststring began, the bell and the
+ * titles first, then the cursor hidden and sent home to draw row 0. */
+static void
+session2_prefix(void **state)
+{
+	static const char want[] = "\007\033]1;icon\007\033]2;wintitle\007"
+	    "\033[?25l\033[1;1H";
+	struct term *t = term_new(80, 24), *next;
+	struct buf out = { 0 };
+
+	(void)state;
+	feed(t, "\033[10;1H$ \033]1;icon\007");
+	next = dc_clone(t);
+	feed(next, "\007\033]2;wintitle\007\033[H");
+	for (int i = 0; i < 30; i++)
+		feed(next, "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8g");
+	frame(&out, t, next, true);
+	assert_true(out.len > sizeof want - 1);
+	assert_bytes_equal(out.data, (const uint8_t *)want, sizeof want - 1);
+	check_applies(t, next, &out);
+	term_free(t);
+	term_free(next);
+	buf_free(&out);
 }
 
 /*
@@ -614,6 +640,46 @@ hoststate_round_trip(void **state)
 	buf_free(&msg);
 }
 
+/* Seeded pairs through the transport's interface: diff, then apply to a
+ * copy of the old state (with a client's modes), with echo acks and
+ * resizes; the copy then equals the new state but for what a frame
+ * forgives (tests/display_check.h). */
+static void
+hoststate_random(void **state)
+{
+	const struct ssp_state_ops *ops = &hoststate_ops;
+	struct buf msg = { 0 };
+
+	(void)state;
+	rng = 0x5EED0003;
+	for (int i = 0; i < HOST_PAIRS; i++) {
+		struct hoststate *a = hoststate_new(1, 1), *b, *c;
+		const char *why;
+
+		term_free(a->term);
+		a->term = random_term();
+		a->echo_ack = (uint64_t)rnd(5);
+		b = ops->copy(a);
+		random_screen(b->term, rnd(8));
+		b->echo_ack = a->echo_ack + (uint64_t)rnd(2);
+		c = hoststate_new(1, 1);
+		term_free(c->term);
+		c->term = dc_client(a->term);
+		c->echo_ack = a->echo_ack;
+		msg.len = 0;
+		ops->diff(a, b, &msg);
+		assert_int_equal(ops->apply(c, msg.data, msg.len), 0);
+		assert_int_equal(c->echo_ack, b->echo_ack);
+		why = dc_shows(term_fb(c->term), term_fb(b->term), term_fb(a->term));
+		if (why != NULL)
+			fail_msg("pair %d: %s", i, why);
+		ops->free(a);
+		ops->free(b);
+		ops->free(c);
+	}
+	buf_free(&msg);
+}
+
 /* One row per bad HostMessage: apply must return -1 and not crash. */
 static void
 hoststate_apply_rejects(void **state)
@@ -661,6 +727,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(blank_screen_repaint),
 		cmocka_unit_test(session1_golden),
 		cmocka_unit_test(wrapped_rows),
+		cmocka_unit_test(session2_prefix),
 		cmocka_unit_test(pending_wrap_no_backspace),
 		cmocka_unit_test(scroll_whole_screen),
 		cmocka_unit_test(scroll_region),
@@ -669,6 +736,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(round_trip_random),
 		cmocka_unit_test(repaint_random),
 		cmocka_unit_test(hoststate_round_trip),
+		cmocka_unit_test(hoststate_random),
 		cmocka_unit_test(hoststate_apply_rejects),
 	};
 	return RUN_TESTS("display", tests);

@@ -1,25 +1,21 @@
 /*
- * ssp.c -- the State Synchronization Protocol: datagrams, fragments,
- * the transport state machine and the user stream (SPEC.md §3, §4, §6,
- * §7.1).  Wire-compatible with mosh 1.4.
- *
- * Layers, bottom-up:
- *   datagram   8-byte direction|seq nonce tail, OCB ciphertext, tag.  The
- *              plaintext starts with two 16-bit clocks (timestamp and its
- *              echo) that feed the RTT estimate.  The receive side checks
- *              the direction bit, applies the replay rule and moves the
- *              server's target on any newer authentic datagram (roaming).
- *   fragment   one per datagram: 64-bit instruction id, final bit and a
- *              15-bit number; one instruction is reassembled at a time.
- *   transport  numbered states.  The sender keeps the states it sent,
- *              oldest acknowledged first, and diffs the live object from
- *              the state it assumes the receiver holds; the receiver keeps
- *              the states it may still be asked to diff from.
- * Invariants: the sent list and the received list are never empty and
- * are ordered by state number; every datagram gets a fresh sequence
- * number, so a nonce is never reused under the session key; nothing a
- * peer sends reaches an assert -- bad input is dropped and the reason
- * kept for ssp_last_error.
+ * ssp.c -- the State Synchronization Protocol, wire-compatible with mosh
+ * 1.4: datagrams and roaming (SPEC.md §3), fragments (§4), the transport
+ * state machine (§6) and the user stream (§7.1).  Layers, bottom-up:
+ *   datagram   8-byte direction|seq nonce tail, OCB ciphertext, tag; the
+ *              plaintext opens with two 16-bit clocks that give the RTT.
+ *              Receiving checks the direction bit, applies the replay rule
+ *              and moves the server to any newer authentic source address.
+ *   fragment   one per datagram: instruction id, final bit, number; one
+ *              instruction is reassembled at a time.
+ *   transport  numbered states.  The sender keeps what it sent, the
+ *              acknowledged state first, and diffs the live object from the
+ *              state it assumes the receiver has; the receiver keeps the
+ *              states it may still be asked to diff from.
+ * Invariants: both state lists are non-empty and ordered by number; every
+ * datagram takes a fresh sequence number, so no nonce repeats under the
+ * session key; nothing a peer sends reaches an assert: bad input is
+ * dropped and the reason kept for ssp_last_error.
  */
 #include "ssp.h"
 
@@ -28,7 +24,6 @@
 #include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/ip.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +38,9 @@
 #define SSP_MTU_IPV6        1216    /* 1280 minus IPv6 + UDP headers */
 #define SSP_TS_NONE         0xFFFF  /* "no timestamp" on the wire */
 #define SSP_TS_HOLD_MAX     1000    /* echo a peer timestamp only this fresh */
-#define SSP_CE_PENALTY      500     /* ms taken off a CE-marked timestamp */
 #define SSP_RTT_SAMPLE_MAX  5000    /* larger RTT samples are ignored */
+#define SSP_SRTT_INITIAL    1000    /* guesses before the first sample */
+#define SSP_RTTVAR_INITIAL  500
 #define SSP_RTO_MIN         50
 #define SSP_RTO_MAX         1000
 #define SSP_SEQ_LIMIT       (1ULL << 63) /* sequence numbers have 63 bits */
@@ -90,56 +86,47 @@ struct ssp_fragment {
 struct ssp {
 	enum ssp_role role;
 	struct ocb_ctx ocb;
-	char err[160];
-	bool has_err;
-
+	char err[160];                  /* why the last input was dropped */
 	/* packet layer */
-	uint64_t seq;                   /* next sequence number to send */
-	uint64_t expected_seq;          /* lowest sequence still "new" */
+	uint64_t seq, expected_seq;     /* next to send; lowest still "new" */
 	int saved_ts;                   /* peer timestamp to echo, -1 none */
 	uint64_t saved_ts_at;
 	double srtt, rttvar;
-	bool rtt_hit;
+	bool rtt_hit;                   /* an RTT sample replaced the guess */
 	size_t mtu;
-	int socks[SSP_PORTS_MAX];       /* client: newest last, sends there */
-	int nsocks;
-	struct sockaddr_storage remote;
+	int socks[SSP_PORTS_MAX + 1], nsocks; /* client: sends on the newest */
+	struct sockaddr_storage remote; /* the peer (client: fixed) */
 	socklen_t remote_len;
 	bool has_remote;
 	char remote_str[INET6_ADDRSTRLEN + 8];
 	uint64_t net_last_heard, last_port_choice;
 	uint64_t roundtrip_success;     /* 0: never */
-
 	/* fragments */
-	uint64_t next_id;               /* id of the last instruction sent */
-	uint64_t asm_id;
-	bool asm_started;
+	uint64_t next_id, asm_id;       /* last id sent; id being assembled */
 	struct ssp_fragment *frags;     /* SSP_FRAGMENTS_MAX slots */
 	int frag_count, frag_high, frag_total; /* total -1 until final seen */
 	size_t asm_bytes;
-
 	/* sender */
 	const struct ssp_state_ops *lops;
 	void *current;
 	struct ssp_entry sent[SSP_SENT_MAX + 1];
 	int nsent, assumed;
 	uint64_t next_ack_time, next_send_time, mindelay_clock;
-	uint64_t ack_num, last_heard;
-	int send_mindelay;
+	uint64_t ack_num, last_heard;   /* newest remote state; when heard */
 	bool pending_data_ack, shutdown_in_progress, shutdown_ack_sent;
-	int shutdown_tries;
+	int send_mindelay, shutdown_tries;
 	uint64_t shutdown_start;
-
 	/* receiver */
 	const struct ssp_state_ops *rops;
 	struct ssp_entry *recvd;
 	size_t nrecvd, caprecvd;
 	uint64_t quench_until;
 	void *taken;                    /* the remote state last taken */
-	uint64_t datagrams_sent;
 };
 
-static void
+/* Keeps the reason a datagram or instruction was dropped; returns 0 so
+ * that a receive path can `return ssp_err(...)`. */
+static int
 ssp_err(struct ssp *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -147,30 +134,22 @@ ssp_err(struct ssp *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(t->err, sizeof t->err, fmt, ap);
 	va_end(ap);
-	t->has_err = true;
+	return 0;
 }
 
-static void *
-ssp_alloc(size_t n)
-{
-	void *p = calloc(1, n ? n : 1);
-
-	if (p == NULL) {
-		fprintf(stderr, "ssp: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
+/* Memory runs out only on a broken host: say so and stop. */
 static void *
 ssp_realloc(void *p, size_t n)
 {
-	if ((p = realloc(p, n)) == NULL) {
+	if ((p = realloc(p, n ? n : 1)) == NULL) {
 		fprintf(stderr, "ssp: out of memory\n");
 		exit(1);
 	}
 	return p;
 }
+
+static void *
+ssp_alloc(size_t n) { return memset(ssp_realloc(NULL, n), 0, n); }
 
 static void
 ssp_put64(uint8_t *p, uint64_t v)
@@ -199,33 +178,21 @@ ssp_now(void)
 }
 
 /* ---- datagrams (SPEC.md §3.1) ---- */
-
-static void
-ssp_nonce(uint8_t nonce[OCB_NONCE_LEN], uint64_t direction_seq)
-{
-	memset(nonce, 0, 4);
-	ssp_put64(nonce + 4, direction_seq);
-}
-
 size_t
 ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
     uint16_t tsr, const uint8_t *payload, size_t n, uint8_t *out)
 {
-	uint8_t nonce[OCB_NONCE_LEN];
-	uint8_t *pt = out + 8;
+	uint8_t nonce[OCB_NONCE_LEN] = { 0 }, *pt = out + 8;
 
 	if (n + SSP_OVERHEAD > SSP_DATAGRAM_MAX)
 		return 0;
+	memmove(pt + 4, payload, n);    /* first: payload may lie at pt */
 	ssp_put64(out, direction_seq);
-	pt[0] = (uint8_t)(ts >> 8);
-	pt[1] = (uint8_t)ts;
-	pt[2] = (uint8_t)(tsr >> 8);
-	pt[3] = (uint8_t)tsr;
-	memmove(pt + 4, payload, n);
-	ssp_nonce(nonce, direction_seq);
-	if (ocb_seal(c, nonce, sizeof nonce, NULL, 0, pt, n + 4, pt, OCB_TAG_LEN) != 0)
-		return 0;
-	return n + SSP_OVERHEAD;
+	pt[0] = (uint8_t)(ts >> 8), pt[1] = (uint8_t)ts;
+	pt[2] = (uint8_t)(tsr >> 8), pt[3] = (uint8_t)tsr;
+	ssp_put64(nonce + 4, direction_seq);
+	return ocb_seal(c, nonce, sizeof nonce, NULL, 0, pt, n + 4, pt, OCB_TAG_LEN) == 0 ?
+	    n + SSP_OVERHEAD : 0;
 }
 
 const char *
@@ -233,14 +200,13 @@ ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
     uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
     size_t *payload_len)
 {
-	uint8_t nonce[OCB_NONCE_LEN];
-	uint8_t pt[SSP_DATAGRAM_MAX];
+	uint8_t nonce[OCB_NONCE_LEN] = { 0 }, pt[SSP_DATAGRAM_MAX];
 
 	if (n < 8 + OCB_TAG_LEN)
 		return "Ciphertext must contain nonce and tag.";
 	if (n > SSP_DATAGRAM_MAX)
 		return "Received oversize datagram";
-	ssp_nonce(nonce, ssp_get64(dg));
+	ssp_put64(nonce + 4, ssp_get64(dg));
 	if (ocb_open(c, nonce, sizeof nonce, NULL, 0, dg + 8, n - 8, pt, OCB_TAG_LEN) != 0)
 		return "Packet failed integrity check.";
 	if (n - 8 - OCB_TAG_LEN < 4)
@@ -254,75 +220,40 @@ ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
 	return NULL;
 }
 
+/* RTO and frame interval follow the smoothed RTT, within fixed bounds. */
+static int
+ssp_clamp(double v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : (int)v; }
 static int
 ssp_rto(const struct ssp *t)
-{
-	double rto = ceil(t->srtt + 4 * t->rttvar);
-
-	return rto < SSP_RTO_MIN ? SSP_RTO_MIN : rto > SSP_RTO_MAX ? SSP_RTO_MAX : (int)rto;
-}
-
+{ return ssp_clamp(ceil(t->srtt + 4 * t->rttvar), SSP_RTO_MIN, SSP_RTO_MAX); }
 int
 ssp_send_interval(const struct ssp *t)
-{
-	double iv = ceil(t->srtt / 2);
-
-	return iv < SSP_INTERVAL_MIN ? SSP_INTERVAL_MIN :
-	    iv > SSP_INTERVAL_MAX ? SSP_INTERVAL_MAX : (int)iv;
-}
-
-static uint16_t
-ssp_ts16(uint64_t now)
-{
-	uint16_t ts = (uint16_t)now;
-
-	return ts == SSP_TS_NONE ? 0 : ts;
-}
+{ return ssp_clamp(ceil(t->srtt / 2), SSP_INTERVAL_MIN, SSP_INTERVAL_MAX); }
 
 /* ---- sockets (SPEC.md §3.2-3.3) ---- */
-
 static int
 ssp_socket(int family)
 {
-	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int v;
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0), tos = SSP_ECT0;
+	int pmtu = IP_PMTUDISC_DONT;
 
-	if (fd < 0)
-		return -1;
-	/* Best effort: ECN-capable, read the TOS byte, let IP fragment. */
-	v = SSP_ECT0;
-	if (family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof v);
-	else
-		setsockopt(fd, IPPROTO_IP, IP_TOS, &v, sizeof v);
-	v = 1;
-	setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &v, sizeof v);
-#ifdef IP_MTU_DISCOVER
-	v = IP_PMTUDISC_DONT;
-	setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof v);
-#endif
+	/* Best effort: mark ECN-capable, and let IP fragment if it must. */
+	setsockopt(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    family == AF_INET6 ? IPV6_TCLASS : IP_TOS, &tos, sizeof tos);
+	setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
 	return fd;
-}
-
-static void
-ssp_drop_socket(struct ssp *t, int i)
-{
-	close(t->socks[i]);
-	memmove(t->socks + i, t->socks + i + 1, (size_t)(t->nsocks - i - 1) * sizeof t->socks[0]);
-	t->nsocks--;
 }
 
 /* Old client sockets stay open for late replies, but not forever. */
 static void
 ssp_prune_sockets(struct ssp *t, uint64_t now)
 {
-	if (t->role != SSP_CLIENT)
-		return;
-	if (now - t->last_port_choice > SSP_OLD_SOCKET_MS)
-		while (t->nsocks > 1)
-			ssp_drop_socket(t, 0);
-	while (t->nsocks > SSP_PORTS_MAX)
-		ssp_drop_socket(t, 0);
+	int keep = now - t->last_port_choice > SSP_OLD_SOCKET_MS ? 1 : SSP_PORTS_MAX;
+
+	for (; t->role == SSP_CLIENT && t->nsocks > keep; t->nsocks--) {
+		close(t->socks[0]);
+		memmove(t->socks, t->socks + 1, (size_t)(t->nsocks - 1) * sizeof t->socks[0]);
+	}
 }
 
 static void
@@ -331,74 +262,68 @@ ssp_hop_port(struct ssp *t, uint64_t now)
 	int fd = ssp_socket(t->remote.ss_family);
 
 	t->last_port_choice = now;
-	if (fd < 0) {
+	if (fd < 0)
 		ssp_err(t, "socket: %s", strerror(errno));
-		return;
-	}
-	if (t->nsocks == SSP_PORTS_MAX)
-		ssp_drop_socket(t, 0);
-	t->socks[t->nsocks++] = fd;
+	else
+		t->socks[t->nsocks++] = fd;     /* room for one over the limit */
 	ssp_prune_sockets(t, now);
+}
+
+/* The port field of an IPv4 or IPv6 address. */
+static in_port_t *
+ssp_port(struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? &((struct sockaddr_in6 *)ss)->sin6_port :
+	    &((struct sockaddr_in *)ss)->sin_port;
 }
 
 int
 ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
-	struct addrinfo *ai;
+		.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV }, *ai;
 	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof ss;
-	char port[16];
-	int rc, fd = -1, v = 0;
+	socklen_t len;
+	int rc, fd, off = 0;
 
-	for (int p = lo; p <= hi && fd < 0; p++) {
-		snprintf(port, sizeof port, "%d", p);
-		if ((rc = getaddrinfo(ip, port, &hints, &ai)) != 0) {
-			snprintf(err, errlen, "%s: %s", ip ? ip : "*", gai_strerror(rc));
-			return -1;
-		}
-		if ((fd = ssp_socket(ai->ai_family)) < 0) {
-			snprintf(err, errlen, "socket: %s", strerror(errno));
-			freeaddrinfo(ai);
-			return -1;
-		}
-		if (ai->ai_family == AF_INET6)      /* dual stack */
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, sizeof v);
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-			snprintf(err, errlen, "Failed binding to %s:%d: %s",
-			    ip ? ip : "*", hi, strerror(errno));
-			close(fd);
-			fd = -1;
-		}
-		freeaddrinfo(ai);
-	}
-	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0) {
-		if (fd >= 0)
-			close(fd);
+	if ((rc = getaddrinfo(ip, "0", &hints, &ai)) != 0) {
+		snprintf(err, errlen, "%s: %s", ip ? ip : "*", gai_strerror(rc));
 		return -1;
 	}
-	t->socks[0] = fd;
-	t->nsocks = 1;
-	t->mtu = ss.ss_family == AF_INET6 ? SSP_MTU_IPV6 : SSP_MTU_IPV4;
-	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
-	    ((struct sockaddr_in *)&ss)->sin_port);
+	memcpy(&ss, ai->ai_addr, len = ai->ai_addrlen);
+	freeaddrinfo(ai);
+	snprintf(err, errlen, "Bad UDP port range %d:%d", lo, hi);
+	for (int p = lo; p <= hi; p++) {        /* the first free port wins */
+		*ssp_port(&ss) = htons((in_port_t)p);
+		if ((fd = ssp_socket(ss.ss_family)) < 0)
+			break;
+		if (ss.ss_family == AF_INET6)       /* dual stack */
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+		if (bind(fd, (struct sockaddr *)&ss, len) == 0 &&
+		    getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+			t->socks[t->nsocks++] = fd;
+			t->mtu = ss.ss_family == AF_INET6 ? SSP_MTU_IPV6 : SSP_MTU_IPV4;
+			return ntohs(*ssp_port(&ss));
+		}
+		snprintf(err, errlen, "Failed binding to %s:%d: %s", ip ? ip : "*", p,
+		    strerror(errno));
+		close(fd);
+	}
+	return -1;
 }
 
 int
 ssp_connect(struct ssp *t, const char *ip, const char *port, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
-	struct addrinfo *ai;
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV }, *ai;
 	int rc;
 
 	if ((rc = getaddrinfo(ip, port, &hints, &ai)) != 0) {
 		snprintf(err, errlen, "%s:%s: %s", ip, port, gai_strerror(rc));
 		return -1;
 	}
-	memcpy(&t->remote, ai->ai_addr, ai->ai_addrlen);
-	t->remote_len = ai->ai_addrlen;
+	memcpy(&t->remote, ai->ai_addr, t->remote_len = ai->ai_addrlen);
 	freeaddrinfo(ai);
 	t->mtu = t->remote.ss_family == AF_INET6 ? SSP_MTU_IPV6 : SSP_MTU_IPV4;
 	if ((t->socks[0] = ssp_socket(t->remote.ss_family)) < 0) {
@@ -413,38 +338,34 @@ ssp_connect(struct ssp *t, const char *ip, const char *port, char *err, size_t e
 int
 ssp_fds(const struct ssp *t, int *fds, int max)
 {
-	int n = 0;
+	int n;
 
-	/* Oldest first, the order the client drains them in. */
-	for (int i = 0; i < t->nsocks && n < max; i++)
-		fds[n++] = t->socks[i];
+	for (n = 0; n < t->nsocks && n < max; n++)     /* oldest first */
+		fds[n] = t->socks[n];
 	return n;
 }
 
 /* Seals one fragment into a datagram and sends it to the peer. */
-static void
+static int
 ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 {
 	uint8_t dg[SSP_DATAGRAM_MAX];
 	uint64_t dseq = (t->role == SSP_SERVER ? SSP_SEQ_LIMIT : 0) | t->seq;
-	uint16_t tsr = SSP_TS_NONE;
+	uint16_t ts, tsr = SSP_TS_NONE;
 	size_t len;
 
-	if (t->seq >= SSP_SEQ_LIMIT || t->nsocks == 0) {
-		ssp_err(t, "cannot send: %s", t->nsocks ? "sequence numbers exhausted" : "no socket");
-		return;
-	}
+	if (t->seq >= SSP_SEQ_LIMIT || t->nsocks == 0)
+		return ssp_err(t, "cannot send: %s", t->nsocks ? "sequence numbers exhausted" : "no socket");
 	if (t->saved_ts >= 0 && now - t->saved_ts_at < SSP_TS_HOLD_MAX) {
 		/* Add the hold time so the peer's sample is the network RTT. */
 		tsr = (uint16_t)(t->saved_ts + (now - t->saved_ts_at));
 		t->saved_ts = -1;
 	}
-	if ((len = ssp_datagram_seal(&t->ocb, dseq, ssp_ts16(now), tsr, payload, n, dg)) == 0) {
-		ssp_err(t, "Encrypted 2^47 blocks.");
-		return;
-	}
+	/* 0xFFFF means "none", so that clock reading goes out as 0 */
+	ts = (uint16_t)now == SSP_TS_NONE ? 0 : (uint16_t)now;
+	if ((len = ssp_datagram_seal(&t->ocb, dseq, ts, tsr, payload, n, dg)) == 0)
+		return ssp_err(t, "Encrypted 2^47 blocks.");
 	t->seq++;
-	t->datagrams_sent++;
 	if (sendto(t->socks[t->nsocks - 1], dg, len, MSG_DONTWAIT,
 	    (struct sockaddr *)&t->remote, t->remote_len) < 0) {
 		if (errno == EMSGSIZE)
@@ -456,10 +377,10 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	if (t->role == SSP_CLIENT && now - t->last_port_choice > SSP_HOP_MS &&
 	    (t->roundtrip_success == 0 || now - t->roundtrip_success > SSP_HOP_MS))
 		ssp_hop_port(t, now);
+	return 0;
 }
 
 /* ---- fragments (SPEC.md §4) ---- */
-
 static void
 ssp_assembly_clear(struct ssp *t)
 {
@@ -467,9 +388,8 @@ ssp_assembly_clear(struct ssp *t)
 		free(t->frags[i].data);
 		t->frags[i].data = NULL;
 	}
+	t->frag_high = t->frag_total = -1;
 	t->frag_count = 0;
-	t->frag_high = -1;
-	t->frag_total = -1;
 	t->asm_bytes = 0;
 }
 
@@ -486,8 +406,7 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 	};
 	struct buf plain = { 0 }, z = { 0 };
 	uint8_t frag[SSP_DATAGRAM_MAX];
-	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER, off = 0;
-	unsigned num = 0;
+	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER, len;
 
 	/* Chaff hides the exact length; it needs no secrecy. */
 	if (getentropy(chaff, sizeof chaff) == 0)
@@ -495,18 +414,17 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 	wire_instruction_encode(&plain, &in);
 	zlib_store(&z, plain.data, plain.len);
 	t->next_id++;
-	do {
-		size_t len = z.len - off < room ? z.len - off : room;
-		bool final = off + len == z.len;
-
+	if (z.len > SSP_FRAGMENTS_MAX * room)   /* the peer could not assemble it */
+		ssp_err(t, "instruction of %zu bytes too large to send", z.len);
+	for (size_t off = 0, num = 0; off < z.len && z.len <= SSP_FRAGMENTS_MAX * room;
+	    off += len, num++) {
+		len = z.len - off < room ? z.len - off : room;
 		ssp_put64(frag, t->next_id);
-		frag[8] = (uint8_t)((final ? 0x80 : 0) | num >> 8);
+		frag[8] = (uint8_t)((off + len == z.len ? 0x80 : 0) | num >> 8);
 		frag[9] = (uint8_t)num;
 		memcpy(frag + SSP_FRAGMENT_HEADER, z.data + off, len);
 		ssp_send_payload(t, frag, SSP_FRAGMENT_HEADER + len, now);
-		off += len;
-		num++;
-	} while (off < z.len && num < SSP_FRAGMENTS_MAX);
+	}
 	if (new_num == SSP_SHUTDOWN_NUM)
 		t->shutdown_tries++;
 	if (t->ack_num == SSP_SHUTDOWN_NUM)
@@ -517,12 +435,10 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 }
 
 /* ---- transport: sender (SPEC.md §6.3-6.4) ---- */
-
 static bool
-ssp_same(const struct ssp *t, const void *s)
-{
-	return t->lops->equal(t->current, s);
-}
+ssp_same(const struct ssp *t, const void *s) { return t->lops->equal(t->current, s); }
+static uint64_t
+ssp_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
 static void
 ssp_sent_remove(struct ssp *t, int i)
@@ -560,12 +476,6 @@ ssp_update_assumed(struct ssp *t, uint64_t now)
 		t->lops->subtract(t->sent[i].state, t->sent[0].state);
 }
 
-static uint64_t
-ssp_max(uint64_t a, uint64_t b)
-{
-	return a > b ? a : b;
-}
-
 static void
 ssp_calculate_timers(struct ssp *t, uint64_t now)
 {
@@ -586,85 +496,62 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 		if (t->mindelay_clock != SSP_NEVER)
 			t->next_send_time = ssp_max(t->next_send_time,
 			    t->mindelay_clock + (uint64_t)t->send_mindelay);
-	} else if (!ssp_same(t, t->sent[0].state) && heard) {
-		t->next_send_time = back->stamp + (uint64_t)ssp_rto(t) + SSP_ACK_DELAY;
-	} else {
-		t->next_send_time = SSP_NEVER;
+	} else {        /* slow retransmission, or nothing to send */
+		t->next_send_time = !ssp_same(t, t->sent[0].state) && heard ?
+		    back->stamp + (uint64_t)ssp_rto(t) + SSP_ACK_DELAY : SSP_NEVER;
 	}
 	if (t->shutdown_in_progress || t->ack_num == SSP_SHUTDOWN_NUM)
 		t->next_ack_time = back->stamp + interval;
 }
 
+/* Sends the diff from the assumed state.  It gets a new state number,
+ * unless nothing changed since the last one sent (a retransmission); an
+ * empty ack always does, so heartbeats consume numbers. */
 static void
-ssp_send_empty_ack(struct ssp *t, uint64_t now)
-{
-	uint64_t old_num = t->sent[t->assumed].num;
-	uint64_t new_num = t->shutdown_in_progress ? SSP_SHUTDOWN_NUM :
-	    t->sent[t->nsent - 1].num + 1;
-	struct buf empty = { 0 };
-
-	ssp_add_sent(t, now, new_num);
-	ssp_send_instruction(t, old_num, new_num, &empty, now);
-	t->next_ack_time = now + SSP_ACK_INTERVAL;
-	t->next_send_time = SSP_NEVER;
-}
-
-static void
-ssp_send_diff(struct ssp *t, const struct buf *diff, uint64_t now)
+ssp_send_state(struct ssp *t, const struct buf *diff, uint64_t now)
 {
 	struct ssp_entry *back = &t->sent[t->nsent - 1];
 	uint64_t old_num = t->sent[t->assumed].num;
-	uint64_t new_num = ssp_same(t, back->state) ? back->num : back->num + 1;
+	uint64_t new_num = diff->len && ssp_same(t, back->state) ? back->num : back->num + 1;
 
 	if (t->shutdown_in_progress)
 		new_num = SSP_SHUTDOWN_NUM;
 	if (new_num == back->num)
-		back->stamp = now;      /* a retransmission */
+		back->stamp = now;
 	else
 		ssp_add_sent(t, now, new_num);
 	ssp_send_instruction(t, old_num, new_num, diff, now);
-	t->assumed = t->nsent - 1;
 	t->next_ack_time = now + SSP_ACK_INTERVAL;
-	t->next_send_time = SSP_NEVER;
+	t->next_send_time = t->mindelay_clock = SSP_NEVER;
 }
 
 void
 ssp_tick(struct ssp *t, uint64_t now)
 {
-	struct buf diff = { 0 }, resend = { 0 };
+	struct buf d[2] = { { 0 }, { 0 } };
+	int use = 0;
 
 	ssp_calculate_timers(t, now);
 	if (!t->has_remote || (now < t->next_ack_time && now < t->next_send_time))
 		return;
-	t->lops->diff(t->sent[t->assumed].state, t->current, &diff);
+	t->lops->diff(t->sent[t->assumed].state, t->current, &d[0]);
 	/* Prophylactic retransmission: diffing from the acknowledged state
 	 * also repairs a lost earlier packet, and often costs nothing. */
 	if (t->assumed != 0) {
-		t->lops->diff(t->sent[0].state, t->current, &resend);
-		if (resend.len <= diff.len ||
-		    (resend.len < 1000 && resend.len - diff.len < 100)) {
-			struct buf tmp = diff;
-
-			diff = resend;
-			resend = tmp;
+		t->lops->diff(t->sent[0].state, t->current, &d[1]);
+		if (d[1].len <= d[0].len || (d[1].len < 1000 && d[1].len - d[0].len < 100)) {
+			use = 1;
 			t->assumed = 0;
 		}
 	}
-	if (diff.len == 0) {
-		if (now >= t->next_ack_time) {
-			ssp_send_empty_ack(t, now);
-			t->mindelay_clock = SSP_NEVER;
-		}
-		if (now >= t->next_send_time) {
-			t->next_send_time = SSP_NEVER;
-			t->mindelay_clock = SSP_NEVER;
-		}
-	} else if (now >= t->next_send_time || now >= t->next_ack_time) {
-		ssp_send_diff(t, &diff, now);
-		t->mindelay_clock = SSP_NEVER;
-	}
-	buf_free(&diff);
-	buf_free(&resend);
+	/* One timer is due.  A diff goes out either way; no diff means an
+	 * empty ack if the ack timer is due, else nothing to send after all. */
+	if (d[use].len > 0 || now >= t->next_ack_time)
+		ssp_send_state(t, &d[use], now);
+	else
+		t->next_send_time = t->mindelay_clock = SSP_NEVER;
+	buf_free(&d[0]);
+	buf_free(&d[1]);
 }
 
 int
@@ -673,36 +560,20 @@ ssp_wait_time(struct ssp *t, uint64_t now)
 	uint64_t next;
 
 	ssp_calculate_timers(t, now);
-	if (!t->has_remote)
-		return -1;
 	next = t->next_ack_time < t->next_send_time ? t->next_ack_time : t->next_send_time;
-	if (next == SSP_NEVER)
+	if (!t->has_remote || next == SSP_NEVER)
 		return -1;
-	if (next <= now)
-		return 0;
-	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
+	return next <= now ? 0 : next - now > INT_MAX ? INT_MAX : (int)(next - now);
 }
-
 /* ---- transport: receiver (SPEC.md §6.5) ---- */
-
 static void
 ssp_process_ack(struct ssp *t, uint64_t ack)
 {
-	for (int i = 0; i < t->nsent; i++) {
-		if (t->sent[i].num != ack)
-			continue;
-		while (t->sent[0].num < ack)
-			ssp_sent_remove(t, 0);
-		return;
-	}
-}
-
-static void
-ssp_recvd_remove(struct ssp *t, size_t i)
-{
-	t->rops->free(t->recvd[i].state);
-	memmove(t->recvd + i, t->recvd + i + 1, (t->nrecvd - i - 1) * sizeof t->recvd[0]);
-	t->nrecvd--;
+	/* An ack of a state we no longer hold is old news: ignore it. */
+	for (int i = 0; i < t->nsent; i++)
+		if (t->sent[i].num == ack)
+			while (t->sent[0].num < ack)
+				ssp_sent_remove(t, 0);
 }
 
 /* Returns 1 if the instruction made a newer remote state current. */
@@ -711,12 +582,10 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 {
 	struct ssp_entry *ref = NULL;
 	void *state;
-	size_t i;
+	size_t i, kept;
 
-	if (in->protocol_version != SSP_PROTOCOL_VERSION) {
-		ssp_err(t, "mosh protocol version mismatch");
-		return 0;
-	}
+	if (in->protocol_version != SSP_PROTOCOL_VERSION)
+		return ssp_err(t, "mosh protocol version mismatch");
 	ssp_process_ack(t, in->ack_num);
 	t->roundtrip_success = t->sent[0].stamp;
 	for (i = 0; i < t->nrecvd; i++) {
@@ -725,33 +594,27 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 		if (t->recvd[i].num == in->old_num)
 			ref = &t->recvd[i];
 	}
-	if (ref == NULL) {
-		ssp_err(t, "diff from unknown state %llu", (unsigned long long)in->old_num);
-		return 0;
-	}
+	if (ref == NULL)
+		return ssp_err(t, "diff from unknown state %llu", (unsigned long long)in->old_num);
 	state = t->rops->copy(ref->state);
 	if (in->diff_len > 0 && t->rops->apply(state, in->diff, in->diff_len) != 0) {
 		t->rops->free(state);
-		ssp_err(t, "malformed diff in state %llu", (unsigned long long)in->new_num);
-		return 0;
+		return ssp_err(t, "malformed diff in state %llu", (unsigned long long)in->new_num);
 	}
-	for (i = 0; i < t->nrecvd;)
-		if (t->recvd[i].num < in->throwaway_num)
-			ssp_recvd_remove(t, i);
+	for (i = kept = 0; i < t->nrecvd; i++)  /* the peer's throwaway */
+		if (t->recvd[i].num >= in->throwaway_num)
+			t->recvd[kept++] = t->recvd[i];
 		else
-			i++;
-	if (t->nrecvd > SSP_RECEIVED_MAX) {
-		if (now < t->quench_until) {
-			t->rops->free(state);
-			ssp_err(t, "receiver queue full, state dropped");
-			return 0;
-		}
+			t->rops->free(t->recvd[i].state);
+	t->nrecvd = kept;
+	if (t->nrecvd > SSP_RECEIVED_MAX && now < t->quench_until) {
+		t->rops->free(state);
+		return ssp_err(t, "receiver queue full, state dropped");
+	}
+	if (t->nrecvd > SSP_RECEIVED_MAX)       /* accept one, then quench */
 		t->quench_until = now + SSP_QUENCH_MS;
-	}
-	if (t->nrecvd == t->caprecvd) {
-		t->caprecvd = t->caprecvd * 2 + 8;
-		t->recvd = ssp_realloc(t->recvd, t->caprecvd * sizeof t->recvd[0]);
-	}
+	if (t->nrecvd == t->caprecvd)
+		t->recvd = ssp_realloc(t->recvd, (t->caprecvd *= 2) * sizeof t->recvd[0]);
 	for (i = 0; i < t->nrecvd && t->recvd[i].num < in->new_num; i++)
 		;
 	memmove(t->recvd + i + 1, t->recvd + i, (t->nrecvd - i) * sizeof t->recvd[0]);
@@ -775,44 +638,36 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	struct ssp_fragment *f;
 	struct buf z = { 0 }, plain = { 0 };
 	struct wire_instruction in;
+	const char *why = NULL;
 	int rc = 0, zrc;
 
-	if (n < SSP_FRAGMENT_HEADER) {
-		ssp_err(t, "fragment shorter than its header");
-		return 0;
-	}
+	if (n < SSP_FRAGMENT_HEADER)
+		return ssp_err(t, "fragment shorter than its header");
 	id = ssp_get64(p);
 	final = p[8] & 0x80;
 	num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
 	p += SSP_FRAGMENT_HEADER;
 	n -= SSP_FRAGMENT_HEADER;
-	if (!t->asm_started || id != t->asm_id) {
+	if (id != t->asm_id) {  /* (an empty assembly has no id to keep) */
 		ssp_assembly_clear(t);
-		t->asm_started = true;
 		t->asm_id = id;
 	}
-	if (num >= SSP_FRAGMENTS_MAX) {
-		ssp_err(t, "fragment number %u over the limit", num);
+	f = num < SSP_FRAGMENTS_MAX ? &t->frags[num] : NULL;
+	if (f == NULL)
+		why = "fragment number over the limit:";
+	else if (f->data && (f->final != final || f->len != n || memcmp(f->data, p, n) != 0))
+		why = "conflicting duplicate fragment";
+	else if (f->data)
+		return 0;       /* an identical duplicate */
+	else if ((final && (t->frag_total >= 0 || (int)num < t->frag_high)) ||
+	    (t->frag_total >= 0 && (int)num >= t->frag_total) || t->asm_bytes + n > SSP_ASSEMBLY_MAX)
+		why = "inconsistent fragment";
+	if (why != NULL) {      /* this instruction can no longer complete */
+		ssp_err(t, "%s %u", why, num);
 		ssp_assembly_clear(t);
 		return 0;
 	}
-	f = &t->frags[num];
-	if (f->data != NULL) {
-		if (f->final == final && f->len == n && memcmp(f->data, p, n) == 0)
-			return 0;       /* an identical duplicate */
-		ssp_err(t, "conflicting duplicate fragment %u", num);
-		ssp_assembly_clear(t);
-		return 0;
-	}
-	if ((final && (t->frag_total >= 0 || (int)num < t->frag_high)) ||
-	    (t->frag_total >= 0 && (int)num >= t->frag_total) ||
-	    t->asm_bytes + n > SSP_ASSEMBLY_MAX) {
-		ssp_err(t, "inconsistent fragment %u", num);
-		ssp_assembly_clear(t);
-		return 0;
-	}
-	f->data = ssp_alloc(n);
-	memcpy(f->data, p, n);
+	f->data = memcpy(ssp_realloc(NULL, n), p, n);
 	f->len = n;
 	f->final = final;
 	t->asm_bytes += n;
@@ -839,51 +694,38 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 
 int
 ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *from,
-    socklen_t fromlen, bool ce, uint64_t now)
+    socklen_t fromlen, uint64_t now)
 {
 	uint8_t payload[SSP_DATAGRAM_MAX];
 	size_t len;
 	uint64_t dseq, seq;
 	uint16_t ts, tsr;
 	const char *why;
+	double r;
 	int rc;
 
-	if ((why = ssp_datagram_open(&t->ocb, dg, n, &dseq, &ts, &tsr, payload, &len)) != NULL) {
-		ssp_err(t, "%s", why);
-		return 0;
-	}
+	if ((why = ssp_datagram_open(&t->ocb, dg, n, &dseq, &ts, &tsr, payload, &len)) != NULL)
+		return ssp_err(t, "%s", why);
 	/* Our own packets reflected back must not count as the peer's. */
-	if ((dseq >> 63) != (t->role == SSP_SERVER ? 0u : 1u)) {
-		ssp_err(t, "Illegal counterparty input (wrong direction)");
-		return 0;
-	}
+	if ((dseq >> 63) != (t->role == SSP_SERVER ? 0u : 1u))
+		return ssp_err(t, "Illegal counterparty input (wrong direction)");
 	seq = dseq & (SSP_SEQ_LIMIT - 1);
 	if (seq >= t->expected_seq) {
 		t->expected_seq = seq + 1;
-		if (ts != SSP_TS_NONE) {
-			t->saved_ts = (uint16_t)(ts - (ce ? SSP_CE_PENALTY : 0));
-			t->saved_ts_at = now;
-		}
-		if (tsr != SSP_TS_NONE) {
-			double r = (uint16_t)((uint16_t)now - tsr);
-
-			if (r < SSP_RTT_SAMPLE_MAX && !t->rtt_hit) {
-				t->srtt = r;
-				t->rttvar = r / 2;
-				t->rtt_hit = true;
-			} else if (r < SSP_RTT_SAMPLE_MAX) {
-				t->rttvar = 0.75 * t->rttvar + 0.25 * fabs(t->srtt - r);
-				t->srtt = 0.875 * t->srtt + 0.125 * r;
-			}
+		if (ts != SSP_TS_NONE)
+			t->saved_ts = ts, t->saved_ts_at = now;
+		r = (uint16_t)((uint16_t)now - tsr);
+		if (tsr != SSP_TS_NONE && r < SSP_RTT_SAMPLE_MAX) {
+			/* RFC 6298 smoothing; the first sample replaces the guess */
+			t->rttvar = t->rtt_hit ? 0.75 * t->rttvar + 0.25 * fabs(t->srtt - r) : r / 2;
+			t->srtt = t->rtt_hit ? 0.875 * t->srtt + 0.125 * r : r;
+			t->rtt_hit = true;
 		}
 		t->has_remote = true;
 		t->net_last_heard = now;
 		/* Roaming: authentic and newer is all it takes (SPEC.md §3.2). */
-		if (t->role == SSP_SERVER && from != NULL && fromlen <= sizeof t->remote &&
-		    (fromlen != t->remote_len || memcmp(from, &t->remote, fromlen) != 0)) {
-			memcpy(&t->remote, from, fromlen);
-			t->remote_len = fromlen;
-		}
+		if (t->role == SSP_SERVER && from != NULL && fromlen <= sizeof t->remote)
+			memcpy(&t->remote, from, t->remote_len = fromlen);
 	}
 	rc = ssp_receive_fragment(t, payload, len, now);
 	crypto_wipe(payload, len);
@@ -896,15 +738,8 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 {
 	uint8_t dg[SSP_DATAGRAM_MAX + 1];
 	struct sockaddr_storage from;
-	union {
-		struct cmsghdr align;
-		uint8_t space[CMSG_SPACE(sizeof(int)) * 2];
-	} ctl;
-	struct iovec iov = { dg, sizeof dg };
-	struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from,
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.space,
-		.msg_controllen = sizeof ctl.space };
-	bool ce = false, ours = false;
+	socklen_t fromlen = sizeof from;
+	bool ours = false;
 	ssize_t n;
 
 	/* A socket pruned since the caller polled is no longer ours. */
@@ -912,26 +747,17 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 		ours |= t->socks[i] == fd;
 	if (!ours)
 		return 0;
-	n = recvmsg(fd, &msg, MSG_DONTWAIT);
-
+	/* One byte more than the peer may send shows an oversize datagram. */
+	n = recvfrom(fd, dg, sizeof dg, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			ssp_err(t, "recvmsg: %s", strerror(errno));
+			ssp_err(t, "recvfrom: %s", strerror(errno));
 		return 0;
 	}
-	if ((msg.msg_flags & MSG_TRUNC) || (size_t)n > SSP_DATAGRAM_MAX) {
-		ssp_err(t, "Received oversize datagram");
-		return 0;
-	}
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS && c->cmsg_len >= CMSG_LEN(1))
-			ce = (*CMSG_DATA(c) & 3) == 3;
-	}
-	return ssp_input(t, dg, (size_t)n, (struct sockaddr *)&from, msg.msg_namelen, ce, now);
+	return ssp_input(t, dg, (size_t)n, (struct sockaddr *)&from, fromlen, now);
 }
 
 /* ---- life cycle and queries ---- */
-
 struct ssp *
 ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
     const struct ssp_state_ops *local_ops, void *local_initial,
@@ -939,27 +765,18 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
 {
 	struct ssp *t = ssp_alloc(sizeof *t);
 
-	t->role = role;
+	*t = (struct ssp){ .role = role, .saved_ts = -1, .srtt = SSP_SRTT_INITIAL,
+		.rttvar = SSP_RTTVAR_INITIAL, .mtu = SSP_MTU_DEFAULT, .last_port_choice = now,
+		.lops = local_ops, .current = local_initial, .nsent = 1, .next_ack_time = now,
+		.next_send_time = now, .mindelay_clock = SSP_NEVER, .rops = remote_ops,
+		.send_mindelay = role == SSP_CLIENT ? SSP_MINDELAY_CLIENT : SSP_MINDELAY_SERVER,
+		.nrecvd = 1, .caprecvd = 8 };
 	ocb_init(&t->ocb, key);
-	t->saved_ts = -1;
-	t->srtt = 1000;
-	t->rttvar = 500;
-	t->mtu = SSP_MTU_DEFAULT;
-	t->last_port_choice = now;
 	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
 	ssp_assembly_clear(t);
-	t->lops = local_ops;
-	t->current = local_initial;
 	t->sent[0] = (struct ssp_entry){ 0, now, local_ops->copy(local_initial) };
-	t->nsent = 1;
-	t->next_ack_time = t->next_send_time = now;
-	t->mindelay_clock = SSP_NEVER;
-	t->send_mindelay = role == SSP_CLIENT ? SSP_MINDELAY_CLIENT : SSP_MINDELAY_SERVER;
-	t->rops = remote_ops;
-	t->caprecvd = 8;
 	t->recvd = ssp_alloc(t->caprecvd * sizeof t->recvd[0]);
 	t->recvd[0] = (struct ssp_entry){ 0, now, remote_initial };
-	t->nrecvd = 1;
 	t->taken = remote_ops->copy(remote_initial);
 	return t;
 }
@@ -970,7 +787,7 @@ ssp_free(struct ssp *t)
 	if (t == NULL)
 		return;
 	while (t->nsocks > 0)
-		ssp_drop_socket(t, t->nsocks - 1);
+		close(t->socks[--t->nsocks]);
 	ssp_assembly_clear(t);
 	free(t->frags);
 	for (int i = 0; i < t->nsent; i++)
@@ -984,23 +801,37 @@ ssp_free(struct ssp *t)
 	free(t);
 }
 
+/* Accessors, one line each. */
 void *
-ssp_local(struct ssp *t)
-{
-	return t->current;
-}
-
+ssp_local(struct ssp *t) { return t->current; }
 const void *
-ssp_remote(const struct ssp *t)
-{
-	return t->recvd[t->nrecvd - 1].state;
-}
-
+ssp_remote(const struct ssp *t) { return t->recvd[t->nrecvd - 1].state; }
 uint64_t
-ssp_remote_num(const struct ssp *t)
-{
-	return t->recvd[t->nrecvd - 1].num;
-}
+ssp_remote_num(const struct ssp *t) { return t->recvd[t->nrecvd - 1].num; }
+bool
+ssp_shutdown_in_progress(const struct ssp *t) { return t->shutdown_in_progress; }
+bool
+ssp_shutdown_acknowledged(const struct ssp *t) { return t->sent[0].num == SSP_SHUTDOWN_NUM; }
+bool
+ssp_counterparty_shutdown_ack_sent(const struct ssp *t) { return t->shutdown_ack_sent; }
+double
+ssp_srtt(const struct ssp *t) { return t->srtt; }
+uint64_t
+ssp_last_heard(const struct ssp *t) { return t->net_last_heard; }
+uint64_t
+ssp_last_roundtrip_success(const struct ssp *t) { return t->roundtrip_success; }
+uint64_t
+ssp_sent_state_num(const struct ssp *t) { return t->sent[t->nsent - 1].num; }
+uint64_t
+ssp_acked_state_num(const struct ssp *t) { return t->sent[0].num; }
+bool
+ssp_has_remote_addr(const struct ssp *t) { return t->has_remote; }
+const char *
+ssp_last_error(const struct ssp *t) { return t->err[0] ? t->err : NULL; }
+void
+ssp_clear_error(struct ssp *t) { t->err[0] = 0; }
+uint64_t
+ssp_datagrams_sent(const struct ssp *t) { return t->seq; }
 
 void
 ssp_take_remote_diff(struct ssp *t, struct buf *out)
@@ -1014,31 +845,17 @@ ssp_take_remote_diff(struct ssp *t, struct buf *out)
 		return;
 	/* Keep the received copies short: cut the oldest one's events,
 	 * which every later state and the taken copy start with. */
-	for (size_t i = t->nrecvd - 1; i > 0; i--)
-		t->rops->subtract(t->recvd[i].state, t->recvd[0].state);
 	t->rops->subtract(t->taken, t->recvd[0].state);
-	t->rops->subtract(t->recvd[0].state, t->recvd[0].state);
+	for (size_t i = t->nrecvd; i-- > 0;)    /* the oldest itself last */
+		t->rops->subtract(t->recvd[i].state, t->recvd[0].state);
 }
 
 void
 ssp_start_shutdown(struct ssp *t, uint64_t now)
 {
-	if (t->shutdown_in_progress)
-		return;
+	if (!t->shutdown_in_progress)
+		t->shutdown_start = now;
 	t->shutdown_in_progress = true;
-	t->shutdown_start = now;
-}
-
-bool
-ssp_shutdown_in_progress(const struct ssp *t)
-{
-	return t->shutdown_in_progress;
-}
-
-bool
-ssp_shutdown_acknowledged(const struct ssp *t)
-{
-	return t->sent[0].num == SSP_SHUTDOWN_NUM;
 }
 
 bool
@@ -1046,48 +863,6 @@ ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
 {
 	return t->shutdown_in_progress && (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
 	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS);
-}
-
-bool
-ssp_counterparty_shutdown_ack_sent(const struct ssp *t)
-{
-	return t->shutdown_ack_sent;
-}
-
-double
-ssp_srtt(const struct ssp *t)
-{
-	return t->srtt;
-}
-
-uint64_t
-ssp_last_heard(const struct ssp *t)
-{
-	return t->net_last_heard;
-}
-
-uint64_t
-ssp_last_roundtrip_success(const struct ssp *t)
-{
-	return t->roundtrip_success;
-}
-
-uint64_t
-ssp_sent_state_num(const struct ssp *t)
-{
-	return t->sent[t->nsent - 1].num;
-}
-
-uint64_t
-ssp_acked_state_num(const struct ssp *t)
-{
-	return t->sent[0].num;
-}
-
-bool
-ssp_has_remote_addr(const struct ssp *t)
-{
-	return t->has_remote;
 }
 
 const char *
@@ -1104,64 +879,41 @@ ssp_remote_addr_str(const struct ssp *t)
 	return w->remote_str;
 }
 
-const char *
-ssp_last_error(const struct ssp *t)
-{
-	return t->has_err ? t->err : NULL;
-}
-
-void
-ssp_clear_error(struct ssp *t)
-{
-	t->has_err = false;
-}
-
-uint64_t
-ssp_datagrams_sent(const struct ssp *t)
-{
-	return t->datagrams_sent;
-}
-
 /* ---- the user stream (SPEC.md §7.1) ---- */
-
-/* An append-only list of events: a byte typed, or a window size. */
+/* An append-only list of events.  All fields are int32_t, so there is
+ * no padding and memcmp compares events. */
 struct userstream {
 	struct us_event {
-		bool resize;
-		uint8_t byte;
+		int32_t byte;           /* 0..255, or US_RESIZE */
 		int32_t width, height;
 	} *ev;
 	size_t n, cap;
 };
+#define US_RESIZE (-1)
+
+static void
+us_push(struct userstream *u, int32_t byte, int32_t width, int32_t height)
+{
+	if (u->n == u->cap)
+		u->ev = ssp_realloc(u->ev, (u->cap = u->cap * 2 + 64) * sizeof u->ev[0]);
+	u->ev[u->n++] = (struct us_event){ byte, width, height };
+}
 
 void *
 userstream_new(void)
 {
-	return ssp_alloc(sizeof(struct userstream));
-}
+	struct userstream *u = ssp_alloc(sizeof *u);
 
-static void
-us_push(struct userstream *u, struct us_event e)
-{
-	if (u->n == u->cap) {
-		u->cap = u->cap * 2 + 64;
-		u->ev = ssp_realloc(u->ev, u->cap * sizeof u->ev[0]);
-	}
-	u->ev[u->n++] = e;
+	u->ev = ssp_realloc(NULL, 0);   /* never NULL, for memcpy and memcmp */
+	return u;
 }
 
 void
 userstream_push_bytes(void *s, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		us_push(s, (struct us_event){ .byte = p[i] });
-}
+{ for (size_t i = 0; i < n; i++) us_push(s, p[i], 0, 0); }
 
 void
-userstream_push_resize(void *s, int w, int h)
-{
-	us_push(s, (struct us_event){ .resize = true, .width = w, .height = h });
-}
+userstream_push_resize(void *s, int w, int h) { us_push(s, US_RESIZE, w, h); }
 
 static void *
 us_copy(const void *s)
@@ -1169,50 +921,30 @@ us_copy(const void *s)
 	const struct userstream *u = s;
 	struct userstream *c = ssp_alloc(sizeof *c);
 
+	c->ev = memcpy(ssp_realloc(NULL, u->n * sizeof u->ev[0]), u->ev, u->n * sizeof u->ev[0]);
 	c->n = c->cap = u->n;
-	c->ev = ssp_alloc(u->n * sizeof u->ev[0]);
-	if (u->n)
-		memcpy(c->ev, u->ev, u->n * sizeof u->ev[0]);
 	return c;
 }
 
 static void
-us_free(void *s)
-{
-	struct userstream *u = s;
-
-	if (u != NULL)
-		free(u->ev);
-	free(u);
-}
-
+us_free(void *s) { free(((struct userstream *)s)->ev), free(s); }
 static bool
 us_equal(const void *a, const void *b)
 {
 	const struct userstream *x = a, *y = b;
 
-	if (x->n != y->n)
-		return false;
-	for (size_t i = 0; i < x->n; i++) {
-		const struct us_event *e = &x->ev[i], *g = &y->ev[i];
-
-		if (e->resize != g->resize || e->byte != g->byte ||
-		    e->width != g->width || e->height != g->height)
-			return false;
-	}
-	return true;
+	return x->n == y->n && memcmp(x->ev, y->ev, x->n * sizeof x->ev[0]) == 0;
 }
 
+/* Removes prefix's events from the front of s (all of them, if s is
+ * shorter: the peer's states need not be consistent). */
 static void
 us_subtract(void *s, const void *prefix)
 {
 	struct userstream *u = s;
 	size_t k = ((const struct userstream *)prefix)->n;
 
-	if (k >= u->n) {
-		u->n = 0;
-		return;
-	}
+	k = k < u->n ? k : u->n;
 	memmove(u->ev, u->ev + k, (u->n - k) * sizeof u->ev[0]);
 	u->n -= k;
 }
@@ -1226,12 +958,11 @@ us_diff(const void *from, const void *to, struct buf *out)
 	struct buf run = { 0 };
 
 	for (size_t i = f->n; i < u->n; i++) {
-		if (u->ev[i].resize) {
+		if (u->ev[i].byte == US_RESIZE)
 			wire_put_resize(out, u->ev[i].width, u->ev[i].height);
-			continue;
-		}
-		buf_putc(&run, u->ev[i].byte);
-		if (i + 1 == u->n || u->ev[i + 1].resize) {
+		else
+			buf_putc(&run, (uint8_t)u->ev[i].byte);
+		if (run.len > 0 && (i + 1 == u->n || u->ev[i + 1].byte == US_RESIZE)) {
 			wire_put_bytes(out, run.data, run.len);
 			run.len = 0;
 		}
@@ -1244,19 +975,18 @@ us_diff(const void *from, const void *to, struct buf *out)
 static int
 us_apply(void *s, const uint8_t *diff, size_t n)
 {
-	const uint8_t *p = diff, *end = diff + n;
+	const uint8_t *p = diff;
 	struct wire_event ev;
 	int rc;
 
-	while ((rc = wire_next_event(&p, end, &ev)) == 1) {
-		if (ev.type == WIRE_BYTES) {
+	while ((rc = wire_next_event(&p, diff + n, &ev)) == 1) {
+		if (ev.type == WIRE_BYTES)
 			userstream_push_bytes(s, ev.bytes, ev.len);
-		} else if (ev.type == WIRE_RESIZE) {
-			if (ev.width < 1 || ev.height < 1 || ev.width > USERSTREAM_DIM_MAX ||
-			    ev.height > USERSTREAM_DIM_MAX)
-				return -1;
+		else if (ev.type == WIRE_RESIZE && (ev.width < 1 || ev.height < 1 ||
+		    ev.width > USERSTREAM_DIM_MAX || ev.height > USERSTREAM_DIM_MAX))
+			return -1;
+		else if (ev.type == WIRE_RESIZE)
 			userstream_push_resize(s, ev.width, ev.height);
-		}
 	}
 	return rc;
 }

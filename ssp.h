@@ -122,9 +122,8 @@ size_t ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
 const char *ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
     uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
     size_t *payload_len);
-/* ssp_recv after the socket read: one datagram from `from` (ce: the IP
- * header carried ECN Congestion Experienced). */
+/* ssp_recv after the socket read: one datagram from `from`. */
 int ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *from,
-    socklen_t fromlen, bool ce, uint64_t now);
+    socklen_t fromlen, uint64_t now);
 uint64_t ssp_datagrams_sent(const struct ssp *t);
 #endif

@@ -499,7 +499,7 @@ bad_bitflip(void **state)
 	for (size_t bit = 0; bit < n * 8; bit++) {
 		dg[bit / 8] ^= (uint8_t)(1 << bit % 8);
 		ssp_clear_error(p->s);
-		ssp_input(p->s, dg, n, (struct sockaddr *)&p->caddr, p->caddr_len, false, ssp_now());
+		ssp_input(p->s, dg, n, (struct sockaddr *)&p->caddr, p->caddr_len, ssp_now());
 		assert_non_null(ssp_last_error(p->s));
 		dg[bit / 8] ^= (uint8_t)(1 << bit % 8);
 	}
@@ -843,7 +843,7 @@ trace_first_exchange(void **unused)
 	assert_bytes_equal(c2s.in.diff, want, c2s.in.diff_len);
 	assert_true(c2s.in.chaff_len <= 16);
 	assert_int_equal(ssp_input(s, c2s.raw, c2s.n, (struct sockaddr *)&c2s.from,
-	    c2s.fromlen, false, ssp_now()), 1);
+	    c2s.fromlen, ssp_now()), 1);
 	/* the server's reply is due at once: an empty ack of state 1 */
 	assert_int_equal(ssp_wait_time(s, ssp_now()), 0);
 	ssp_tick(s, ssp_now());
@@ -858,7 +858,7 @@ trace_first_exchange(void **unused)
 	/* the echo is the client's timestamp plus the (tiny) hold time */
 	assert_true((uint16_t)(s2c.tsr - c2s.ts) < 50);
 	assert_int_equal(ssp_input(c, s2c.raw, s2c.n, (struct sockaddr *)&s2c.from,
-	    s2c.fromlen, false, ssp_now()), 1);
+	    s2c.fromlen, ssp_now()), 1);
 	assert_int_equal(ssp_acked_state_num(c), 1);
 	assert_true(ssp_srtt(c) < 100);         /* first sample replaces 1000 */
 	assert_true(ssp_send_interval(c) == 20);

@@ -21,6 +21,10 @@ TESTBIN = $(TESTSRC:tests/%.c=$(B)/%)
 
 all: $(PROGS)
 
+# Each area adds its own tools, bench and fuzz rules in tests/<area>.mk.
+-include $(wildcard tests/*.mk)
+
+
 $(B)/%.o: %.c $(wildcard *.h) | $(B)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -40,9 +44,6 @@ $(B)/test_%: tests/test_%.c $(B)/testutil.o $(B)/libmosh.a tests/testutil.h $(wi
 	$(CC) $(CFLAGS) -I. -Itests -o $@ $< $(B)/testutil.o $(B)/libmosh.a -lcmocka -lutil
 
 tests: $(TESTBIN) $(TEST_EXTRA)
-
-# Each area adds its own tools, bench and fuzz rules in tests/<area>.mk.
--include $(wildcard tests/*.mk)
 
 test: deps
 	tests/configs.sh $(CONFIGS)

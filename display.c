@@ -41,7 +41,7 @@ static const struct term_cell display_blank_cell;       /* empty, default */
 struct frame {
 	struct buf *out;
 	const struct display_caps *caps;
-	int width, height;
+	int width;
 	int row, col;                   /* -1: unknown; col == width: pending wrap */
 	struct term_rend rend;
 	bool cursor_visible;
@@ -406,7 +406,7 @@ display_frame(struct buf *out, const struct term_fb *last,
 	const struct term_row *old[TERM_MAX_HEIGHT];
 	const struct term_ds *ds = &f->ds;
 	struct frame fr = {
-		.out = out, .caps = caps, .width = ds->width, .height = ds->height,
+		.out = out, .caps = caps, .width = ds->width,
 		.row = last->ds.row, .col = last->ds.col, .rend = last->ds.rend,
 		.cursor_visible = last->ds.cursor_visible,
 	};

@@ -122,28 +122,22 @@ pred_blank(const struct term_cell *c)
 	    (c->len == 2 && memcmp(c->text, "\xC2\xA0", 2) == 0);
 }
 
+/* Whether t is among c's originals; with add, makes it one. */
 static bool
-pred_orig_has(const struct pred_cell *c, const struct term_cell *t)
+pred_orig(struct pred_cell *c, const struct term_cell *t, bool add)
 {
 	uint8_t len = pred_blank(t) ? 0 : t->len;
 	int i;
 	for (i = 0; i < c->n_orig; i++)
 		if (c->orig[i].len == len && memcmp(c->orig[i].text, t->text, len) == 0)
 			return true;
-	return false;
-}
-
-static void
-pred_orig_add(struct pred_cell *c, const struct term_cell *was)
-{
-	if (pred_orig_has(c, was))
-		return;
-	if (c->n_orig == PRED_ORIGINALS_MAX) {
+	if (add && c->n_orig == PRED_ORIGINALS_MAX) {
 		c->orig_lost = true;
-		return;
+	} else if (add) {
+		c->orig[c->n_orig].len = len;
+		memcpy(c->orig[c->n_orig++].text, t->text, len);
 	}
-	c->orig[c->n_orig].len = pred_blank(was) ? 0 : was->len;
-	memcpy(c->orig[c->n_orig++].text, was->text, was->len);
+	return false;
 }
 
 static void
@@ -161,7 +155,7 @@ pred_cell_start(struct pred *p, struct pred_cell *c,
     const struct term_cell *actual, uint64_t now)
 {
 	if (c->active && !c->unknown)
-		pred_orig_add(c, &c->repl);
+		pred_orig(c, &c->repl, true);
 	else
 		pred_cell_forget(c);
 	c->active = true;
@@ -169,7 +163,7 @@ pred_cell_start(struct pred *p, struct pred_cell *c,
 	c->epoch = p->prediction_epoch;
 	c->expires = p->sent + 1;
 	c->made = now;
-	pred_orig_add(c, actual);
+	pred_orig(c, actual, true);
 }
 
 static struct pred_cell *
@@ -457,7 +451,7 @@ pred_active(const struct pred *p)
 }
 
 static enum pred_verdict
-pred_judge_cell(const struct pred *p, const struct pred_cell *c,
+pred_judge_cell(const struct pred *p, struct pred_cell *c,
     const struct term_cell *actual)
 {
 	if (!c->active)
@@ -469,7 +463,7 @@ pred_judge_cell(const struct pred *p, const struct pred_cell *c,
 	if (pred_blank(actual) || actual->len != c->repl.len ||
 	    memcmp(actual->text, c->repl.text, actual->len) != 0)
 		return PV_WRONG;
-	return c->orig_lost || pred_orig_has(c, &c->repl) ? PV_NO_CREDIT :
+	return c->orig_lost || pred_orig(c, &c->repl, false) ? PV_NO_CREDIT :
 	    PV_CORRECT;
 }
 
@@ -652,12 +646,6 @@ notify_clear_network_error(struct notify *n, uint64_t now)
 		n->expires = now + NOTIFY_MESSAGE_LIFE;
 }
 
-static bool
-notify_message_live(const struct notify *n, uint64_t now)
-{
-	return n->message[0] != '\0' && (n->permanent || now < n->expires);
-}
-
 /* 0: in touch; 1: our states go unacked ("reply"); 2: the server is
  * silent ("contact"). */
 static int
@@ -668,12 +656,12 @@ notify_late(const struct notify *n, uint64_t now)
 	return pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
 }
 
-/* Blanks across row 0, then the text, bold, one character per cell: the
+/* Row 0 white on blue, the text in bold, one character per cell: the
  * texts are ASCII, and anything else is taken to be one column wide. */
 void
 notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 {
-	bool message = notify_message_live(n, now);
+	bool message = n->message[0] && (n->permanent || now < n->expires);
 	int late = notify_late(n, now), x;
 	const char *key = n->show_quit_key ? n->quit_key : "", *s;
 	const char *what = late == 1 ? "reply" : "contact";
@@ -701,23 +689,13 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 		d->ds.cursor_visible = false;
 	row = fb_row_mut(d, 0);
 	row->wrap = false;
-	for (x = 0; x < d->ds.width; x++) {
-		memset(&row->cells[x], 0, sizeof row->cells[x]);
-		row->cells[x].rend = (struct term_rend){ NOTIFY_FG, NOTIFY_BG, 0 };
-		row->cells[x].len = 1;
-		row->cells[x].text[0] = ' ';
-	}
-	for (s = text, x = -1; *s != '\0'; s++) {      /* "mosh: ...": x >= 0 */
-		struct term_cell *c = &row->cells[x < 0 ? 0 : x];
-		if (((uint8_t)*s & 0xC0) != 0x80) {     /* a character starts */
-			if (++x >= d->ds.width)
-				break;
-			c = &row->cells[x];
-			c->rend.attr = TERM_BOLD;
-			c->len = 0;
-		}
-		if (c->len < TERM_CELL_TEXT)
-			c->text[c->len++] = *s;
+	for (x = 0, s = text; x < d->ds.width; x++) {  /* a character a cell */
+		struct term_cell *c = &row->cells[x];
+		memset(c, 0, sizeof *c);
+		c->rend = (struct term_rend){ NOTIFY_FG, NOTIFY_BG, *s ? TERM_BOLD : 0 };
+		c->text[c->len++] = *s ? *s++ : ' ';
+		while (((uint8_t)*s & 0xC0) == 0x80 && c->len < TERM_CELL_TEXT)
+			c->text[c->len++] = *s++;
 	}
 }
 
@@ -725,7 +703,7 @@ int
 notify_wait_time(const struct notify *n, uint64_t now)
 {
 	int wait = INT_MAX, every = NOTIFY_COUNTUP;
-	if (notify_message_live(n, now) && !n->permanent)
+	if (n->message[0] && !n->permanent && now < n->expires)
 		wait = n->expires - now < INT_MAX ? (int)(n->expires - now) : INT_MAX;
 	if (pred_age(now, n->heard) > NOTIFY_SLOW_AFTER)
 		every = NOTIFY_COUNTUP_SLOW;

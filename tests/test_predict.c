@@ -212,6 +212,113 @@ mode_names(void **state)
 	assert_int_equal(pred_mode_parse("", &m), -1);
 }
 
+/* What shifts in at the last column is unknown: it keeps showing the
+ * server's cell, never underlined. */
+static void
+insert_edge(void **state)
+{
+	struct sim *s = sim_new(PRED_ALWAYS, false, 10, 3, 100);
+
+	(void)state;
+	sim_echo(s, "ab");
+	sim_type(s, "c");
+	sim_echo(s, "cdefghij\x1b[1;4H");
+	sim_ack(s);
+	sim_type(s, "X");
+	expect_row(s, 0, "abcXdefghj");
+	assert_string_equal(row_text(&s->shown, 0, true), "   ______");
+	sim_free(s);
+}
+
+/* The cursor was guessed wrong though the cells were right: the engine
+ * resets, so the next key is hidden again. */
+static void
+wrong_cursor_resets(void **state)
+{
+	struct sim *s = sim_new(PRED_ADAPTIVE, false, 80, 24, 40);
+
+	(void)state;
+	sim_confirmed_prompt(s);
+	sim_type(s, "s");
+	sim_echo(s, "s\x1b[5;1H");
+	sim_ack(s);
+	expect_row(s, 0, "$ ls");
+	expect_cursor(s, 4, 0);
+	sim_type(s, "t");
+	expect_row(s, 4, "");
+	sim_free(s);
+}
+
+/* A confirmed guess gives the rest of its row the server's renditions. */
+static void
+confirm_takes_renditions(void **state)
+{
+	struct sim *s = sim_new(PRED_ADAPTIVE, false, 80, 24, 40);
+
+	(void)state;
+	sim_confirmed_prompt(s);
+	sim_type(s, "a");
+	sim_type(s, "b");
+	sim_echo(s, "\x1b[31ma\x1b[m");
+	s->late_ack = s->sent - 1;      /* a judged, b still pending */
+	expect_row(s, 0, "$ lab");
+	assert_int_equal(s->shown.rows[0]->cells[4].rend.fg, 31);
+	sim_free(s);
+}
+
+/* Experimental mode drops a wrong cell alone. */
+static void
+experimental_drops_one(void **state)
+{
+	struct sim *s = sim_new(PRED_EXPERIMENTAL, false, 80, 24, 40);
+
+	(void)state;
+	sim_echo(s, "$ ");
+	sim_type(s, "a");
+	sim_type(s, "b");
+	expect_row(s, 0, "$ ab");
+	sim_echo(s, "x");
+	s->late_ack = s->sent - 1;
+	expect_row(s, 0, "$ xb");
+	sim_free(s);
+}
+
+/* Quick confirmations (under 250 ms, at most one per 150 ms) repair a
+ * glitch: after ten, a fast link shows nothing again. */
+static void
+glitch_repair(void **state)
+{
+	struct sim *s = sim_new(PRED_ADAPTIVE, false, 80, 24, 10);
+	int i;
+
+	(void)state;
+	sim_echo(s, "$ ");
+	sim_type(s, "a");
+	sim_echo(s, "a");
+	sim_ack(s);
+	sim_paint(s);
+	sim_type(s, "b");
+	s->now += 300;
+	expect_row(s, 0, "$ ab");       /* glitch: shown */
+	for (i = 0; i < 10; i++) {
+		sim_echo(s, "b");
+		sim_ack(s);
+		sim_paint(s);           /* confirmed in 240 ms: repair 1 */
+		s->now += 10;
+		sim_type(s, "b");
+		s->now += 140;          /* 150 ms since the last repair */
+		sim_paint(s);
+		s->now += 100;
+	}
+	expect_row(s, 0, "$ abbbbbbbbbbb");     /* the glitch still shows */
+	sim_echo(s, "b");
+	sim_ack(s);
+	sim_paint(s);
+	sim_type(s, "c");
+	expect_row(s, 0, "$ abbbbbbbbbbb");
+	sim_free(s);
+}
+
 /* A password prompt does not echo: the first epoch is never confirmed,
  * so nothing typed is ever shown, and the cursor stays put. */
 static void
@@ -425,6 +532,10 @@ cr_bottom_row(void **state)
 	sim_type(s, "\r");
 	expect_row(s, 3, "");
 	expect_cursor(s, 3, 0);
+	s->interval = 100;      /* underlined: blanks over text, not over blanks */
+	expect_row(s, 3, "");
+	assert_string_equal(row_text(&s->shown, 3, true), "_ __");
+	s->interval = 40;
 	sim_echo(s, "\r\nfile\r\n$ ");
 	sim_ack(s);
 	expect_row(s, 3, "$");  /* the cursor guess was wrong: all dropped */
@@ -721,6 +832,7 @@ notify_texts(void **state)
 		{ 3725000, 3725000, "mosh: Last contact 1:02:05 ago. [To quit: Ctrl-^ .]" },
 		{ 6501, 0, "mosh: Last contact 6 seconds ago. [To quit: Ctrl-^ .]" },
 		{ 1000, 11000, "mosh: Last reply 11 seconds ago. [To quit: Ctrl-^ .]" },
+		{ 6500, 10001, "mosh: Last reply 10 seconds ago. [To quit: Ctrl-^ .]" },
 		{ 6500, 10000, "" },    /* neither is late yet */
 	};
 	struct term_fb fb;
@@ -832,6 +944,11 @@ main(int argc, char **argv)
 		cmocka_unit_test(no_credit_for_unchanged_cell),
 		cmocka_unit_test(srtt_trigger_hysteresis),
 		cmocka_unit_test(last_column_tentative),
+		cmocka_unit_test(insert_edge),
+		cmocka_unit_test(wrong_cursor_resets),
+		cmocka_unit_test(confirm_takes_renditions),
+		cmocka_unit_test(experimental_drops_one),
+		cmocka_unit_test(glitch_repair),
 		cmocka_unit_test(editor_insert_mode),
 		cmocka_unit_test(overwrite_mode),
 		cmocka_unit_test(cr_bottom_row),

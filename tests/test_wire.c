@@ -678,17 +678,22 @@ static void
 store_matches_zlib(void **state)
 {
 	(void)state;
-	/* python3: zlib.compress(x, 0) for x = b"hello, mosh\n" and b"": one
-	 * final stored block each, as zlib_store writes them. */
+	/* python3: zlib.compress(x, 0) for x = b"hello, mosh\n", b"" and the
+	 * Appendix B instruction: one final stored block each, as zlib_store
+	 * writes them. */
 	static const struct { const char *plain, *hex; } t[] = {
-		{ "hello, mosh\n", "7801010c00f3ff68656c6c6f2c206d6f73680a1cc30422" },
+		{ "68656c6c6f2c206d6f73680a", "7801010c00f3ff68656c6c6f2c206d6f73680a1cc30422" },
 		{ "", "7801010000ffff00000001" },
+		/* the Appendix B instruction (SPEC.md §5.4) */
+		{ "0802100018012000280032080a061a04285030183a00",
+		  "7801011600e9ff0802100018012000280032080a061a04285030183a00105301de" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		struct buf out = { 0 };
-		uint8_t want[64];
+		uint8_t plain[64], want[128];
+		size_t pn = hex2bin(t[i].plain, plain, sizeof plain);
 		size_t n = hex2bin(t[i].hex, want, sizeof want);
-		zlib_store(&out, (const uint8_t *)t[i].plain, strlen(t[i].plain));
+		zlib_store(&out, plain, pn);
 		assert_int_equal(out.len, n);
 		assert_bytes_equal(out.data, want, n);
 		buf_free(&out);

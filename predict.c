@@ -4,18 +4,16 @@
  * The engine guesses what the server's screen will show once it has seen
  * the keys just typed, so the client can paint the guess at once instead
  * of a round trip later.  A prediction (a cell's contents, or the cursor's
- * place) is judged only when the server's echo ack reaches the client
- * state that carried its key (`expires`): the application has then had
- * 50 ms to echo it.  Keys that may change how the application echoes
- * (controls, escapes, CR, wrapping) open a new epoch, and an epoch is
- * shown only once one of its predictions has come true.
- * Layers: an input parser (pred_byte) turns keys into actions (insert,
- * backspace, arrows, CR) that make predictions; pred_cull judges them
- * against each server screen and sets the show and underline triggers;
- * pred_apply paints the shown ones on a copy.  Invariants: predictions
- * exist only for the screen size last culled; a shown prediction that
- * proves wrong resets the engine, a hidden one kills its epoch and all
- * later ones.  The notification bar (notify_*) is a second overlay.
+ * place) is judged once the server's echo ack reaches the client state
+ * that carried its key (`expires`): the application has then had 50 ms to
+ * echo it.  Keys that may change how the application echoes open a new
+ * epoch, and an epoch is shown only once one of its predictions came true.
+ * Layers: an input parser (pred_byte) turns keys into actions that make
+ * predictions; pred_cull judges them against each server screen and sets
+ * the show and underline triggers; pred_apply paints the shown ones on a
+ * copy.  Invariants: predictions exist only for the screen size last
+ * culled; a shown prediction that proves wrong resets the engine, a hidden
+ * one kills its epoch and all later ones.  notify_* draws the bar.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -49,24 +47,19 @@
 #define NOTIFY_FG               37      /* palette 7, white */
 #define NOTIFY_BG               44      /* palette 4, blue */
 
-/* What a cell held before a prediction covered it.  A prediction equal to
- * one of these proves nothing (the screen may just not have changed yet),
- * so it earns no credit.  len 0 stands for every blank. */
-struct pred_orig {
-	uint8_t len;
-	char text[TERM_CELL_TEXT];
-};
-
 struct pred_cell {
-	bool active;
-	bool unknown;           /* shifted in from past the edge */
+	bool active, unknown;   /* unknown: shifted in from past the edge */
 	uint64_t epoch;         /* shown once confirmed_epoch >= epoch */
 	uint64_t expires;       /* judged once late_ack >= expires */
 	uint64_t made;          /* when predicted: the glitch timers */
 	struct term_cell repl;  /* the predicted cell */
+	/* The originals: what the cell showed before this guess covered it.
+	 * A guess equal to one proves nothing (the server may not have
+	 * redrawn the cell yet) and earns no credit.  Length 0: any blank. */
 	int n_orig;
 	bool orig_lost;         /* more than PRED_ORIGINALS_MAX: no credit */
-	struct pred_orig orig[PRED_ORIGINALS_MAX];
+	uint8_t orig_len[PRED_ORIGINALS_MAX];
+	char orig[PRED_ORIGINALS_MAX][TERM_CELL_TEXT];
 };
 
 struct pred_cursor {
@@ -105,7 +98,6 @@ pred_mode_parse(const char *s, enum pred_mode *m)
 	static const char *const names[] = { "adaptive", "always", "never",
 		"experimental" };       /* enum pred_mode order */
 	int i;
-
 	for (i = 0; i < 4; i++)
 		if (s == NULL || strcmp(s, names[i]) == 0) {
 			*m = (enum pred_mode)i;
@@ -129,13 +121,13 @@ pred_orig(struct pred_cell *c, const struct term_cell *t, bool add)
 	uint8_t len = pred_blank(t) ? 0 : t->len;
 	int i;
 	for (i = 0; i < c->n_orig; i++)
-		if (c->orig[i].len == len && memcmp(c->orig[i].text, t->text, len) == 0)
+		if (c->orig_len[i] == len && memcmp(c->orig[i], t->text, len) == 0)
 			return true;
 	if (add && c->n_orig == PRED_ORIGINALS_MAX) {
 		c->orig_lost = true;
 	} else if (add) {
-		c->orig[c->n_orig].len = len;
-		memcpy(c->orig[c->n_orig++].text, t->text, len);
+		c->orig_len[c->n_orig] = len;
+		memcpy(c->orig[c->n_orig++], t->text, len);
 	}
 	return false;
 }
@@ -147,32 +139,27 @@ pred_cell_forget(struct pred_cell *c)
 	c->n_orig = 0;
 }
 
-/* A new prediction for cell c, which the server shows as actual.  A
- * prediction it replaces becomes one more original: if the server still
- * shows that one, it has not echoed the new key yet. */
-static void
-pred_cell_start(struct pred *p, struct pred_cell *c,
-    const struct term_cell *actual, uint64_t now)
+/* A new prediction for cell (y, x).  A prediction it replaces becomes one
+ * more original: if the server still shows that, it has not echoed yet. */
+static struct pred_cell *
+pred_cell_start(struct pred *p, const struct term_fb *fb, int y, int x,
+    uint64_t now)
 {
+	struct pred_cell *c;
+	if (p->rows[y] == NULL &&
+	    !(p->rows[y] = calloc((size_t)p->width, sizeof *p->rows[y])))
+		abort();
+	c = &p->rows[y][x];
 	if (c->active && !c->unknown)
 		pred_orig(c, &c->repl, true);
 	else
 		pred_cell_forget(c);
 	c->active = true;
-	c->unknown = false;
 	c->epoch = p->prediction_epoch;
 	c->expires = p->sent + 1;
 	c->made = now;
-	pred_orig(c, actual, true);
-}
-
-static struct pred_cell *
-pred_row(struct pred *p, int y)
-{
-	if (p->rows[y] == NULL &&
-	    !(p->rows[y] = calloc((size_t)p->width, sizeof *p->rows[y])))
-		abort();
-	return p->rows[y];
+	pred_orig(c, &fb->rows[y]->cells[x], true);
+	return c;
 }
 
 static void
@@ -186,10 +173,9 @@ void
 pred_reset(struct pred *p)
 {
 	int y;
-	for (y = 0; y < p->height; y++) {
+	for (y = 0; y < p->height; y++)
 		free(p->rows[y]);
-		p->rows[y] = NULL;
-	}
+	memset(p->rows, 0, sizeof p->rows);
 	p->n_cursors = 0;
 	pred_become_tentative(p);
 }
@@ -208,9 +194,8 @@ pred_new(enum pred_mode mode, bool overwrite)
 void
 pred_free(struct pred *p)
 {
-	if (p == NULL)
-		return;
-	pred_reset(p);
+	if (p != NULL)
+		pred_reset(p);
 	free(p);
 }
 
@@ -241,12 +226,11 @@ pred_cursor_push(struct pred *p, int row, int col)
 static struct pred_cursor *
 pred_cursor(struct pred *p, const struct term_fb *fb)
 {
-	struct pred_cursor *c = p->cursors + p->n_cursors;
+	struct pred_cursor *c = &p->cursors[p->n_cursors - (p->n_cursors > 0)];
 	if (p->n_cursors == 0)
 		return pred_cursor_push(p, fb->ds.row, fb->ds.col);
-	if (c[-1].epoch != p->prediction_epoch)
-		return pred_cursor_push(p, c[-1].row, c[-1].col);
-	return &c[-1];
+	return c->epoch == p->prediction_epoch ? c :
+	    pred_cursor_push(p, c->row, c->col);
 }
 
 /* CR: the cursor goes to the start of the next row.  Scrolling is not
@@ -255,18 +239,14 @@ static void
 pred_newline(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
 	struct pred_cursor *cur = pred_cursor(p, fb);
-	struct pred_cell *row;
 	int x;
 	cur->col = 0;
-	if (cur->row < p->height - 1) {
+	if (cur->row < p->height - 1)
 		cur->row++;
-		return;
-	}
-	row = pred_row(p, cur->row);
-	for (x = 0; x < p->width; x++) {
-		pred_cell_start(p, &row[x], &fb->rows[cur->row]->cells[x], now);
-		memset(&row[x].repl, 0, sizeof row[x].repl);
-	}
+	else
+		for (x = 0; x < p->width; x++)
+			memset(&pred_cell_start(p, fb, cur->row, x, now)->repl, 0,
+			    sizeof(struct term_cell));
 }
 
 /* Cell i of row y takes what cell src showed (predicted, or else actual),
@@ -275,12 +255,11 @@ static void
 pred_shift(struct pred *p, const struct term_fb *fb, int y, int i, int src,
     bool edge, uint64_t now)
 {
-	struct pred_cell *row = p->rows[y];
-	pred_cell_start(p, &row[i], &fb->rows[y]->cells[i], now);
-	if (edge || (row[src].active && row[src].unknown))
-		row[i].unknown = true;
+	struct pred_cell *c = pred_cell_start(p, fb, y, i, now), *from = &p->rows[y][src];
+	if (edge || (from->active && from->unknown))
+		c->unknown = true;
 	else
-		row[i].repl = row[src].active ? row[src].repl : fb->rows[y]->cells[src];
+		c->repl = from->active ? from->repl : fb->rows[y]->cells[src];
 }
 
 /* A printable character of width 1 at the cursor.  Cells to its right
@@ -290,18 +269,17 @@ static void
 pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
     uint64_t now)
 {
-	const struct term_cell *actual = fb->rows[cur->row]->cells;
-	struct pred_cell *row = pred_row(p, cur->row), *c = &row[cur->col];
 	int x = cur->col, w = p->width, i;
 	struct term_rend rend = fb->ds.rend;
+	struct pred_cell *c;
 	if (x + 1 >= w)         /* an editor may wrap here, a shell may not */
 		pred_become_tentative(p);
 	for (i = p->overwrite ? x : w - 1; i > x; i--)
 		pred_shift(p, fb, cur->row, i, i - 1, i == w - 1, now);
+	c = pred_cell_start(p, fb, cur->row, x, now);
 	if (x > 0)
-		rend = row[x - 1].active && !row[x - 1].unknown ?
-		    row[x - 1].repl.rend : actual[x - 1].rend;
-	pred_cell_start(p, c, &actual[x], now);
+		rend = c[-1].active && !c[-1].unknown ? c[-1].repl.rend :
+		    fb->rows[cur->row]->cells[x - 1].rend;
 	memset(&c->repl, 0, sizeof c->repl);
 	c->repl.rend = rend;
 	c->repl.len = (uint8_t)p->u8_len;
@@ -327,14 +305,13 @@ pred_backspace(struct pred *p, const struct term_fb *fb,
 		return;
 	cur->col--;
 	cur->expires = p->sent + 1;
-	c = &pred_row(p, cur->row)[cur->col];
 	if (!p->overwrite) {
 		for (i = cur->col; i < p->width; i++)
 			pred_shift(p, fb, cur->row, i, i + 1 < p->width ? i + 1 : i,
 			    i + 2 >= p->width, now);
 		return;
 	}
-	pred_cell_start(p, c, &fb->rows[cur->row]->cells[cur->col], now);
+	c = pred_cell_start(p, fb, cur->row, cur->col, now);
 	c->repl = fb->rows[cur->row]->cells[cur->col];
 	c->repl.len = 1;
 	c->repl.text[0] = ' ';
@@ -646,31 +623,24 @@ notify_clear_network_error(struct notify *n, uint64_t now)
 		n->expires = now + NOTIFY_MESSAGE_LIFE;
 }
 
-/* 0: in touch; 1: our states go unacked ("reply"); 2: the server is
- * silent ("contact"). */
-static int
-notify_late(const struct notify *n, uint64_t now)
-{
-	if (pred_age(now, n->heard) > NOTIFY_SERVER_LATE)
-		return 2;
-	return pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
-}
-
 /* Row 0 white on blue, the text in bold, one character per cell: the
  * texts are ASCII, and anything else is taken to be one column wide. */
 void
 notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 {
 	bool message = n->message[0] && (n->permanent || now < n->expires);
-	int late = notify_late(n, now), x;
+	bool server_late = pred_age(now, n->heard) > NOTIFY_SERVER_LATE;
+	bool reply = !server_late && pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
+	bool late = server_late || reply;       /* reply: only we are unheard */
 	const char *key = n->show_quit_key ? n->quit_key : "", *s;
-	const char *what = late == 1 ? "reply" : "contact";
+	const char *what = reply ? "reply" : "contact";
+	int x;
 	char dur[48], text[3 * NOTIFY_TEXT_MAX];
 	unsigned long sec;
 	struct term_row *row;
 	if (!message && !late)
 		return;
-	sec = pred_age(now, late == 1 ? n->acked : n->heard) / 1000;
+	sec = pred_age(now, reply ? n->acked : n->heard) / 1000;
 	if (sec < 60)           /* "12 seconds" (or "12 s"), "1:15", "1:02:05" */
 		snprintf(dur, sizeof dur, "%lu %s", sec, message ? "s" : "seconds");
 	else if (sec < 3600)
@@ -707,5 +677,8 @@ notify_wait_time(const struct notify *n, uint64_t now)
 		wait = n->expires - now < INT_MAX ? (int)(n->expires - now) : INT_MAX;
 	if (pred_age(now, n->heard) > NOTIFY_SLOW_AFTER)
 		every = NOTIFY_COUNTUP_SLOW;
-	return notify_late(n, now) && every < wait ? every : wait;
+	if (pred_age(now, n->heard) <= NOTIFY_SERVER_LATE &&
+	    pred_age(now, n->acked) <= NOTIFY_REPLY_LATE)
+		return wait;            /* no clock on the bar */
+	return every < wait ? every : wait;
 }

@@ -175,3 +175,29 @@ session_checks() {
 	tm_type 'exit'
 	tm_wait '^EXIT=0' 100 || fail "$1: exit status not 0"
 }
+
+# Starts our server on 127.0.0.1 running command "$@"; sets SRV_PORT and
+# exports MOSH_KEY for the client that follows (never in a command line).
+start_local_server() {
+	conn=$("$OUR_SERVER" new -i 127.0.0.1 -- "$@" 2>"$T/server.err" </dev/null |
+	    sed -n 's/^MOSH CONNECT \([0-9]*\) \([A-Za-z0-9/+]*\)$/\1 \2/p')
+	[ -n "$conn" ] || fail "no MOSH CONNECT from $OUR_SERVER: $(cat "$T/server.err")"
+	SRV_PORT=${conn% *}
+	MOSH_KEY=${conn#* }
+	export MOSH_KEY
+}
+
+# Starts build/relay in front of SRV_PORT with options "$@"; sets
+# RELAY_PORT, RELAY_PID and RELAY_T0 (its start, in seconds); its counters
+# go to $T/relay.err when it ends.
+start_relay() {
+	[ -x "$B/relay" ] || fail "no $B/relay (make tests builds it)"
+	rm -f "$T/relay.out" "$T/relay.err"   # a previous relay's port is no answer
+	RELAY_T0=$(date +%s)
+	"$B/relay" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --duration 300 "$@" \
+	    >"$T/relay.out" 2>"$T/relay.err" &
+	RELAY_PID=$!
+	EXTRA_PIDS="$EXTRA_PIDS $RELAY_PID"
+	wait_until 'grep -qs "^RELAY " "$T/relay.out"' 50 || fail "relay did not start"
+	RELAY_PORT=$(sed -n 's/^RELAY //p' "$T/relay.out")
+}

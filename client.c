@@ -1,0 +1,597 @@
+/*
+ * client.c -- mosh-client: the user's end of a session (SPEC.md §11.2).
+ *
+ * The client owns the user stream (keystrokes and window sizes) and
+ * receives the server's terminal.  What the user sees is never the raw
+ * server output: each loop iteration takes the newest server framebuffer,
+ * lays the prediction overlay and the notification bar on a copy, and
+ * writes the escapes (display_frame) that turn the screen we last drew into
+ * that copy.  So a lost packet, a late prediction or a stale bar fixes
+ * itself on the next frame, and the terminal is only ever written here.
+ *
+ * Keyboard bytes pass the escape-key state machine (Ctrl-^ then "." quits,
+ * "^" sends Ctrl-^ itself, Ctrl-Z suspends) before they go into the user
+ * stream and to the prediction engine.  The terminal is in raw mode from
+ * start to finish, and every way out (the loop ending, a fatal error,
+ * exit() anywhere) passes cl_restore, which puts it back.  The exit status
+ * is 0 only after a clean shutdown handshake (§6.6).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <termios.h>
+#include <unistd.h>
+#include "crypto.h"
+#include "display.h"
+#include "predict.h"
+#include "ssp.h"
+#include "term.h"
+#include "wire.h"
+
+#define CLIENT_VERSION     "mosh-client (minimal mosh) 1.4.0-compatible"
+#define STDIN_READ_MAX     16384    /* bytes per keyboard read */
+#define CONNECT_POLL_MS    250      /* wake-up cap until the first server state */
+#define SILENCE_NOTICE_MS  250      /* "Nothing received" after this long */
+#define CONNECT_TIMEOUT_MS 15000    /* give up without any server state */
+#define ESCAPE_KEY_DEFAULT 0x1E     /* Ctrl-^ */
+#define MAX_FDS            16       /* sockets polled (the transport keeps <= 10) */
+
+/* Terminal set-up strings (facts §8.7); we have no terminfo, so the
+ * alternate screen is xterm's, which every terminal we meet understands. */
+#define SMCUP "\033[?1049h"
+#define RMCUP "\033[?1049l"
+#define OPEN_STR "\033[?1h"
+#define CLOSE_STR "\033[?1l\033[0m\033[?25h\033[?1003l\033[?1002l\033[?1001l" \
+	"\033[?1000l\033[?1015l\033[?1006l\033[?1005l"
+
+static struct termios saved_tio;
+static bool raw_on, term_init = true;
+static volatile sig_atomic_t got_winch, got_quit, got_cont;
+
+/* The escape key and what the user types after it. */
+struct escape {
+	int key;            /* -1: disabled */
+	int pass;           /* the byte that sends `key` itself */
+	bool pending;       /* key seen, next byte decides */
+	bool after_newline; /* a printable key works only at a line start */
+	char name[16];      /* "Ctrl-^" or "\"~\"" */
+};
+
+/* Everything the loop works on. */
+struct client {
+	struct ssp *t;
+	struct pred *pred;
+	struct notify bar;
+	struct escape esc;
+	struct display_caps caps;
+	struct term_fb last;        /* what the screen shows now */
+	bool initialized;           /* false: repaint everything next time */
+	bool title_prefix;
+	bool got_state;             /* some server state has arrived */
+	bool stdin_eof;             /* the keyboard is gone: stop polling it */
+	int width, height;
+	const char *port;
+};
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGWINCH)
+		got_winch = 1;
+	else if (sig == SIGCONT)
+		got_cont = 1;
+	else
+		got_quit = 1;
+}
+
+static void
+cl_write(const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		c += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+cl_puts(const char *s)
+{
+	cl_write(s, strlen(s));
+}
+
+static void
+cl_raw(void)
+{
+	struct termios raw = saved_tio;
+
+	cfmakeraw(&raw);
+	raw.c_iflag |= IUTF8;
+	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	raw_on = true;
+	cl_puts(term_init ? SMCUP OPEN_STR : OPEN_STR);
+}
+
+/* Undoes cl_raw; safe to call twice (atexit and the normal path). */
+static void
+cl_restore(void)
+{
+	if (!raw_on)
+		return;
+	cl_puts(term_init ? CLOSE_STR RMCUP : CLOSE_STR);
+	tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	raw_on = false;
+}
+
+static void
+cl_usage(FILE *f, const char *argv0)
+{
+	fprintf(f, "Usage: %s [-# 'ARGS'] IP PORT\n       %s -c\n", argv0, argv0);
+}
+
+/*
+ * MOSH_ESCAPE_KEY (facts §11.2): one character 1..127; empty disables it;
+ * anything else, or a key the terminal needs (^C ^D LF ^L CR), gives Ctrl-^.
+ */
+static void
+cl_escape_init(struct escape *e, const char *env)
+{
+	int k = ESCAPE_KEY_DEFAULT;
+
+	if (env != NULL && env[0] == '\0')
+		k = -1;
+	else if (env != NULL && strlen(env) == 1 && env[0] > 0 &&
+	    strchr("\003\004\n\014\r", env[0]) == NULL)
+		k = (unsigned char)env[0];
+	*e = (struct escape){ .key = k, .after_newline = true };
+	if (k < 0)
+		return;
+	if (k < 32) {
+		e->pass = k + '@';
+		snprintf(e->name, sizeof e->name, "Ctrl-%c", e->pass);
+	} else {
+		e->pass = k;
+		snprintf(e->name, sizeof e->name, "\"%c\"", k);
+	}
+}
+
+static bool
+cl_utf8_locale(void)
+{
+	const char *cs;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	return strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf-8") == 0;
+}
+
+static void
+cl_window_size(int *w, int *h)
+{
+	struct winsize ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
+		*w = ws.ws_col;
+		*h = ws.ws_row;
+	} else {
+		*w = 80;
+		*h = 24;
+	}
+}
+
+/* The user asked to leave (or a signal did): shut down, or go now if the
+ * server was never reached.  Returns false when the loop should end. */
+static bool
+cl_quit(struct client *c, const char *why, uint64_t now)
+{
+	notify_set_message(&c->bar, why, NOTIFY_PERMANENT, now);
+	if (!ssp_has_remote_addr(c->t))
+		return false;
+	if (!ssp_shutdown_in_progress(c->t))
+		ssp_start_shutdown(c->t, now);
+	return true;
+}
+
+static void
+cl_suspend(struct client *c)
+{
+	cl_restore();
+	cl_puts("\n\033[37;44m[mosh is suspended.]\033[m\n");
+	kill(0, SIGSTOP);
+	cl_raw();
+	c->initialized = false;
+}
+
+/*
+ * Runs one keyboard read through the escape key and hands the bytes that
+ * remain to the user stream and the prediction engine.  Returns false
+ * when the loop should end at once.
+ */
+static bool
+cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
+{
+	struct escape *e = &c->esc;
+	struct buf out = { 0 };
+	bool go_on = true;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = in[i];
+		if (e->pending) {
+			e->pending = false;
+			notify_set_message(&c->bar, "", 0, now);
+			if (b == '.') {
+				go_on = cl_quit(c, "Exiting on user request...", now);
+				break;
+			} else if (b == 0x1A) {
+				cl_suspend(c);
+			} else if (b == e->pass || (isupper(e->pass) && b == tolower(e->pass))) {
+				buf_putc(&out, (uint8_t)e->key);
+			} else {
+				buf_putc(&out, (uint8_t)e->key);
+				buf_putc(&out, b);
+			}
+			continue;
+		}
+		if (e->key >= 0 && b == e->key && (e->key < 32 || e->after_newline)) {
+			char help[128];
+			e->pending = true;
+			snprintf(help, sizeof help,
+			    "Commands: Ctrl-Z suspends, \".\" quits, \"%c\" gives literal %s",
+			    e->pass, e->name);
+			notify_set_message(&c->bar, help, NOTIFY_PERMANENT | NOTIFY_NO_QUIT_KEY, now);
+			continue;
+		}
+		e->after_newline = b == '\r' || b == '\n';
+		if (b == 0x0C)
+			c->initialized = false;     /* Ctrl-L: repaint, and send it */
+		buf_putc(&out, b);
+	}
+	if (out.len > 0) {
+		const struct hoststate *hs = ssp_remote(c->t);
+		pred_set_transport(c->pred, ssp_sent_state_num(c->t), hs->echo_ack,
+		    ssp_send_interval(c->t));
+		pred_user_bytes(c->pred, term_fb(hs->term), out.data, out.len, now);
+		userstream_push_bytes(ssp_local(c->t), out.data, out.len);
+	}
+	buf_free(&out);
+	return go_on;
+}
+
+/* "[mosh] " before the window title (and the icon name when they match). */
+static void
+cl_title_prefix(struct term_fb *f)
+{
+	static const char pre[] = "[mosh] ";
+	const int n = (int)sizeof pre - 1;
+	bool icon_same = f->icon_len == f->title_len &&
+	    memcmp(f->icon, f->title, (size_t)f->title_len * sizeof f->title[0]) == 0;
+	int keep = f->title_len < TERM_TITLE_MAX - n ? f->title_len : TERM_TITLE_MAX - n;
+
+	memmove(f->title + n, f->title, (size_t)keep * sizeof f->title[0]);
+	for (int i = 0; i < n; i++)
+		f->title[i] = (uint8_t)pre[i];
+	f->title_len = keep + n;
+	if (icon_same) {
+		memcpy(f->icon, f->title, sizeof f->icon);
+		f->icon_len = f->title_len;
+	}
+}
+
+/* Draws the newest server screen with the overlays on it. */
+static void
+cl_draw(struct client *c, uint64_t now)
+{
+	const struct hoststate *hs = ssp_remote(c->t);
+	const struct term_fb *server = term_fb(hs->term);
+	struct term_fb shown;
+	struct buf out = { 0 };
+
+	fb_copy(&shown, server);
+	pred_cull(c->pred, server, now);
+	pred_apply(c->pred, &shown);
+	if (c->title_prefix && shown.title_initialized)
+		cl_title_prefix(&shown);
+	notify_apply(&c->bar, &shown, now);
+	display_frame(&out, &c->last, &shown, c->initialized, &c->caps);
+	cl_write(out.data, out.len);
+	buf_free(&out);
+	fb_free(&c->last);
+	c->last = shown;
+	c->initialized = true;
+}
+
+static void
+cl_resize(struct client *c)
+{
+	int w, h;
+
+	cl_window_size(&w, &h);
+	if (w == c->width && h == c->height)
+		return;
+	c->width = w;
+	c->height = h;
+	userstream_push_resize(ssp_local(c->t), w, h);
+	pred_reset(c->pred);
+}
+
+/*
+ * Shows a transport failure the way mosh does: a bad packet as a crypto
+ * exception for 1 s, a socket error as a network error.  Protocol noise (a
+ * diff from a state we dropped, a duplicate fragment) stays silent.
+ */
+static void
+cl_show_error(struct client *c, uint64_t now)
+{
+	const char *e = ssp_last_error(c->t);
+	char msg[NOTIFY_TEXT_MAX];
+
+	if (e == NULL)
+		return;
+	if (strncmp(e, "Packet failed", 13) == 0 || strncmp(e, "Ciphertext", 10) == 0) {
+		snprintf(msg, sizeof msg, "Crypto exception: %s", e);
+		notify_set_message(&c->bar, msg, 0, now);
+	} else if (strncmp(e, "recvmsg", 7) == 0 || strncmp(e, "Received oversize", 17) == 0) {
+		notify_set_message(&c->bar, e, NOTIFY_NETWORK_ERROR, now);
+	}
+	ssp_clear_error(c->t);
+}
+
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0 || a == INT_MAX)
+		return b;
+	if (b < 0 || b == INT_MAX)
+		return a;
+	return a < b ? a : b;
+}
+
+/* The main loop; returns whether the session ended cleanly. */
+static bool
+cl_loop(struct client *c)
+{
+	static uint8_t kbuf[STDIN_READ_MAX];
+	uint64_t start = ssp_now();
+	sigset_t none;
+
+	sigemptyset(&none);
+	for (;;) {
+		uint64_t now = ssp_now();
+		struct pollfd pfd[MAX_FDS + 1];
+		int fds[MAX_FDS], nfd, timeout;
+
+		cl_draw(c, now);
+		timeout = min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
+		timeout = min_timeout(timeout, notify_wait_time(&c->bar, now));
+		if (!c->got_state)
+			timeout = min_timeout(timeout, CONNECT_POLL_MS);
+		nfd = ssp_fds(c->t, fds, MAX_FDS);
+		for (int i = 0; i < nfd; i++)
+			pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		pfd[nfd] = (struct pollfd){ .fd = c->stdin_eof ? -1 : STDIN_FILENO,
+		    .events = POLLIN };
+		struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
+		if (ppoll(pfd, (nfds_t)nfd + 1, timeout < 0 ? NULL : &ts, &none) < 0 &&
+		    errno != EINTR)
+			return false;
+		now = ssp_now();
+
+		for (int i = 0; i < nfd; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			if (ssp_recv(c->t, pfd[i].fd, now) == 1) {
+				c->got_state = true;
+				c->bar.heard = now;
+			}
+			cl_show_error(c, now);
+			const struct hoststate *hs = ssp_remote(c->t);
+			pred_set_transport(c->pred, ssp_sent_state_num(c->t), hs->echo_ack,
+			    ssp_send_interval(c->t));
+			c->bar.acked = ssp_last_roundtrip_success(c->t);
+		}
+		if (pfd[nfd].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = read(STDIN_FILENO, kbuf, sizeof kbuf);
+			if (n > 0 && !cl_keyboard(c, kbuf, (size_t)n, now))
+				return false;
+			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+				c->stdin_eof = true;
+				if (!cl_quit(c, "Exiting...", now))
+					return false;
+			}
+		}
+		if (got_winch) {
+			got_winch = 0;
+			cl_resize(c);
+		}
+		if (got_cont) {
+			got_cont = 0;
+			c->initialized = false;
+		}
+		if (got_quit) {
+			got_quit = 0;
+			if (!cl_quit(c, "Signal received, shutting down...", now))
+				return false;
+		}
+		if (!c->got_state && now - start > SILENCE_NOTICE_MS) {
+			char msg[128];
+			if (now - start > CONNECT_TIMEOUT_MS && !ssp_shutdown_in_progress(c->t)) {
+				if (!cl_quit(c, "Timed out waiting for server...", now))
+					return false;
+			} else if (!ssp_shutdown_in_progress(c->t)) {
+				snprintf(msg, sizeof msg,
+				    "Nothing received from server on UDP port %s.", c->port);
+				notify_set_message(&c->bar, msg, 0, now);
+			}
+		}
+
+		ssp_tick(c->t, now);
+		if (ssp_last_error(c->t) != NULL) {
+			notify_set_message(&c->bar, ssp_last_error(c->t), NOTIFY_NETWORK_ERROR, now);
+			ssp_clear_error(c->t);
+		} else {
+			notify_clear_network_error(&c->bar, now);
+		}
+		if (ssp_shutdown_in_progress(c->t) && ssp_shutdown_acknowledged(c->t))
+			return true;
+		if (ssp_shutdown_in_progress(c->t) && ssp_shutdown_ack_timed_out(c->t, now))
+			return false;
+		if (ssp_counterparty_shutdown_ack_sent(c->t))
+			return true;
+	}
+}
+
+/* has_title: the terminals known to take xterm's title escapes. */
+static bool
+cl_has_title(const char *term)
+{
+	static const char *const names[] = { "xterm", "rxvt", "kterm", "Eterm",
+	    "alacritty", "screen", "tmux" };
+
+	for (size_t i = 0; term != NULL && i < sizeof names / sizeof names[0]; i++)
+		if (strncmp(term, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct client c;
+	struct rlimit nocore = { 0, 0 };
+	const char *env, *ip, *port;
+	uint8_t key[KEY_LEN];
+	enum pred_mode mode;
+	char err[256];
+	bool clean;
+	int opt;
+
+	setrlimit(RLIMIT_CORE, &nocore);      /* a core would hold the key */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			puts(CLIENT_VERSION);
+			cl_usage(stdout, argv[0]);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			puts(CLIENT_VERSION);
+			return 0;
+		}
+	}
+	while ((opt = getopt(argc, argv, "#:cv")) != -1) {
+		switch (opt) {
+		case '#':
+			break;      /* the wrapper's command line, for ps */
+		case 'c':
+			/* Colours of $TERM: without terminfo, the name tells. */
+			env = getenv("TERM");
+			puts(env != NULL && strstr(env, "256color") ? "256" : "8");
+			return 0;
+		case 'v':
+			break;
+		default:
+			cl_usage(stderr, argv[0]);
+			return 1;
+		}
+	}
+	if (argc - optind != 2) {
+		cl_usage(stderr, argv[0]);
+		return 1;
+	}
+	ip = argv[optind];
+	port = argv[optind + 1];
+	if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5) {
+		fprintf(stderr, "%s: Bad UDP port (%s)\n", argv[0], port);
+		return 1;
+	}
+	env = getenv("MOSH_KEY");
+	if (env == NULL) {
+		fputs("MOSH_KEY environment variable not found.\n", stderr);
+		return 1;
+	}
+	const char *bad = key_decode(env, key);
+	unsetenv("MOSH_KEY");
+	if (bad != NULL) {
+		fprintf(stderr, "%s: bad MOSH_KEY: %s\n", argv[0], bad);
+		return 1;
+	}
+	if (pred_mode_parse(getenv("MOSH_PREDICTION_DISPLAY"), &mode) < 0) {
+		fprintf(stderr, PRED_UNKNOWN_MODE_FMT, getenv("MOSH_PREDICTION_DISPLAY"));
+		return 1;
+	}
+	if (!cl_utf8_locale()) {
+		fprintf(stderr, "mosh-client needs a UTF-8 native locale to run.\n\n"
+		    "Unfortunately, the client's environment specifies the character set \"%s\".\n"
+		    "Set LANG (for example LANG=C.UTF-8) and try again.\n", nl_langinfo(CODESET));
+		return 1;
+	}
+	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0) {
+		fprintf(stderr, "%s: standard input is not a terminal: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+
+	cl_escape_init(&c.esc, getenv("MOSH_ESCAPE_KEY"));
+	term_init = getenv("MOSH_NO_TERM_INIT") == NULL;
+	c.title_prefix = getenv("MOSH_TITLE_NOPREFIX") == NULL;
+	c.caps = (struct display_caps){ .has_ech = true, .has_bce = true,
+	    .has_title = cl_has_title(getenv("TERM")) };
+	c.port = port;
+	cl_window_size(&c.width, &c.height);
+	c.t = ssp_new(SSP_CLIENT, key, &userstream_ops, userstream_new(),
+	    &hoststate_ops, hoststate_new(c.width, c.height), ssp_now());
+	crypto_wipe(key, sizeof key);
+	if (ssp_connect(c.t, ip, port, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", argv[0], err);
+		return 1;
+	}
+	/* The first state the server sees is our window size (facts §7.1). */
+	userstream_push_resize(ssp_local(c.t), c.width, c.height);
+	env = getenv("MOSH_PREDICTION_OVERWRITE");
+	c.pred = pred_new(mode, env != NULL && strcmp(env, "yes") == 0);
+	notify_init(&c.bar, c.esc.key >= 0 ? c.esc.name : NULL, ssp_now());
+	fb_init(&c.last, c.width, c.height);
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+	const int sigs[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT };
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	/* Blocked except inside ppoll, so none can slip past the wait. */
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	atexit(cl_restore);
+	cl_raw();
+
+	clean = cl_loop(&c);
+
+	cl_restore();
+	cl_puts("[mosh is exiting.]\n");
+	if (!c.got_state)
+		fprintf(stderr, "\nmosh did not make a successful connection to %s:%s.\n"
+		    "Please verify that UDP port %s is not firewalled and can reach the server.\n\n"
+		    "(By default, mosh uses a UDP port between 60000 and 61000. The -p option\n"
+		    "selects a specific UDP port number.)\n", ip, port, port);
+	else if (!clean)
+		fputs("\nmosh did not shut down cleanly. Please note that the\n"
+		    "mosh-server process may still be running on the server.\n", stderr);
+	pred_free(c.pred);
+	ssp_free(c.t);
+	fb_free(&c.last);
+	return clean ? 0 : 1;
+}

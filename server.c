@@ -1,0 +1,650 @@
+/*
+ * server.c -- mosh-server: a terminal on a pty, served over SSP (SPEC.md §11.1).
+ *
+ * Start-up runs in the order a remote user's ssh session needs: check the
+ * locale (falling back to the client's -l variables), bind a UDP port, print
+ * `MOSH CONNECT <port> <key>` on stdout, fork the daemon, and let the parent
+ * print `[mosh-server detached, pid = N]` and exit so that ssh can finish.
+ * The daemon starts the command on a pty whose child first waits for one
+ * line on its stdin: the server writes that line when the first client
+ * state arrives, so nothing the command prints is lost before anyone sees it.
+ *
+ * The serve loop has two inputs.  Bytes from the pty go through the
+ * emulator (term_write) into the local state, the transport's live object,
+ * which the next tick diffs and sends.  New client states arrive as a
+ * UserMessage diff (ssp_take_remote_diff): keystrokes go through the
+ * cursor-key translator to the pty, and the last of a run of resizes goes to
+ * the pty (TIOCSWINSZ) and the emulator.  Each batch of input is remembered
+ * with its arrival time so that the echo ack can say "applied 50 ms ago"
+ * (§7.3).  The loop ends when the command exits (after the shutdown
+ * handshake), on SIGTERM/SIGINT, on an idle timeout, or when no client came
+ * within START_TIMEOUT_MS.  The key is printed once and never passed in argv.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <pty.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include "crypto.h"
+#include "display.h"
+#include "ssp.h"
+#include "term.h"
+#include "wire.h"
+
+#define SERVER_VERSION     "mosh-server (minimal mosh) 1.4.0-compatible"
+#define PORT_LOW           60001    /* default port range, as mosh 1.4 */
+#define PORT_HIGH          60999
+#define PTY_READ_MAX       16384    /* bytes per pty read */
+#define ECHO_TIMEOUT_MS    50       /* echo ack delay after input (§7.3) */
+#define ECHO_HISTORY_MAX   256      /* input frames awaiting their echo ack */
+#define START_TIMEOUT_MS   60000    /* exit if no client within this */
+#define IDLE_POLL_MS       5000     /* wake-up cap before a client/in shutdown */
+#define LOCALE_ARGS_MAX    32       /* -l NAME=VALUE options kept */
+#define DEFAULT_WIDTH      80
+#define DEFAULT_HEIGHT     24
+
+static const char usage_fmt[] =
+    "Usage: %s new [-s] [-v] [-i LOCALADDR] [-p PORT[:PORT2]] [-c COLORS] "
+    "[-l NAME=VALUE] [-- COMMAND...]\n";
+
+/* The command line, once parsed. */
+struct server_opts {
+	const char *ip;             /* -i, or from SSH_CONNECTION with -s */
+	int port_lo, port_hi;
+	int colors;
+	int verbose;
+	const char *locale_vars[LOCALE_ARGS_MAX];
+	int nlocale;
+	char **command;             /* NULL: the login shell */
+};
+
+/* One input frame waiting for its echo ack. */
+struct echo_entry {
+	uint64_t num, when;
+};
+
+static volatile sig_atomic_t got_term, got_usr1;
+static int verbose;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_term = 1;
+}
+
+/* Diagnostics for -v; the daemon's stderr is /dev/null otherwise. */
+static void __attribute__((format(printf, 1, 2)))
+srv_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* One number of a -p range; name is "port", "low port" or "high port", as
+ * in mosh's messages.  0, or -1 after printing why. */
+static int
+srv_parse_port(const char *s, const char *name, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!isdigit((unsigned char)*s) || *end != '\0') {
+		fprintf(stderr, "Invalid %s number (%s)\n", name, s);
+		return -1;
+	}
+	if (v > 65535) {
+		fprintf(stderr, "%c%s number %s outside valid range [0..65535]\n",
+		    toupper((unsigned char)name[0]), name + 1, s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* PORT or LOW:HIGH (facts §3.4).  0, or -1 after printing why. */
+static int
+srv_parse_range(const char *arg, int *lo, int *hi)
+{
+	char low[8];
+	const char *colon = strchr(arg, ':');
+
+	if (colon == NULL) {
+		if (srv_parse_port(arg, "port", lo) < 0)
+			return -1;
+		*hi = *lo;
+		return 0;
+	}
+	snprintf(low, sizeof low, "%.*s", (int)(colon - arg), arg);
+	if (srv_parse_port(colon - arg < 8 ? low : arg, "low port", lo) < 0 ||
+	    srv_parse_port(colon + 1, "high port", hi) < 0)
+		return -1;
+	if (*lo > *hi) {
+		fprintf(stderr, "Low port %d greater than high port %d\n", *lo, *hi);
+		return -1;
+	}
+	if (*lo == 0) {
+		fprintf(stderr, "Low port 0 incompatible with port ranges\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The local address of the ssh connection (the 3rd word of SSH_CONNECTION). */
+static const char *
+srv_ssh_local_ip(void)
+{
+	static char ip[128];
+	const char *sc = getenv("SSH_CONNECTION");
+
+	if (sc == NULL || sscanf(sc, "%*s %*s %127s", ip) != 1) {
+		fprintf(stderr, "Warning: SSH_CONNECTION not found; binding to any interface.\n");
+		return NULL;
+	}
+	if (strncmp(ip, "::ffff:", 7) == 0 && strchr(ip + 7, '.') != NULL)
+		memmove(ip, ip + 7, strlen(ip + 7) + 1);
+	return ip;
+}
+
+static void
+srv_parse_args(int argc, char **argv, struct server_opts *o)
+{
+	int c;
+
+	/* Help and version win anywhere before the command. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		bool help = strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0;
+		if (help || strcmp(argv[i], "--version") == 0) {
+			help ? printf(usage_fmt, argv[0]) : puts(SERVER_VERSION);
+			exit(0);
+		}
+	}
+	*o = (struct server_opts){ .port_lo = PORT_LOW, .port_hi = PORT_HIGH };
+	/* `mosh-server` alone means `mosh-server new`. */
+	if (argc >= 2 && strcmp(argv[1], "new") != 0) {
+		fprintf(stderr, usage_fmt, argv[0]);
+		exit(1);
+	}
+	optind = 2;
+	while ((c = getopt(argc, argv, "@:i:p:c:svl:")) != -1) {
+		switch (c) {
+		case '@':
+			break;          /* the mosh test suite's marker argument */
+		case 'i':
+			o->ip = optarg;
+			break;
+		case 'p':
+			if (srv_parse_range(optarg, &o->port_lo, &o->port_hi) < 0) {
+				fprintf(stderr, "%s: Bad UDP port range (%s)\n", argv[0], optarg);
+				fprintf(stderr, usage_fmt, argv[0]);
+				exit(1);
+			}
+			break;
+		case 'c':
+			if (!isdigit((unsigned char)*optarg) || strlen(optarg) > 8 ||
+			    optarg[strspn(optarg, "0123456789")] != '\0') {
+				fprintf(stderr, "%s: Bad number of colors (%s)\n", argv[0], optarg);
+				fprintf(stderr, usage_fmt, argv[0]);
+				exit(1);
+			}
+			o->colors = atoi(optarg);
+			break;
+		case 's':
+			o->ip = srv_ssh_local_ip();
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'l':
+			if (o->nlocale < LOCALE_ARGS_MAX)
+				o->locale_vars[o->nlocale++] = optarg;
+			break;
+		default:
+			/* mosh goes on after an unknown option; so do we. */
+			fprintf(stderr, usage_fmt, argv[0]);
+			break;
+		}
+	}
+	if (optind < argc)
+		o->command = argv + optind;
+}
+
+/*
+ * Whether the locale is UTF-8; if not, describes in out the variable that
+ * chose it and its character set, for the error message.
+ */
+static bool
+srv_locale_is_utf8(char *out, size_t n)
+{
+	const char *cs, *var = "LC_ALL", *v;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	if (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf-8") == 0)
+		return true;
+	if ((v = getenv(var)) == NULL || *v == '\0')
+		v = getenv(var = "LC_CTYPE");
+	if (v == NULL || *v == '\0')
+		v = getenv(var = "LANG");
+	snprintf(out, n, "(%s%s%s) specifies\nthe character set \"%s\"",
+	    v && *v ? var : "[no charset variables]", v && *v ? "=" : "", v && *v ? v : "",
+	    strcmp(cs, "ANSI_X3.4-1968") == 0 ? "US-ASCII" : cs);
+	return false;
+}
+
+/*
+ * A UTF-8 locale, or exit 1.  If the local one is not, the client's locale
+ * variables (-l) replace every locale variable here, and are inherited by
+ * the command.
+ */
+static void
+srv_check_locale(const struct server_opts *o)
+{
+	char local[256], client[256];
+	extern char **environ;
+
+	if (srv_locale_is_utf8(local, sizeof local))
+		return;
+	for (int i = 0; environ[i] != NULL;) {
+		if (strncmp(environ[i], "LANG", 4) == 0 || strncmp(environ[i], "LC_", 3) == 0) {
+			char name[64];
+			snprintf(name, sizeof name, "%.*s", (int)strcspn(environ[i], "="), environ[i]);
+			unsetenv(name);
+			continue;       /* environ shifted down under us */
+		}
+		i++;
+	}
+	for (int i = 0; i < o->nlocale; i++)
+		if (strchr(o->locale_vars[i], '=') != NULL)
+			putenv((char *)o->locale_vars[i]);
+	if (srv_locale_is_utf8(client, sizeof client))
+		return;
+	fprintf(stderr, "mosh-server needs a UTF-8 native locale to run.\n\n"
+	    "Unfortunately, the local environment %s,\n\n"
+	    "The client-supplied environment %s.\n", local, client);
+	exit(1);
+}
+
+/* A non-negative number of seconds from the environment, else 0. */
+static long
+srv_env_seconds(const char *name)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v = s != NULL ? strtol(s, &end, 10) : 0;
+
+	if (s == NULL)
+		return 0;
+	if (*s == '\0' || *end != '\0' || v < 0) {
+		fprintf(stderr, "%s %s, ignoring\n", name,
+		    v < 0 ? "is negative" : "not a valid integer");
+		return 0;
+	}
+	return v;
+}
+
+/*
+ * The child on the pty: sets up the terminal and environment, waits for the
+ * server's release line, and execs the command (never returns).
+ */
+static void
+srv_child(const struct server_opts *o, const struct rlimit *core)
+{
+	struct termios tio;
+	struct passwd *pw = getpwuid(getuid());
+	const char *shell = getenv("SHELL"), *home = getenv("HOME"), *base;
+	char argv0[256], line[16];
+	char *login_argv[] = { argv0, NULL };
+	char **argv = o->command ? o->command : login_argv;
+
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+		tio.c_iflag |= IUTF8;
+		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+	}
+	setenv("TERM", o->colors == 256 ? "xterm-256color" : "xterm", 1);
+	setenv("NCURSES_NO_UTF8_ACS", "1", 1);
+	unsetenv("STY");
+	if (home == NULL && pw != NULL)
+		home = pw->pw_dir;
+	if (home != NULL && chdir(home) == 0)
+		setenv("PWD", home, 1);
+	if (shell == NULL || *shell == '\0')
+		shell = pw != NULL && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh";
+	base = strrchr(shell, '/');
+	snprintf(argv0, sizeof argv0, "-%s", base ? base + 1 : shell);
+	/* Blocks until the first client state; the pty is in canonical mode,
+	 * so this read takes exactly that one line and nothing typed after. */
+	if (read(STDIN_FILENO, line, sizeof line) <= 0)
+		_exit(1);
+	setrlimit(RLIMIT_CORE, core);
+	execvp(o->command ? argv[0] : shell, argv);
+	fprintf(stderr, "\r\nmosh-server: could not run %s: %s\r\n",
+	    o->command ? argv[0] : shell, strerror(errno));
+	sleep(3);
+	_exit(1);
+}
+
+/* Writes all of p to the pty; false if the pty is gone. */
+static bool
+srv_pty_write(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/*
+ * Applies a batch of new user events to the pty and the emulator.  Only
+ * the last resize of a run counts: the earlier ones are already stale.
+ * Returns whether there was any event; false in *ok if the pty failed.
+ */
+static bool
+srv_apply_user(struct hoststate *hs, int master, const struct buf *diff,
+    bool *ok)
+{
+	const uint8_t *p = diff->data, *end = diff->data + diff->len;
+	struct wire_event ev, next;
+	struct buf out = { 0 };
+	bool any = false;
+	int r = diff->len ? wire_next_event(&p, end, &ev) : 0;
+
+	while (r == 1) {
+		const uint8_t *q = p;
+		int rn = wire_next_event(&q, end, &next);
+		any = true;
+		if (ev.type == WIRE_BYTES) {
+			for (size_t i = 0; i < ev.len; i++)
+				term_user_byte(hs->term, ev.bytes[i], &out);
+		} else if (ev.type == WIRE_RESIZE &&
+		    !(rn == 1 && next.type == WIRE_RESIZE)) {
+			int w = ev.width, h = ev.height;
+			/* A peer may send nonsense sizes: clamp, never trust. */
+			if (w > 0 && h > 0) {
+				w = w < TERM_MAX_WIDTH ? w : TERM_MAX_WIDTH;
+				h = h < TERM_MAX_HEIGHT ? h : TERM_MAX_HEIGHT;
+				struct winsize ws = { .ws_row = (unsigned short)h,
+				    .ws_col = (unsigned short)w };
+				if (!srv_pty_write(master, out.data, out.len) ||
+				    ioctl(master, TIOCSWINSZ, &ws) < 0)
+					*ok = false;
+				out.len = 0;
+				term_resize(hs->term, w, h);
+			}
+		}
+		p = q;
+		r = rn;
+		ev = next;
+	}
+	if (!srv_pty_write(master, out.data, out.len))
+		*ok = false;
+	buf_free(&out);
+	return any;
+}
+
+/*
+ * Echo ack (§7.3): the newest input frame applied at least ECHO_TIMEOUT_MS
+ * ago.  Returns the milliseconds until the next frame's ack is due, or -1.
+ */
+static int
+srv_echo_ack(struct hoststate *hs, struct echo_entry *hist, int *n,
+    uint64_t now)
+{
+	int done = 0;
+
+	while (done < *n && hist[done].when + ECHO_TIMEOUT_MS <= now)
+		done++;
+	if (done > 0 && hist[done - 1].num != hs->echo_ack)
+		hs->echo_ack = hist[done - 1].num;
+	memmove(hist, hist + done, (size_t)(*n - done) * sizeof *hist);
+	*n -= done;
+	return *n > 0 ? (int)(hist[0].when + ECHO_TIMEOUT_MS - now) : -1;
+}
+
+/* The shorter of two poll timeouts, where a negative one means none. */
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0 || b < 0)
+		return a < 0 ? b : a;
+	return a < b ? a : b;
+}
+
+/* The serve loop; returns when the session is over. */
+static void
+srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
+{
+	struct echo_entry hist[ECHO_HISTORY_MAX];
+	int nhist = 0;
+	uint64_t start = ssp_now(), last_state = 0;
+	bool released = false, pty_open = true;
+	static uint8_t rbuf[PTY_READ_MAX];
+	sigset_t none;
+
+	sigemptyset(&none);
+	for (;;) {
+		struct hoststate *hs = ssp_local(t);
+		struct pollfd pfd[8];
+		uint64_t now = ssp_now();
+		int fds[7], nfd, timeout;
+		bool want_exit = false;
+
+		timeout = min_timeout(ssp_wait_time(t, now),
+		    srv_echo_ack(hs, hist, &nhist, now));
+		if (!released || ssp_shutdown_in_progress(t))
+			timeout = min_timeout(timeout, IDLE_POLL_MS);
+		if (net_tmout > 0)
+			timeout = min_timeout(timeout, 1000);
+		nfd = ssp_fds(t, fds, 7);
+		for (int i = 0; i < nfd; i++)
+			pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		pfd[nfd] = (struct pollfd){ .fd = pty_open ? master : -1, .events = POLLIN };
+		struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
+		if (ppoll(pfd, (nfds_t)nfd + 1, timeout < 0 ? NULL : &ts, &none) < 0 &&
+		    errno != EINTR)
+			break;
+		now = ssp_now();
+
+		for (int i = 0; i < nfd; i++) {
+			if (!(pfd[i].revents & POLLIN) || ssp_recv(t, pfd[i].fd, now) != 1)
+				continue;
+			struct buf diff = { 0 };
+			bool ok = true;
+			ssp_take_remote_diff(t, &diff);
+			last_state = now;
+			/* Full: the newest entry stands for the one it replaces. */
+			if (srv_apply_user(hs, master, &diff, &ok))
+				hist[nhist < ECHO_HISTORY_MAX ? nhist++ : nhist - 1] =
+				    (struct echo_entry){ ssp_remote_num(t), now };
+			buf_free(&diff);
+			if (!released) {
+				/* Releases the child, which waits for one line. */
+				ok = ok && srv_pty_write(master, (const uint8_t *)"\n", 1);
+				released = true;
+				srv_log("Client connected from %s", ssp_remote_addr_str(t));
+			}
+			if (!ok && !ssp_shutdown_in_progress(t))
+				ssp_start_shutdown(t, now);
+		}
+		if (pty_open && (pfd[nfd].revents & (POLLIN | POLLHUP | POLLERR))) {
+			ssize_t n = read(master, rbuf, sizeof rbuf);
+			if (n > 0) {
+				struct buf reply = { 0 };
+				term_write(hs->term, rbuf, (size_t)n, &reply);
+				if (!srv_pty_write(master, reply.data, reply.len))
+					n = 0;
+				buf_free(&reply);
+			}
+			if (n <= 0 && !(n < 0 && errno == EINTR)) {
+				/* The command has exited (EIO) or the pty broke. */
+				pty_open = false;
+				if (!ssp_has_remote_addr(t))
+					break;
+				if (!ssp_shutdown_in_progress(t))
+					ssp_start_shutdown(t, now);
+			}
+		}
+
+		want_exit = got_term;
+		got_term = 0;
+		if (got_usr1) {
+			got_usr1 = 0;
+			if (sig_tmout == 0 || now - last_state >= (uint64_t)sig_tmout * 1000) {
+				srv_log("Network idle for %llu seconds when SIGUSR1 received",
+				    (unsigned long long)(now - last_state) / 1000);
+				want_exit = true;
+			}
+		}
+		if (net_tmout > 0 && released &&
+		    now - last_state >= (uint64_t)net_tmout * 1000) {
+			srv_log("Network idle for %ld seconds.", net_tmout);
+			want_exit = true;
+		}
+		if (!released && now - start >= START_TIMEOUT_MS) {
+			fprintf(stderr, "No connection within %d seconds.\n", START_TIMEOUT_MS / 1000);
+			break;
+		}
+		if (want_exit) {
+			if (!ssp_has_remote_addr(t) || ssp_shutdown_in_progress(t))
+				break;
+			ssp_start_shutdown(t, now);
+		}
+
+		srv_echo_ack(hs, hist, &nhist, now);
+		ssp_tick(t, now);
+		if (ssp_last_error(t) != NULL) {
+			srv_log("%s", ssp_last_error(t));
+			ssp_clear_error(t);
+		}
+		if (ssp_counterparty_shutdown_ack_sent(t))
+			break;
+		if (ssp_shutdown_in_progress(t) &&
+		    (ssp_shutdown_acknowledged(t) || ssp_shutdown_ack_timed_out(t, now)))
+			break;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct server_opts o;
+	struct rlimit core, nocore = { 0, 0 };
+	struct winsize ws = { .ws_row = DEFAULT_HEIGHT, .ws_col = DEFAULT_WIDTH };
+	uint8_t key[KEY_LEN];
+	char key_text[KEY_B64_LEN + 1], err[256];
+	long net_tmout, sig_tmout;
+	struct ssp *t;
+	int port, master, null;
+	pid_t pid, child;
+
+	getrlimit(RLIMIT_CORE, &core);
+	setrlimit(RLIMIT_CORE, &nocore);      /* a core would hold the key */
+	srv_parse_args(argc, argv, &o);
+	verbose = o.verbose;
+	srv_check_locale(&o);
+	net_tmout = srv_env_seconds("MOSH_SERVER_NETWORK_TMOUT");
+	sig_tmout = srv_env_seconds("MOSH_SERVER_SIGNAL_TMOUT");
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0 || ws.ws_row == 0)
+		ws = (struct winsize){ .ws_row = DEFAULT_HEIGHT, .ws_col = DEFAULT_WIDTH };
+	if (key_generate(key) < 0) {
+		fprintf(stderr, "mosh-server: cannot read random bytes for the key\n");
+		return 1;
+	}
+	t = ssp_new(SSP_SERVER, key, &hoststate_ops, hoststate_new(ws.ws_col, ws.ws_row),
+	    &userstream_ops, userstream_new(), ssp_now());
+	port = ssp_bind(t, o.ip, o.port_lo, o.port_hi, err, sizeof err);
+	if (port < 0 && o.ip != NULL) {
+		fprintf(stderr, "Error binding to IP %s: %s\n", o.ip, err);
+		port = ssp_bind(t, NULL, o.port_lo, o.port_hi, err, sizeof err);
+	}
+	if (port < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	key_encode(key, key_text);
+	crypto_wipe(key, sizeof key);
+	if (isatty(STDIN_FILENO))
+		fputs("\r\n", stdout);  /* clears the way past any typeahead echo */
+	printf("MOSH CONNECT %d %s\n", port, key_text);
+	fflush(stdout);
+	crypto_wipe(key_text, sizeof key_text);
+
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (pid > 0) {
+		fprintf(stderr, "\n%s\n\n[mosh-server detached, pid = %d]\n",
+		    SERVER_VERSION, (int)pid);
+		return 0;
+	}
+	setsid();
+	if (!o.verbose && (null = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	child = forkpty(&master, NULL, NULL, &ws);
+	if (child < 0) {
+		perror("forkpty");
+		return 1;
+	}
+	if (child == 0) {
+		int fds[8], nfd = ssp_fds(t, fds, 8);
+		for (int i = 0; i < nfd; i++)
+			close(fds[i]);  /* the command has no use for our socket */
+		srv_child(&o, &core);
+	}
+
+	sigset_t block;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&block);
+	for (int i = 0, sigs[] = { SIGTERM, SIGINT, SIGUSR1 }; i < 3; i++) {
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	/* Blocked except inside ppoll, so a signal can never slip past it. */
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	srv_serve(t, master, net_tmout, sig_tmout);
+	ssp_free(t);
+	close(master);
+	waitpid(child, NULL, WNOHANG);
+	printf("\n[mosh-server is exiting.]\n");
+	return 0;
+}

@@ -8,3 +8,7 @@ $(B)/genwidth: tools/genwidth.c | $(B)
 
 $(B)/bench_term: tests/bench_term.c $(B)/libmosh.a | $(B)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(B)/libmosh.a
+
+TEST_EXTRA += $(B)/term_dump
+$(B)/term_dump: tests/term_dump.c $(B)/libmosh.a | $(B)
+	$(CC) $(CFLAGS) -I. -o $@ $< $(B)/libmosh.a

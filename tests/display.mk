@@ -13,3 +13,10 @@ $(B)/bench_display: tests/bench_display.c $(B)/libmosh.a $(wildcard *.h)
 
 # The harness and the unit test share tests/display_check.h.
 $(B)/replay_display build/fuzz/fuzz_display: tests/display_check.h
+
+# A client of the real mosh-server that checks its hoststrings against ours
+# (tests/display_mosh.test).
+TEST_EXTRA += $(B)/display_capture
+tests: $(B)/display_capture
+$(B)/display_capture: tests/display_capture.c $(B)/libmosh.a $(wildcard *.h)
+	$(CC) $(CFLAGS) -I. -o $@ $< $(B)/libmosh.a

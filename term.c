@@ -23,7 +23,7 @@
 
 /* Limits (SPEC.md §12). */
 #define VT_PARAM_CHARS  100     /* digits and ';' kept per sequence (mosh) */
-#define VT_PARAM_COUNT  16      /* parameters kept; later ones are ignored */
+#define VT_PARAM_COUNT  (VT_PARAM_CHARS + 1)   /* all 100 characters can hold */
 #define VT_PARAM_MAX    65535   /* a larger value counts as missing (mosh) */
 #define VT_INTER_MAX    8       /* intermediate and private-marker chars */
 #define VT_OSC_MAX      16384   /* characters of an OSC string (mosh) */

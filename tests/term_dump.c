@@ -5,7 +5,8 @@
  * Output: one line per row, `|` + the cells' text (an empty cell is a
  * space; the cell after a wide one is skipped) + `|`, then one line per
  * row listing the renditions that differ from the default as
- * `col:fg/bg/attr`, then `cursor ROW COL` and `title ...`.
+ * `col:fg/bg/attr`, then the transmitted modes, the clipboard, `cursor ROW
+ * COL` and the title's code points in hex.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,10 @@ main(int argc, char **argv)
 		}
 		printf("\n");
 	}
+	printf("modes visible %d reverse %d paste %d mouse %d focus %d encoding %d\n",
+	    fb->ds.cursor_visible, fb->ds.reverse_video, fb->ds.bracketed_paste,
+	    fb->ds.mouse_mode, fb->ds.mouse_focus, fb->ds.mouse_encoding);
+	printf("clipboard %.*s\n", (int)fb->clip_len, fb->clip_len ? (const char *)fb->clipboard : "");
 	printf("cursor %d %d\ntitle ", fb->ds.row, fb->ds.col);
 	for (int i = 0; i < fb->title_len; i++)
 		printf("%x ", fb->title[i]);

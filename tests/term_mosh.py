@@ -67,6 +67,15 @@ STREAMS = {
         csi('?7l') + 'n' * 90 + csi('?7h') + '\n' + csi('4h') + 'insert' + csi('1G') +
         'IN' + csi('4l') + '\n' + csi('3;20r') + csi('20;1H') + 'w' * 170 + csi('r') +
         csi('22;1H') + 'long' * 30 + csi('5;78H') + '\u4e2d\u4e2d' + csi('23;1H'),
+    'modes':
+        csi('44m') + 'gone' + csi('?5h') + E + ']2;old\x07' + E + 'c' +
+        'text\n' + csi('0;1;3;4;5;7;8;38;2;1;2;3;48;2;4;5;6;1;4;33;41m') + 'long sgr' +
+        csi('m\n') + csi('?5h') + csi('?25l') + csi('?2004h') + csi('?1002h') +
+        csi('?1006h') + csi('?1004h') + E + ']52;c;aGVsbG8=\x07' +
+        E + ']2;' + 'T' * 200 + '\x07' + csi('5;20r') + csi('?6h') + csi('2;2H') + 'in' +
+        csi('?6l') + csi('2;2H') + 'out' + csi('r') + csi('8;1H') + 'before' + csi('?3h') +
+        'after' + csi('10;10H') + csi('!p') + 'soft' + csi('12;1H') +
+        csi('1;31m') + 'x' + E + '7' + csi('0m') + csi('14;1H') + E + '8' + 'y',
 }
 
 def random_stream(seed, n):

@@ -55,6 +55,8 @@ bytes_subtract(void *s, const void *prefix)
 
 	if (k > b->len)
 		k = b->len;
+	if (k == 0)
+		return;
 	memmove(b->data, b->data + k, b->len - k);
 	b->len -= k;
 }

@@ -3,8 +3,9 @@
  * for tests that compare our emulator with another one (term_mosh.test).
  * Usage: term_dump WIDTH HEIGHT FILE
  * Output: one line per row, `|` + the cells' text (an empty cell is a
- * space; the cell after a wide one is skipped) + `|`, then one line per
- * row listing the renditions that differ from the default as
+ * space; the cell after a wide one is skipped, here and below, because a
+ * frame diff never draws it) + `|`, then one line per row listing the
+ * renditions that differ from the default as
  * `col:fg/bg/attr`, then the transmitted modes, the clipboard, `cursor ROW
  * COL` and the title's code points in hex.
  */
@@ -49,6 +50,7 @@ main(int argc, char **argv)
 			const struct term_rend *p = &r->cells[x].rend;
 			if (p->fg || p->bg || p->attr)
 				printf(" %d:%x/%x/%x", x, p->fg, p->bg, p->attr);
+			x += r->cells[x].wide;  /* the right half is never drawn */
 		}
 		printf("\n");
 	}

@@ -157,7 +157,7 @@ cat_client(int argc, char **argv)
 	const char *why;
 	long count = 0, interval = 0, idle = 0, secs = 60;
 	struct buf text = { 0 }, want = { 0 };
-	int opt, rc = 0;
+	int opt, rc = 0, fds[16];
 	uint64_t start = ssp_now(), last_type = 0, idle_from = 0, idle_sent = 0;
 	size_t typed = 0;
 	struct ssp *t;
@@ -239,8 +239,9 @@ cat_client(int argc, char **argv)
 			    remote->data[i]);
 		printf("\n");
 	}
-	printf("CLIENT typed %zu, sent %llu datagrams, srtt %.0f, interval %d, shutdown %s\n",
-	    typed, (unsigned long long)ssp_datagrams_sent(t), ssp_srtt(t), ssp_send_interval(t),
+	printf("CLIENT typed %zu, sent %llu datagrams, srtt %.0f, interval %d, sockets %d, "
+	    "shutdown %s\n", typed, (unsigned long long)ssp_datagrams_sent(t), ssp_srtt(t),
+	    ssp_send_interval(t), ssp_fds(t, fds, 16),
 	    ssp_shutdown_acknowledged(t) ? "acknowledged" : "timed out");
 	buf_free(&text);
 	buf_free(&want);

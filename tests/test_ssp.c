@@ -533,43 +533,149 @@ bad_reflected(void **state)
 	still_works(p);
 }
 
-/* An old datagram from a new address neither moves the server nor
- * counts as hearing from the client; a newer one does move it. */
+/* Sends dg from socket fd to the server and lets it read everything. */
 static void
-replay_and_roaming(void **state)
+deliver_from(struct pair *p, int fd, const uint8_t *dg, size_t n)
+{
+	struct pollfd pf = { .fd = p->sfd, .events = POLLIN };
+
+	assert_true(sendto(fd, dg, n, 0, (struct sockaddr *)&p->saddr, sizeof p->saddr) >= 0);
+	for (int i = 0; i < 50 && poll(&pf, 1, i == 0 ? 500 : 20) > 0; i++)
+		ssp_recv(p->s, p->sfd, ssp_now());
+}
+
+/* A replayed (old) authentic datagram from a new address neither moves
+ * the server nor counts as hearing from the client. */
+static void
+bad_replayed(void **state)
+{
+	struct pair *p = *state;
+	int other = socket(AF_INET, SOCK_DGRAM, 0);
+	uint8_t payload[12] = { 0 }, dg[SSP_DATAGRAM_MAX];
+	char before[64];
+	uint64_t heard = ssp_last_heard(p->s);
+	size_t n = ssp_datagram_seal(&p->ocb, 0, 0x1111, 0xFFFF, payload, sizeof payload, dg);
+
+	snprintf(before, sizeof before, "%s", ssp_remote_addr_str(p->s));
+	usleep(20000);
+	deliver_from(p, other, dg, n);
+	assert_string_equal(ssp_remote_addr_str(p->s), before);
+	assert_int_equal(ssp_last_heard(p->s), heard);
+	close(other);
+	still_works(p);
+}
+
+/* Roaming: a newer authentic datagram from a new address moves the
+ * server's target at once, and its next datagram goes there. */
+static void
+roaming_newer_datagram(void **state)
 {
 	struct pair *p = *state;
 	int other = socket(AF_INET, SOCK_DGRAM, 0);
 	uint8_t payload[12] = { 0 }, dg[SSP_DATAGRAM_MAX];
 	struct sockaddr_in oa;
 	socklen_t olen = sizeof oa;
-	char want[64], before[64];
-	uint64_t heard = ssp_last_heard(p->s);
-	size_t n = ssp_datagram_seal(&p->ocb, 0, 0x1111, 0xFFFF, payload, sizeof payload, dg);
+	char want[64];
+	size_t n = ssp_datagram_seal(&p->ocb, 1ULL << 40, 0x1111, 0xFFFF, payload, sizeof payload, dg);
 	struct pollfd pf = { .fd = other, .events = POLLIN };
 
-	snprintf(before, sizeof before, "%s", ssp_remote_addr_str(p->s));
-	assert_true(sendto(other, dg, n, 0, (struct sockaddr *)&p->saddr, sizeof p->saddr) > 0);
-	poll(&(struct pollfd){ .fd = p->sfd, .events = POLLIN }, 1, 500);
-	ssp_recv(p->s, p->sfd, ssp_now() + 5);
-	assert_string_equal(ssp_remote_addr_str(p->s), before);
-	assert_int_equal(ssp_last_heard(p->s), heard);
-	still_works(p);
-	/* now a newer one: the server follows it at once */
-	n = ssp_datagram_seal(&p->ocb, 1ULL << 40, 0x1111, 0xFFFF, payload, sizeof payload, dg);
-	assert_true(sendto(other, dg, n, 0, (struct sockaddr *)&p->saddr, sizeof p->saddr) > 0);
-	poll(&(struct pollfd){ .fd = p->sfd, .events = POLLIN }, 1, 500);
-	ssp_recv(p->s, p->sfd, ssp_now());
+	deliver_from(p, other, dg, n);
 	getsockname(other, (struct sockaddr *)&oa, &olen);
 	snprintf(want, sizeof want, "127.0.0.1:%d", ntohs(oa.sin_port));
 	assert_string_equal(ssp_remote_addr_str(p->s), want);
-	/* and its next datagram (the 3 s heartbeat at the latest) goes there */
+	/* the 3 s heartbeat at the latest */
 	for (int i = 0; i < 400 && poll(&pf, 1, 0) == 0; i++) {
 		ssp_tick(p->s, ssp_now());
 		usleep(10000);
 	}
 	assert_int_equal(poll(&pf, 1, 0), 1);
 	close(other);
+}
+
+/* ---- the clock is a parameter: long timers run on a fake one ---- */
+
+static struct ssp *
+client_to(int port, uint64_t t0)
+{
+	struct ssp *c = ssp_new(SSP_CLIENT, key, &userstream_ops, userstream_new(), &bytes_ops,
+	    bytes_new(), t0);
+	char err[64], ps[16];
+
+	snprintf(ps, sizeof ps, "%d", port);
+	assert_int_equal(ssp_connect(c, "127.0.0.1", ps, err, sizeof err), 0);
+	userstream_push_resize(ssp_local(c), 80, 24);
+	return c;
+}
+
+/* The server stops sending 40 s after it last heard from the client, and
+ * waits forever; any newer datagram attaches it again. */
+static void
+server_detach_40s(void **unused)
+{
+	uint64_t t0 = ssp_now();
+	struct ssp *s = ssp_new(SSP_SERVER, key, &bytes_ops, bytes_new(), &userstream_ops,
+	    userstream_new(), t0);
+	char err[64];
+	int sfd, port = ssp_bind(s, "127.0.0.1", 0, 0, err, sizeof err);
+	struct ssp *c = client_to(port, t0);
+	struct pollfd pf;
+	uint64_t sent;
+
+	(void)unused;
+	ssp_fds(s, &sfd, 1);
+	pf = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	ssp_tick(c, t0 + 300);
+	assert_int_equal(poll(&pf, 1, 1000), 1);
+	ssp_recv(s, sfd, t0 + 300);
+	assert_true(ssp_has_remote_addr(s));
+	for (uint64_t t = t0 + 300; t <= t0 + 39000; t += 100)
+		ssp_tick(s, t);
+	assert_true(ssp_has_remote_addr(s));
+	for (uint64_t t = t0 + 39000; t <= t0 + 45000; t += 100)
+		ssp_tick(s, t);
+	assert_false(ssp_has_remote_addr(s));
+	assert_int_equal(ssp_wait_time(s, t0 + 45000), -1);
+	sent = ssp_datagrams_sent(s);
+	ssp_tick(s, t0 + 60000);
+	assert_int_equal(ssp_datagrams_sent(s), sent);
+	/* the client's next datagram re-attaches it */
+	for (uint64_t t = t0 + 300; ssp_datagrams_sent(c) < 2 && t < t0 + 70000; t += 100)
+		ssp_tick(c, t);
+	for (int i = 0; i < 10 && poll(&pf, 1, 200) == 1; i++)
+		ssp_recv(s, sfd, t0 + 70000);
+	assert_true(ssp_has_remote_addr(s));
+	assert_true(ssp_wait_time(s, t0 + 70000) >= 0);
+	ssp_free(c);
+	ssp_free(s);
+}
+
+/* With no round trip, the client moves to a new source port every 10 s,
+ * keeping at most 10 sockets open for late replies. */
+static void
+client_port_hops(void **unused)
+{
+	uint64_t t0 = ssp_now(), t;
+	int sink = socket(AF_INET, SOCK_DGRAM, 0), fds[16];
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof sa;
+	struct ssp *c;
+
+	(void)unused;
+	bind(sink, (struct sockaddr *)&sa, sizeof sa);  /* a silent server */
+	getsockname(sink, (struct sockaddr *)&sa, &len);
+	c = client_to(ntohs(sa.sin_port), t0);
+	for (t = t0; t < t0 + 9000; t += 50)
+		ssp_tick(c, t);
+	assert_true(ssp_datagrams_sent(c) >= 3);        /* the state, resent every 3 s */
+	assert_int_equal(ssp_fds(c, fds, 16), 1);
+	for (; t < t0 + 25000; t += 50)
+		ssp_tick(c, t);
+	assert_int_equal(ssp_fds(c, fds, 16), 3);       /* hops near 12 s and 22 s */
+	for (; t < t0 + 200000; t += 50)
+		ssp_tick(c, t);
+	assert_int_equal(ssp_fds(c, fds, 16), 10);
+	ssp_free(c);
+	close(sink);
 }
 
 static void
@@ -885,13 +991,16 @@ main(int argc, char **argv)
 		ROW(fragments_any_order),
 		ROW(large_diff_fragmented),
 		ROW(shutdown_handshake),
-		ROW(replay_and_roaming),
+		ROW(roaming_newer_datagram),
+		cmocka_unit_test(server_detach_40s),
+		cmocka_unit_test(client_port_hops),
 		ROW(bad_empty),
 		ROW(bad_short),
 		ROW(bad_oversize),
 		ROW(bad_bitflip),
 		ROW(bad_truncated),
 		ROW(bad_reflected),
+		ROW(bad_replayed),
 		ROW(bad_payload_under_10),
 		ROW(bad_zlib),
 		ROW(bad_zlib_bomb),

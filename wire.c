@@ -30,8 +30,7 @@
 #define INFL_MAXHLIT     286        /* literal/length codes a block may define */
 #define TLV_VARINT_MAX   10         /* bytes in a 64-bit varint */
 
-/* ---- struct buf ---- */
-/* Room for n more bytes; capacity at least doubles (amortized O(1)). */
+/* ---- struct buf.  Room for n more bytes; the capacity at least doubles. */
 static void
 buf_reserve(struct buf *b, size_t n)
 {
@@ -76,14 +75,16 @@ void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap, again;
+	buf_reserve(b, BUF_MIN_CAP);    /* format into the spare room */
 	va_start(ap, fmt);
 	va_copy(again, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	if (n >= 0) {
+	int n = vsnprintf((char *)b->data + b->len, b->cap - b->len, fmt, ap);
+	if (n >= 0 && (size_t)n >= b->cap - b->len) {     /* too small: again */
 		buf_reserve(b, (size_t)n + 1);  /* vsnprintf adds a NUL */
-		vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, again);
-		b->len += (size_t)n;
+		vsnprintf((char *)b->data + b->len, b->cap - b->len, fmt, again);
 	}
+	if (n >= 0)
+		b->len += (size_t)n;
 	va_end(again);
 	va_end(ap);
 }
@@ -125,7 +126,7 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 		/* BFINAL, BTYPE 00 and padding in a byte; LEN, NLEN little-endian. */
 		uint8_t h[5] = { off + k == n, k, k >> 8, ~k, ~k >> 8 };
 		buf_put(out, h, 5);
-		buf_put(out, in + off, k);
+		buf_put(out, k ? in + off : in, k);     /* in may be NULL when n is 0 */
 		off += k;
 	} while (off < n);
 	uint32_t a = adler32(1, in, n);
@@ -323,8 +324,7 @@ static const uint8_t clen_order[19] = {
 static int
 infl_huffman(struct inflater *s, unsigned type)
 {
-	/* Code length symbols 16-18: the previous length 3-6 times, or
-	 * zeros 3-10 or 11-138 times. */
+	/* Code length 16: the last length 3-6 times; 17, 18: 0 3-10 or 11-138 times. */
 	static const uint8_t rep_bits[3] = { 2, 3, 7 }, rep_base[3] = { 3, 3, 11 };
 	struct huffman lit, dist;
 	uint8_t len[INFL_NLITLEN + 32] = { 0 };
@@ -395,6 +395,7 @@ zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap)
 {
 	struct inflater s = { .in = in, .n = n, .out = out, .base = out->len };
 	s.limit = cap > SIZE_MAX - out->len ? SIZE_MAX : out->len + cap;
+	buf_reserve(out, 1);    /* out->data is not NULL: data + base is defined */
 	int err = infl_stream(&s);
 	if (err != ZLIB_OK)
 		out->len = s.base;
@@ -561,9 +562,8 @@ wire_put_resize(struct buf *out, int32_t width, int32_t height)
 void
 wire_put_echoack(struct buf *out, uint64_t num)
 {
-	uint8_t head[2 * TLV_VARINT_MAX];
-	size_t n = tlv_put_to(head, 8, WT_VARINT, num);
-	wire_put_event(out, WIRE_ECHOACK, head, n, NULL, 0);
+	uint8_t h[2 * TLV_VARINT_MAX];
+	wire_put_event(out, WIRE_ECHOACK, h, tlv_put_to(h, 8, WT_VARINT, num), NULL, 0);
 }
 
 int

@@ -96,7 +96,7 @@ rnd(struct relay *r)
 	return (double)((r->rng * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
 }
 
-static void
+static _Noreturn void
 die(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "relay: ");
@@ -413,7 +413,7 @@ main(int argc, char **argv)
 		} else if (strcmp(o, "--dup") == 0) {
 			r.dup = num_arg(o, v, 0, 100);
 		} else if (strcmp(o, "--blackout") == 0) {
-			double a, b;
+			double a = 0, b = 0;
 			char c;
 			if (r.nblackout == RELAY_MAX_BLACKOUTS ||
 			    sscanf(v, "%lf:%lf%c", &a, &b, &c) != 2 || !(a >= 0 && b >= a))

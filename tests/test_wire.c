@@ -107,6 +107,19 @@ buf_basics(void **state)
 	assert_int_equal(b.data[9 + 1000], ']');
 	assert_int_equal(b.data[9 + 500], 'q');
 	buf_free(&b);
+	/* Output that exactly fills the spare room still needs room for the
+	 * NUL vsnprintf writes: both sides of that edge. */
+	for (int k = 0; k < 3; k++) {
+		char fill[61];
+		memset(fill, 'f', 60);
+		fill[60] = 0;
+		buf_puts(&b, fill);
+		size_t spare = b.cap - b.len;
+		buf_printf(&b, "%.*s", (int)spare - 1 + k, "abcdefghijklmnopqrstuvwxyz");
+		assert_int_equal(b.len, 60 + spare - 1 + k);
+		assert_memory_equal(b.data + 60, "abcdefghijklmnop", spare - 1 + k);
+		buf_free(&b);
+	}
 	assert_null(b.data);
 	assert_int_equal(b.len, 0);
 	buf_put(&b, NULL, 0);

@@ -639,9 +639,10 @@ vt_autoscroll(struct term *t, int n)
 	vt_move_row(t, to - ds->row, true);
 }
 
-/* Resets cells [x0, x1) of row y to the background (BCE).  Resetting the
- * last cell also clears the row's wrap flag, which mosh keeps there. */
-static void
+/* Resets cells [x0, x1) of row y to the background (BCE); returns the
+ * row.  Resetting the last cell also clears the row's wrap flag, which
+ * mosh keeps there. */
+static struct term_row *
 vt_erase(struct term *t, int y, int x0, int x1)
 {
 	struct term_row *r = fb_row_mut(&t->fb, y);
@@ -650,6 +651,7 @@ vt_erase(struct term *t, int y, int x0, int x1)
 		vt_cell_reset(&r->cells[x], t->fb.ds.rend.bg);
 	if (x1 >= r->width && x0 < x1)
 		r->wrap = false;
+	return r;
 }
 
 static void
@@ -725,7 +727,7 @@ vt_print(struct term *t, uint32_t cp)
 {
 	struct term_ds *ds = &t->fb.ds;
 	struct term_cell *c;
-	int w = (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF) ?
+	int n, w = (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF) ?
 	    1 : term_wcwidth(cp);
 
 	if (w <= 0) {
@@ -744,8 +746,8 @@ vt_print(struct term *t, uint32_t cp)
 	}
 	if (ds->insert_mode)
 		vt_shift_cells(t, w);
-	vt_erase(t, ds->row, ds->col, ds->col + (w == 2 && ds->col + 1 < ds->width ? 2 : 1));
-	c = &fb_row_mut(&t->fb, ds->row)->cells[ds->col];
+	n = w == 2 && ds->col + 1 < ds->width ? 2 : 1;  /* with the right half */
+	c = &vt_erase(t, ds->row, ds->col, ds->col + n)->cells[ds->col];
 	c->rend = ds->rend;
 	c->wide = w == 2;
 	c->len = (uint8_t)vt_utf8_encode(cp, c->text);

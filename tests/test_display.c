@@ -16,6 +16,7 @@
 #include "display_check.h"
 #include "ssp.h"
 
+/* Counts of random cases; a tenth of each with TEST_QUICK (valgrind). */
 #define ROUND_TRIPS  20000      /* random screen pairs */
 #define REPAINTS     5000       /* random screens painted from scratch */
 #define HOST_PAIRS   2000       /* random state pairs through hoststate_ops */
@@ -438,6 +439,12 @@ edge_cases(void **state)
 static uint64_t rng;
 
 static int
+cases(int n)
+{
+	return getenv("TEST_QUICK") != NULL ? n / 10 : n;
+}
+
+static int
 rnd(int n)
 {
 	return (int)(test_rand(&rng) % (uint64_t)n);
@@ -550,7 +557,7 @@ round_trip_random(void **state)
 {
 	(void)state;
 	rng = 0x5EED0001;
-	for (int i = 0; i < ROUND_TRIPS; i++) {
+	for (int i = 0; i < cases(ROUND_TRIPS); i++) {
 		struct term *a = random_term(), *b = dc_clone(a), *c;
 		struct display_caps caps = { rnd(2), rnd(2), true };
 		struct buf out = { 0 };
@@ -579,7 +586,7 @@ repaint_random(void **state)
 {
 	(void)state;
 	rng = 0x5EED0002;
-	for (int i = 0; i < REPAINTS; i++) {
+	for (int i = 0; i < cases(REPAINTS); i++) {
 		struct term *b = random_term();
 		struct term_fb *fb = term_fb(b);
 		struct term *blank = term_new(fb->ds.width, fb->ds.height);
@@ -652,7 +659,7 @@ hoststate_random(void **state)
 
 	(void)state;
 	rng = 0x5EED0003;
-	for (int i = 0; i < HOST_PAIRS; i++) {
+	for (int i = 0; i < cases(HOST_PAIRS); i++) {
 		struct hoststate *a = hoststate_new(1, 1), *b, *c;
 		const char *why;
 

@@ -362,7 +362,7 @@ put_scroll(struct frame *fr, const struct term_fb *last,
 	return n;
 }
 
-/* ------------------------------------------------------------ frame */
+/* ------------------------------------------------------------ display */
 
 static bool
 display_title_same(const uint32_t *a, int alen, const uint32_t *b, int blen)

@@ -1,7 +1,8 @@
 /*
  * term_dump.c -- feeds a file through the emulator and prints the screen,
  * for tests that compare our emulator with another one (term_mosh.test).
- * Usage: term_dump WIDTH HEIGHT FILE
+ * Usage: term_dump WIDTH HEIGHT FILE [OFFSET WIDTH2 HEIGHT2]
+ * (with OFFSET, the emulator is resized after that many bytes)
  * Output: one line per row, `|` + the cells' text (an empty cell is a
  * space; the cell after a wide one is skipped, here and below, because a
  * frame diff never draws it) + `|`, then one line per row listing the
@@ -17,19 +18,24 @@ int
 main(int argc, char **argv)
 {
 	static uint8_t data[1 << 22];
-	FILE *f = argc == 4 ? fopen(argv[3], "rb") : NULL;
+	FILE *f = argc == 4 || argc == 7 ? fopen(argv[3], "rb") : NULL;
 	struct term *t;
 	const struct term_fb *fb;
-	size_t n;
+	size_t n, at;
 
 	if (f == NULL) {
-		fprintf(stderr, "usage: term_dump WIDTH HEIGHT FILE\n");
+		fprintf(stderr, "usage: term_dump WIDTH HEIGHT FILE [OFFSET WIDTH2 HEIGHT2]\n");
 		return 2;
 	}
 	n = fread(data, 1, sizeof data, f);
 	fclose(f);
 	t = term_new(atoi(argv[1]), atoi(argv[2]));
-	term_write(t, data, n, NULL);
+	at = argc == 7 ? (size_t)atol(argv[4]) : n;
+	term_write(t, data, at < n ? at : n, NULL);
+	if (argc == 7)
+		term_resize(t, atoi(argv[5]), atoi(argv[6]));
+	if (at < n)
+		term_write(t, data + at, n - at, NULL);
 	fb = term_fb(t);
 	for (int y = 0; y < fb->ds.height; y++) {
 		const struct term_row *r = fb->rows[y];

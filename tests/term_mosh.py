@@ -82,6 +82,22 @@ STREAMS = {
         csi('1;31m') + 'x' + E + '7' + csi('0m') + csi('14;1H') + E + '8' + 'y',
 }
 
+# Streams with a window resize in the middle: (before, after, new size).
+# The application writes `before`, waits 3 s, writes `after`; the client's
+# window changes size in the pause.
+RESIZES = {
+    'grow': (
+        ''.join('row %d ' % i + 'w' * (i * 4) + '\n' for i in range(20)) + csi('5;10r') +
+        csi('22;70H') + 'cursor',
+        '!\tT1\tT2\tT3' + csi('30;100H') + 'corner' + csi('28;1H') + '\n\n\nscrolled\t|',
+        (100, 30)),
+    'shrink': (
+        ''.join('line %d ' % i + 'x' * 70 + '\n' for i in range(23)) + csi('1;3m') +
+        csi('20;70H') + 'here' + csi('3;10r'),
+        'after\n\n\ttab\te\u0301' + csi('15;60H') + 'end' + csi('H') + 'top',
+        (60, 15)),
+}
+
 def random_stream(seed, n):
     rng = random.Random(seed)
     text = ['text ', 'word', 'The quick brown fox ', '\u4e2d\u6587', 'e\u0301', '0123456789']
@@ -110,12 +126,13 @@ def random_stream(seed, n):
 for seed in range(1, 7):
     STREAMS['random%d' % seed] = random_stream(seed, 600)
 
-def run_mosh(stream_path, out_path):
+def run_mosh(stream_path, out_path, resize=None):
     env = dict(os.environ, LANG='C.UTF-8', TERM='xterm', MOSH_NO_TERM_INIT='1')
     env.pop('LC_ALL', None)
     env.pop('LC_CTYPE', None)
     srv = subprocess.run(['mosh-server', 'new', '-i', '127.0.0.1', '-c', '256', '-l', 'LANG=C.UTF-8', '--',
-                          'sh', '-c', 'stty -echo; sleep 1; cat "$0"; sleep 20', stream_path],
+                          'sh', '-c', 'stty -echo; sleep 1; cat "$0"; ' +
+                          ('sleep 3; cat "$0.after"; ' if resize else '') + 'sleep 20', stream_path],
                          capture_output=True, text=True, env=env, timeout=20)
     m = re.search(r'MOSH CONNECT (\d+) (\S+)', srv.stdout)
     spid = re.search(r'pid = (\d+)', srv.stderr)
@@ -131,6 +148,10 @@ def run_mosh(stream_path, out_path):
         os.execvp('mosh-client', ['mosh-client', '127.0.0.1', m.group(1)])
     out, start, last = b'', time.time(), time.time()
     while time.time() - start < 30 and time.time() - last < 4:
+        if resize and time.time() - start > 2.8:
+            fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', resize[1], resize[0], 0, 0))
+            os.kill(pid, signal.SIGWINCH)
+            resize = None
         r, _, _ = select.select([fd], [], [], 0.2)
         if r:
             try:
@@ -152,23 +173,27 @@ def run_mosh(stream_path, out_path):
     open(out_path, 'wb').write(out)
     return None
 
-def dump(term_dump, path):
-    return subprocess.run([term_dump, str(W), str(H), path], capture_output=True,
-                          timeout=10).stdout.decode('utf-8', 'replace')
+def dump(term_dump, path, size=(W, H), extra=()):
+    return subprocess.run([term_dump, str(size[0]), str(size[1]), path] + list(extra),
+                          capture_output=True, timeout=10).stdout.decode('utf-8', 'replace')
 
 def main():
     term_dump, work = sys.argv[1], sys.argv[2]
-    names = sys.argv[3:] or sorted(STREAMS)
-    children, failed = {}, []
+    names = sys.argv[3:] or sorted(STREAMS) + sorted(RESIZES)
+    children, failed, sizes = {}, [], {}
     for name in names:
-        raw = STREAMS[name].encode('utf-8').replace(BAD.encode('utf-8'), BAD_BYTES)
+        before, after, resize = RESIZES[name] if name in RESIZES else (STREAMS[name], '', None)
+        raw = before.encode('utf-8').replace(BAD.encode('utf-8'), BAD_BYTES)
         path = os.path.join(work, name + '.in')
         open(path, 'wb').write(raw)
+        open(path + '.after', 'wb').write(after.encode('utf-8'))
+        direct = b'\r\n' + raw.replace(b'\n', b'\r\n')
+        sizes[name] = (resize, len(direct))
         open(os.path.join(work, name + '.direct'), 'wb').write(
-            b'\r\n' + raw.replace(b'\n', b'\r\n'))
+            direct + after.encode('utf-8').replace(b'\n', b'\r\n'))
         pid = os.fork()
         if pid == 0:
-            err = run_mosh(path, os.path.join(work, name + '.mosh'))
+            err = run_mosh(path, os.path.join(work, name + '.mosh'), resize)
             if err:
                 print(name + ': ' + err)
             os._exit(1 if err else 0)
@@ -178,9 +203,13 @@ def main():
         if st != 0:
             failed.append(name + ' (no session)')
             continue
-        a = dump(term_dump, os.path.join(work, name + '.direct'))
-        # mosh-client puts "[mosh] " before the title it shows (§10)
-        b = dump(term_dump, os.path.join(work, name + '.mosh')).replace(
+        resize, at = sizes[name]
+        a = dump(term_dump, os.path.join(work, name + '.direct'), (W, H),
+                 [str(at), str(resize[0]), str(resize[1])] if resize else [])
+        # mosh-client puts "[mosh] " before the title it shows (§10); after
+        # a resize it repaints everything, so its output is read at the
+        # final size
+        b = dump(term_dump, os.path.join(work, name + '.mosh'), resize or (W, H)).replace(
             'title 5b 6d 6f 73 68 5d 20 ', 'title ')
         if a != b:
             failed.append(name)

@@ -231,8 +231,7 @@ huff_build(struct huffman *h, const uint8_t *len, unsigned n, int sparse)
 static int
 huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 {
-	if (s->nbits < INFL_MAXBITS)
-		infl_fill(s);
+	infl_fill(s);
 	unsigned e = h->fast[s->bits & ((1u << INFL_FASTBITS) - 1)], l = e >> 9;
 	if (e != 0) {
 		INFL_CHECK(l <= s->nbits, ZLIB_E_TRUNCATED);
@@ -518,6 +517,7 @@ wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out
 	memset(out, 0, sizeof *out);
 	if (tlv_find(p, p + n, 1, WT_VARINT, &t) <= 0)
 		return -1;      /* malformed, or no protocol_version */
+	out->diff = out->chaff = p;     /* absent: empty, and never NULL */
 	out->protocol_version = (uint32_t)t.v;
 	for (uint32_t i = 0; i < 4; i++)
 		if (tlv_find(p, p + n, 2 + i, WT_VARINT, &t) > 0)

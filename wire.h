@@ -49,8 +49,8 @@ int zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap);
 
 /* ---- protobuf wire subset ---- */
 
-/* TransportBuffers.Instruction (SPEC.md §5.1).  Decoding points diff and
- * chaff into the input buffer. */
+/* TransportBuffers.Instruction (SPEC.md §5.3).  Decoding points diff and
+ * chaff into the input buffer; absent ones are empty but not NULL. */
 struct wire_instruction {
 	uint32_t protocol_version;
 	uint64_t old_num, new_num, ack_num, throwaway_num;
@@ -67,7 +67,7 @@ void wire_instruction_encode(struct buf *out, const struct wire_instruction *in)
  * skipped; protocol_version must be present). */
 int wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out);
 
-/* UserMessage / HostMessage: a list of events (SPEC.md §5.2-5.3).  Each
+/* UserMessage / HostMessage: a list of events (SPEC.md §5.3).  Each
  * event is an Instruction in repeated field 1 holding one extension:
  *   0A <len> 12 <len> 22 <len> <bytes>      Keystroke.keys / HostBytes
  *   0A <len> 1A <len> 28 <width> 30 <height> ResizeMessage

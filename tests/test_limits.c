@@ -33,6 +33,7 @@
 #define OUR_FRAGMENTS_MAX   4096
 #define OUR_ASSEMBLY_MAX    (FACT_INFLATE_MAX + 65536)
 #define OUR_CELL_TEXT       32
+#define OUR_CLIP_MAX        16384       /* bytes of clipboard */
 #define OUR_MAX_WIDTH       1024
 #define OUR_MAX_HEIGHT      512
 #define OUR_DIM_MAX         65535       /* a resize must fit struct winsize */
@@ -551,6 +552,27 @@ osc_length(void **unused)
 	(void)unused;
 }
 
+/* Clipboard bytes: 16384 of UTF-8 (SPEC §12), cut at a character
+ * boundary: 8192 two-byte characters fit, of 8193 the last is dropped. */
+static void
+clipboard_bytes(void **unused)
+{
+	for (int over = 0; over <= 1; over++) {
+		struct buf b = { 0 };
+		struct term *t;
+		buf_puts(&b, "\033]52;c;");
+		for (int k = 0; k < OUR_CLIP_MAX / 2 + over; k++)
+			buf_puts(&b, "\xc3\xa9");              /* U+00E9 */
+		buf_putc(&b, 7);
+		t = run(80, 24, &b);
+		assert_int_equal(term_fb(t)->clip_len, OUR_CLIP_MAX);
+		assert_bytes_equal(term_fb(t)->clipboard, b.data + 7, OUR_CLIP_MAX);
+		term_free(t);
+		buf_free(&b);
+	}
+	(void)unused;
+}
+
 /* Cell text: 32 bytes, so a 2-byte base with 15 two-byte combining marks
  * fills it exactly and a 16th mark is dropped (SPEC §12). */
 static void
@@ -590,6 +612,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(parameter_count),
 		cmocka_unit_test(title_length),
 		cmocka_unit_test(osc_length),
+		cmocka_unit_test(clipboard_bytes),
 		cmocka_unit_test(cell_text),
 	};
 	return RUN_TESTS("limits", tests);

@@ -144,6 +144,8 @@ END { if (!done) print "none" }'
 
 if [ $local = 1 ]; then
 	[ -n "$server" ] || if [ -x "$here/mosh-server" ]; then server=$here/mosh-server; else server=mosh-server; fi
+	# The server starts in $HOME: a relative path must not change meaning.
+	case $server in /*) ;; */*) server=$PWD/$server ;; esac
 	conn=$(cd && unset SSH_CONNECTION && sh -c "$server$cmd" 2>&1 </dev/null | awk "$parse")
 	ip=127.0.0.1
 else

@@ -23,7 +23,7 @@ need() {
 
 fail() {
 	echo "FAIL: $*"
-	if [ -n "$T" ] && [ -S "$T/tmux.sock" ]; then
+	if [ -n "$TMSOCK" ] && [ -S "$TMSOCK" ]; then
 		echo "---- screen:"
 		tm capture-pane -p -t t 2>/dev/null
 	fi
@@ -53,7 +53,9 @@ marked_pids() {
 }
 
 lib_cleanup() {
-	[ -S "$T/tmux.sock" ] && tmux -S "$T/tmux.sock" kill-server 2>/dev/null
+	for s in "$T"/tmux.*; do
+		[ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
+	done
 	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
 	for p in $(marked_pids mosh-server) $(marked_pids mosh-client) $EXTRA_PIDS; do
 		kill "$p" 2>/dev/null
@@ -114,15 +116,19 @@ EOF
 	done
 }
 
-# tmux on a private socket; the session is called t.
+# tmux on a private socket; the session is called t.  Each tm_start takes
+# a new socket: a server just killed may still hold the old one.
+TMSOCKS=0
 tm() {
-	tmux -S "$T/tmux.sock" "$@"
+	tmux -S "$TMSOCK" "$@"
 }
 
 # Starts command $3... in a detached tmux window of $1 x $2 cells.
 tm_start() {
 	w=$1 h=$2
 	shift 2
+	TMSOCKS=$((TMSOCKS + 1))
+	TMSOCK=$T/tmux.$TMSOCKS
 	tm -f /dev/null new-session -d -s t -x "$w" -y "$h" "$@" || fail "tmux did not start"
 	tm set-option -t t remain-on-exit on >/dev/null
 }
@@ -153,7 +159,8 @@ tm_status() {
 	    sed -n 's/^1://p'
 }
 
-# The interop row: typing, colours, a full-screen program, resize, exit.
+# The interop row: typing, colours, the title, a full-screen program,
+# resize, exit.
 # The session must already run in tmux window t (80x24), its command
 # followed by `echo EXIT=$?`.  $1 names the row in messages.
 session_checks() {
@@ -163,6 +170,9 @@ session_checks() {
 	tm_type "printf 'x\\033[1;31mred\\033[0mx\\n'"
 	red=$(printf 'x\033[1m\033[31mred\033[0m')
 	wait_until 'tm_screen -e | grep -qF -- "$red"' 100 || fail "$1: no bold red"
+	tm_type "printf '\\033]2;t%s\\007' 42"
+	wait_until '[ "$(tm display-message -p -t t "#{pane_title}")" = "[mosh] t42" ]' 100 ||
+	    fail "$1: window title is not '[mosh] t42'"
 	tm_type 'seq 1 200 | less'
 	tm_wait '^23 *$' 100 || fail "$1: full-screen: no line 23"
 	[ "$(tm_screen | sed -n 1p)" = 1 ] || fail "$1: full-screen: line 1 not on top"

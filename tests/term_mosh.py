@@ -79,7 +79,8 @@ STREAMS = {
         E + ']2;' + 'T' * 200 + '\x07' + csi('5;20r') + csi('?6h') + csi('2;2H') + 'in' +
         csi('?6l') + csi('2;2H') + 'out' + csi('r') + csi('8;1H') + 'before' + csi('?3h') +
         'after' + csi('10;10H') + csi('!p') + 'soft' + csi('12;1H') +
-        csi('1;31m') + 'x' + E + '7' + csi('0m') + csi('14;1H') + E + '8' + 'y',
+        csi('1;31m') + 'x' + E + '7' + csi('0m') + csi('14;1H') + E + '8' + 'y' +
+        csi('16;20r') + csi('?6h') + 'ab' + csi('?6l') + csi('r') + csi('23;1H'),
 }
 
 # Streams with a window resize in the middle: (before, after, new size,

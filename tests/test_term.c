@@ -289,6 +289,12 @@ cursor_motion(void **state)
 	assert_cursor(t, 9, 0);
 	feed(t, "\033[?6l\033[99B");
 	assert_cursor(t, 23, 0);
+	/* ?6h homes with the old origin (row 0, outside the region); the
+	 * next print's implicit move snaps the cursor into the region */
+	feed(t, "\033[?6hab");
+	assert_string_equal(row_text(t, 0), "a");
+	assert_string_equal(row_text(t, 4), " b");
+	feed(t, "\033[?6l");
 	feed(t, "\033[20;5H\033[?1h");
 	assert_true(term_fb(t)->ds.app_cursor_keys);
 	feed(t, "\033[6n");

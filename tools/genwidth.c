@@ -19,7 +19,7 @@
 #include <wchar.h>
 
 #define GW_LAST   0x10FFFF      /* the last Unicode code point */
-#define GW_COLS   108           /* characters of table text per line */
+#define GW_COLS   112           /* characters of table text per line */
 #define GW_MAX_RUNS 8192        /* glibc 2.36 needs about 2,040 */
 
 static struct { int width; unsigned len; } runs[GW_MAX_RUNS];

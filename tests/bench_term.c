@@ -2,7 +2,8 @@
  * bench_term.c -- emulator throughput (SPEC.md §9): a fixed, generated
  * mixed stream (plain text, coloured text, cursor motion, erasing and
  * scrolling, some UTF-8) fed through term_write at a given size.
- * Usage: bench_term WIDTH HEIGHT MEGABYTES   -- prints "MB/s".
+ * Usage: bench_term WIDTH HEIGHT MEGABYTES [FILE]   -- prints "MB/s";
+ * with FILE, writes the stream there instead (for the mosh comparison).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,10 @@ main(int argc, char **argv)
 	if (p == NULL || width < 20 || height < 8)
 		return 1;
 	n = generate(p, n, width, height);
+	if (argc > 4) {
+		FILE *f = fopen(argv[4], "wb");
+		return f == NULL || fwrite(p, 1, n, f) != n || fclose(f) != 0;
+	}
 	clock_t t0 = clock();
 	for (size_t i = 0; i < n; i += 4096)    /* in pty-sized reads */
 		term_write(t, (const uint8_t *)p + i, n - i < 4096 ? n - i : 4096, NULL);

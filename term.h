@@ -17,8 +17,8 @@
 #define TERM_CELL_TEXT   32     /* UTF-8 bytes per cell: base + combiners */
 #define TERM_MAX_WIDTH   1024   /* a larger resize is clamped */
 #define TERM_MAX_HEIGHT  512
-#define TERM_TITLE_MAX   256    /* characters kept of a title/icon name */
-#define TERM_CLIP_MAX    16384  /* bytes of an OSC string (and clipboard) */
+#define TERM_TITLE_MAX   256    /* a title/icon is OSC chars [2, 256): < 256 */
+#define TERM_CLIP_MAX    16384  /* bytes of clipboard (UTF-8) */
 
 /* Rendition attributes. */
 enum {
@@ -36,7 +36,13 @@ struct term_rend {
 	uint8_t attr;
 };
 
-/* One cell.  len == 0 is an empty cell, which is not the same as a space. */
+/*
+ * One cell.  len == 0 is an empty cell, which is not the same as a space.
+ * text is UTF-8, not NUL-terminated: a base character and its combining
+ * characters, or (fallback) combining characters alone, drawn after an
+ * NBSP.  After a wide cell comes its right half, which is never drawn (it
+ * is normally empty, but a later print may have written it).
+ */
 struct term_cell {
 	struct term_rend rend;
 	uint8_t len;            /* bytes used in text */
@@ -45,12 +51,18 @@ struct term_cell {
 	char text[TERM_CELL_TEXT];
 };
 
-/* A row, shared by every framebuffer that holds the same pointer. */
+/*
+ * A row, shared by every framebuffer that holds the same pointer (refs
+ * counts them); write only through fb_row_mut().  gen is fresh when the row
+ * is made or blanked whole and kept by copies and edits, so equal gens mean
+ * "the same row, perhaps moved".
+ */
 struct term_row {
 	unsigned refs;
-	uint64_t gen;           /* set when the row is made; kept by copies */
+	uint64_t gen;
 	int width;
-	bool wrap;              /* text continues on the next row */
+	bool wrap;              /* text continues on the next row; cleared when
+	                         * the last cell is reset, as mosh does */
 	struct term_cell cells[];
 };
 
@@ -83,7 +95,7 @@ struct term_fb {
 	uint32_t title[TERM_TITLE_MAX], icon[TERM_TITLE_MAX];
 	int title_len, icon_len;
 	bool title_initialized;
-	uint8_t *clipboard;             /* malloc'd, clip_len bytes */
+	uint8_t *clipboard;             /* malloc'd; clip_len bytes of UTF-8 */
 	size_t clip_len;
 	unsigned bell_count;
 };
@@ -92,12 +104,14 @@ void fb_init(struct term_fb *fb, int width, int height);
 /* dst must hold nothing (new, or after fb_free); it then shares src's rows. */
 void fb_copy(struct term_fb *dst, const struct term_fb *src);
 void fb_free(struct term_fb *fb);
-bool fb_equal(const struct term_fb *a, const struct term_fb *b); /* SPEC §9.9 */
+bool fb_equal(const struct term_fb *a, const struct term_fb *b); /* SPEC §9.5 */
+/* SPEC §9.5: a size <= 0 is ignored, a larger one than the maximum clamped. */
 void fb_resize(struct term_fb *fb, int width, int height);
 /* The row to write into: un-shares it first if another copy holds it. */
 struct term_row *fb_row_mut(struct term_fb *fb, int y);
 bool cell_equal(const struct term_cell *a, const struct term_cell *b);
 bool rend_equal(const struct term_rend *a, const struct term_rend *b);
+/* glibc 2.36's wcwidth() (C.UTF-8), built in: -1, 0, 1 or 2 (SPEC §9.4). */
 int term_wcwidth(uint32_t cp);
 
 /* The emulator: parser state + framebuffer (+ the server-side alternate

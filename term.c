@@ -176,7 +176,7 @@ vt_clamp(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* The draw state of a fresh terminal (SPEC.md §9.4 "Defaults"). */
+/* The draw state of a fresh terminal (SPEC.md §9.3). */
 static void
 vt_ds_reset(struct term_ds *ds, int width, int height)
 {
@@ -244,7 +244,7 @@ fb_row_mut(struct term_fb *fb, int y)
 	return fb->rows[y] = copy;
 }
 
-/* SPEC.md §9.8: rows cut or padded with blanks of the current background;
+/* SPEC.md §9.5: rows cut or padded with blanks of the current background;
  * a width change clears every wrap flag; the scroll region is reset. */
 void
 fb_resize(struct term_fb *fb, int width, int height)
@@ -296,7 +296,7 @@ cell_equal(const struct term_cell *a, const struct term_cell *b)
 	    memcmp(a->text, b->text, a->len) == 0;
 }
 
-/* SPEC.md §9.9: what the client can see, and nothing it cannot. */
+/* SPEC.md §9.5: what the client can see, and nothing it cannot. */
 bool
 fb_equal(const struct term_fb *a, const struct term_fb *b)
 {
@@ -718,7 +718,7 @@ vt_combine(struct term *t, uint32_t cp)
 	}
 }
 
-/* Print (SPEC.md §9.5): pending wrap, wide characters at the margin,
+/* Print (SPEC.md §9.4): pending wrap, wide characters at the margin,
  * insert mode, then the cell with the pen's rendition. */
 static void
 vt_print(struct term *t, uint32_t cp)
@@ -756,7 +756,7 @@ vt_print(struct term *t, uint32_t cp)
 		vt_snap(ds);
 }
 
-/* Execute: C0 and C1 controls (SPEC.md §9.4).  All but HT drop the
+/* Execute: C0 and C1 controls (SPEC.md §9.3).  All but HT drop the
  * pending wrap, unknown ones too. */
 static void
 vt_control(struct term *t, uint32_t c)
@@ -870,7 +870,7 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 	}
 }
 
-/* SGR (SPEC.md §9.6), left to right; 38/48 take their colour arguments
+/* SGR (SPEC.md §9.4), left to right; 38/48 take their colour arguments
  * only when enough parameters remain. */
 static void
 vt_sgr(struct term *t, int n)
@@ -912,7 +912,7 @@ vt_sgr(struct term *t, int n)
 	}
 }
 
-/* DECSET / DECRST (SPEC.md §9.4, the modes table). */
+/* DECSET / DECRST (SPEC.md §9.3). */
 static void
 vt_set_mode(struct term *t, int mode, bool on)
 {
@@ -949,7 +949,7 @@ vt_set_mode(struct term *t, int mode, bool on)
 	}
 }
 
-/* CSI: private marker and intermediates, then the final (SPEC.md §9.4). */
+/* CSI: private marker and intermediates, then the final (SPEC.md §9.3). */
 static void
 vt_csi_dispatch(struct term *t, uint32_t c)
 {
@@ -1046,7 +1046,7 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 }
 
 /* OSC 52;c; sets the clipboard (as UTF-8, at most TERM_CLIP_MAX bytes),
- * OSC 0/1/2 the icon name and title (SPEC.md §9.4 "OSC"). */
+ * OSC 0/1/2 the icon name and title (SPEC.md §9.3). */
 static void
 vt_osc_dispatch(struct term *t)
 {
@@ -1126,7 +1126,7 @@ term_write(struct term *t, const uint8_t *p, size_t n, struct buf *reply)
 	t->reply = NULL;
 }
 
-/* SPEC.md §9.8; the saved primary screen follows the visible one. */
+/* SPEC.md §9.5; the saved primary screen follows the visible one. */
 void
 term_resize(struct term *t, int width, int height)
 {
@@ -1135,7 +1135,7 @@ term_resize(struct term *t, int width, int height)
 		fb_resize(&t->primary, width, height);
 }
 
-/* The server's cursor-key translator (SPEC.md §7.1): ESC passes at once,
+/* The server's cursor-key translator (SPEC.md §9.6): ESC passes at once,
  * ESC O is held until the next byte shows whether it is an arrow key. */
 void
 term_user_byte(struct term *t, uint8_t c, struct buf *out)

@@ -512,7 +512,7 @@ renditions(void **state)
 	assert_int_equal(r->cells[8].rend.attr, TERM_BOLD); /* lone 38 */
 	assert_int_equal(r->cells[9].rend.fg, 0);         /* 300 ignored */
 	assert_int_equal(r->cells[9].rend.attr, TERM_BOLD);
-	/* the longest SGR a frame diff sends has 17 parameters (SPEC §8.6) */
+	/* the longest SGR a frame diff sends has 17 parameters (facts §8.6) */
 	feed(t, "\033[0;1;3;4;5;7;8;38;2;1;2;3;48;2;4;5;6mL\033[m");
 	assert_int_equal(r->cells[10].rend.bg, TERM_RGB | 0x040506);
 	assert_int_equal(r->cells[10].rend.attr, 0x7D);

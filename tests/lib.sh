@@ -159,14 +159,16 @@ tm_status() {
 	    sed -n 's/^1://p'
 }
 
-# The interop row: typing, colours, the title, a full-screen program,
-# resize, exit.
+# The interop row: typing (ASCII and UTF-8), colours, the title, a
+# full-screen program, resize, exit.
 # The session must already run in tmux window t (80x24), its command
 # followed by `echo EXIT=$?`.  $1 names the row in messages.
 session_checks() {
 	tm_wait '[#$] *$' 150 || fail "$1: no prompt"
 	tm_type 'echo $((6*7))'
 	tm_wait '^42 *$' 100 || fail "$1: typing: no 42"
+	tm_type 'echo glück faĩl'
+	tm_wait '^glück faĩl *$' 100 || fail "$1: UTF-8 typing: no 'glück faĩl'"
 	tm_type "printf 'x\\033[1;31mred\\033[0mx\\n'"
 	red=$(printf 'x\033[1m\033[31mred\033[0m')
 	wait_until 'tm_screen -e | grep -qF -- "$red"' 100 || fail "$1: no bold red"

@@ -1,12 +1,10 @@
 /*
  * wire.c -- byte buffers, the zlib container and the tag-length-value
- * codec: everything between reassembled fragments and a decoded message
- * (SPEC.md §5).  Three layers, bottom up.  struct buf is the program's
- * growable byte string.  The zlib container (RFC 1950) wraps a deflate
- * stream (RFC 1951): our sender writes only stored blocks, which every
- * inflater accepts, so the product has no compressor; our receiver is a
- * full inflater, as mosh sends fixed and dynamic Huffman blocks.  The TLV
- * codec speaks the protobuf wire format of mosh's few messages.
+ * codec, from reassembled fragments to a decoded message (SPEC.md §5).
+ * Three layers: struct buf, the program's growable byte string; the zlib
+ * container (RFC 1950, 1951), where our sender writes only stored blocks,
+ * which every inflater accepts, and our receiver is a full inflater, as
+ * mosh sends Huffman blocks; the TLV codec for mosh's protobuf messages.
  *
  * Invariants: every byte the peer controls is read only after a bounds
  * check against the end of its input; inflate never appends more than its
@@ -140,6 +138,14 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 #define INFL_CHECK(ok, err) do { if (!(ok)) return (err); } while (0)
 #define INFL_TRY(call) do { int e_ = (call); if (e_ != ZLIB_OK) return e_; } while (0)
 
+/* A canonical Huffman code.  fast[next INFL_FASTBITS bits] = len << 9 | symbol,
+ * or 0 for a longer or unused code, left to the slow path (count, sym). */
+struct huffman {
+	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length */
+	uint16_t sym[INFL_NLITLEN];         /* symbols in code order */
+	uint16_t fast[1 << INFL_FASTBITS];
+};
+
 struct inflater {
 	const uint8_t *in;
 	size_t n, pos;          /* input and bytes moved into the reservoir */
@@ -147,14 +153,8 @@ struct inflater {
 	unsigned nbits;
 	struct buf *out;
 	size_t base, limit;     /* output starts at out->len == base, ends by limit */
-};
-
-/* A canonical Huffman code.  fast[next INFL_FASTBITS bits] = len << 9 | symbol,
- * or 0 for a longer or unused code, left to the slow path (count, sym). */
-struct huffman {
-	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length */
-	uint16_t sym[INFL_NLITLEN];         /* symbols in code order */
-	uint16_t fast[1 << INFL_FASTBITS];
+	struct huffman fixed[2];        /* the fixed codes, once built_fixed */
+	int built_fixed;
 };
 
 static void
@@ -179,8 +179,7 @@ infl_align(struct inflater *s, size_t n)
 static int
 infl_bits(struct inflater *s, unsigned k, unsigned *v)
 {
-	if (s->nbits < k)
-		infl_fill(s);
+	infl_fill(s);
 	INFL_CHECK(s->nbits >= k, ZLIB_E_TRUNCATED);
 	*v = (unsigned)(s->bits & ((1u << k) - 1));
 	s->bits >>= k;
@@ -196,8 +195,7 @@ huff_build(struct huffman *h, const uint8_t *len, unsigned n, int sparse)
 {
 	uint16_t offs[INFL_MAXBITS + 2] = { 0 };
 	int left = 1;
-	memset(h->count, 0, sizeof h->count);
-	memset(h->fast, 0, sizeof h->fast);
+	memset(h, 0, sizeof *h);
 	for (unsigned i = 0; i < n; i++)
 		h->count[len[i]]++;
 	h->count[0] = 0;
@@ -237,8 +235,7 @@ huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 		INFL_CHECK(l <= s->nbits, ZLIB_E_TRUNCATED);
 		*sym = e & 0x1ff;
 	} else {
-		/* Codes of length l are the integers first .. first +
-		 * count[l] - 1, read most significant bit first. */
+		/* Codes of length l are first .. first + count[l] - 1, MSB first. */
 		unsigned code = 0, first = 0, index = 0;
 		for (l = 1;; l++) {
 			INFL_CHECK(l <= INFL_MAXBITS, ZLIB_E_DATA);  /* unused prefix */
@@ -319,20 +316,20 @@ infl_codes(struct inflater *s, const struct huffman *lit, const struct huffman *
 static const uint8_t clen_order[19] = {
 	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
 
-/* A fixed (type 1) or dynamic (type 2) Huffman block. */
+/* A fixed (type 1) or dynamic (type 2) Huffman block.  The fixed codes are
+ * built once per stream: empty fixed blocks cost 10 bits each. */
 static int
 infl_huffman(struct inflater *s, unsigned type)
 {
 	/* Code length 16: the last length 3-6 times; 17, 18: 0 3-10 or 11-138 times. */
 	static const uint8_t rep_bits[3] = { 2, 3, 7 }, rep_base[3] = { 3, 3, 11 };
-	struct huffman lit, dist;
+	struct huffman dyn[2], *code = type == 1 ? s->fixed : dyn;
 	uint8_t len[INFL_NLITLEN + 32] = { 0 };
 	unsigned hlit = INFL_NLITLEN, hdist = 32, v, sym;    /* fixed */
 	if (type == 1) {
-		memset(len, 8, 144);
+		memset(len, 8, INFL_NLITLEN);
 		memset(len + 144, 9, 112);
 		memset(len + 256, 7, 24);
-		memset(len + 280, 8, 8);
 		memset(len + INFL_NLITLEN, 5, 32);
 	} else {
 		INFL_TRY(infl_bits(s, 14, &v));         /* HLIT, HDIST, HCLEN */
@@ -343,9 +340,9 @@ infl_huffman(struct inflater *s, unsigned type)
 			INFL_TRY(infl_bits(s, 3, &v));
 			len[clen_order[i]] = (uint8_t)v;
 		}
-		INFL_TRY(huff_build(&lit, len, 19, 0));         /* code length code */
+		INFL_TRY(huff_build(&dyn[0], len, 19, 0));      /* code length code */
 		for (unsigned i = 0; i < hlit + hdist;) {
-			INFL_TRY(huff_decode(s, &lit, &sym));
+			INFL_TRY(huff_decode(s, &dyn[0], &sym));
 			if (sym < 16) {
 				len[i++] = (uint8_t)sym;
 				continue;
@@ -360,26 +357,28 @@ infl_huffman(struct inflater *s, unsigned type)
 		}
 		INFL_CHECK(len[256] != 0, ZLIB_E_DATA);         /* no end of block */
 	}
-	INFL_TRY(huff_build(&lit, len, hlit, type == 2));
-	INFL_TRY(huff_build(&dist, len + hlit, hdist, type == 2));
-	return infl_codes(s, &lit, &dist);
+	if (type == 2 || !s->built_fixed) {
+		INFL_TRY(huff_build(&code[0], len, hlit, type == 2));
+		INFL_TRY(huff_build(&code[1], len + hlit, hdist, type == 2));
+	}
+	s->built_fixed |= type == 1;
+	return infl_codes(s, &code[0], &code[1]);
 }
 
 static int
 infl_stream(struct inflater *s)
 {
-	unsigned last, type;
+	unsigned hdr;
 	INFL_CHECK(s->n >= 2, ZLIB_E_TRUNCATED);
 	unsigned cmf = s->in[0], flg = s->in[1];
 	INFL_CHECK((cmf & 0x0f) == 8 && cmf >> 4 <= 7 && (cmf << 8 | flg) % 31 == 0 &&
 	    !(flg & 0x20), ZLIB_E_HEADER);      /* deflate, window, check, no dict */
 	s->pos = 2;
 	do {
-		INFL_TRY(infl_bits(s, 1, &last));
-		INFL_TRY(infl_bits(s, 2, &type));
-		INFL_CHECK(type != 3, ZLIB_E_DATA);
-		INFL_TRY(type == 0 ? infl_stored(s) : infl_huffman(s, type));
-	} while (!last);
+		INFL_TRY(infl_bits(s, 3, &hdr));        /* BFINAL, then BTYPE */
+		INFL_CHECK(hdr >> 1 != 3, ZLIB_E_DATA);
+		INFL_TRY(hdr >> 1 == 0 ? infl_stored(s) : infl_huffman(s, hdr >> 1));
+	} while (!(hdr & 1));
 	INFL_TRY(infl_align(s, 4));
 	const uint8_t *p = s->in + s->pos;
 	uint32_t want = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];

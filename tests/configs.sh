@@ -6,7 +6,7 @@
 # The constant-time check (tests/ctgrind.test) and the fuzz corpus replay
 # run inside the plain configuration.  Usage: tests/configs.sh [CONFIG...]
 cd "$(dirname "$0")/.." || exit 1
-configs=${*:-plain asan}
+configs=${*:-plain asan valgrind}
 JOBS=${JOBS:-2}
 SAN='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all'
 failed=""

@@ -158,7 +158,7 @@ cat_client(int argc, char **argv)
 	long count = 0, interval = 0, idle = 0, secs = 60;
 	struct buf text = { 0 }, want = { 0 };
 	int opt, rc = 0, fds[16];
-	uint64_t start = ssp_now(), last_type = 0, idle_from = 0, idle_sent = 0;
+	uint64_t start = ssp_now(), last_type = 0, idle_from = 0, idle_sent = 0, final_num = 0;
 	size_t typed = 0;
 	struct ssp *t;
 	void *us = userstream_new();
@@ -210,8 +210,12 @@ cat_client(int argc, char **argv)
 		}
 		bool seen = want.len == 0 || (remote->len >= want.len &&
 		    memmem(remote->data, remote->len, want.data, want.len) != NULL);
-		bool settled = !typing && seen && now - last_type > 300 &&
-		    ssp_acked_state_num(t) == ssp_sent_state_num(t) && ssp_acked_state_num(t) > 0;
+		/* Once the last keystroke has surely gone out, every later state
+		 * holds it too, so an ack of any of them (a heartbeat's, say)
+		 * means the server has everything. */
+		if (!typing && !final_num && now - last_type > 300)
+			final_num = ssp_sent_state_num(t);
+		bool settled = final_num && seen && ssp_acked_state_num(t) >= final_num;
 		if (settled && idle && !idle_from) {
 			idle_from = now;
 			idle_sent = ssp_datagrams_sent(t);

@@ -975,6 +975,78 @@ trace_first_exchange(void **unused)
 	ssp_free(s);
 }
 
+/* Appendix A session 1, the next packets, on a fake clock: the server's
+ * first frame S2C 0/2/1/0 (diffed from state 0: the prophylactic resend),
+ * and the client's delayed ack C2S 1/2/2/1, sent 100 ms after the frame
+ * arrived and echoing its timestamp plus those 100 ms (facts §2.3). */
+static void
+trace_delayed_ack(void **unused)
+{
+	struct ocb_ctx ocb;
+	struct seen c2s = { 0 }, s2c = { 0 };
+	char err[64], port[16];
+	uint64_t t0 = ssp_now();
+	struct ssp *s = ssp_new(SSP_SERVER, key, &bytes_ops, bytes_new(), &userstream_ops,
+	    userstream_new(), t0);
+	struct ssp *c = ssp_new(SSP_CLIENT, key, &userstream_ops, userstream_new(), &bytes_ops,
+	    bytes_new(), t0);
+	int sfd, cfd, p = ssp_bind(s, "127.0.0.1", 0, 0, err, sizeof err);
+	uint16_t frame_ts;
+	struct wire_event ev;
+	const uint8_t *q;
+
+	(void)unused;
+	ocb_init(&ocb, key);
+	snprintf(port, sizeof port, "%d", p);
+	assert_int_equal(ssp_connect(c, "127.0.0.1", port, err, sizeof err), 0);
+	ssp_fds(s, &sfd, 1);
+	ssp_fds(c, &cfd, 1);
+	userstream_push_resize(ssp_local(c), 80, 24);
+	ssp_tick(c, t0 + 250);                  /* state 1: the resize */
+	capture(sfd, &ocb, &c2s);
+	ssp_input(s, c2s.raw, c2s.n, (struct sockaddr *)&c2s.from, c2s.fromlen, t0 + 251);
+	ssp_tick(s, t0 + 251);                  /* the immediate empty ack */
+	capture(cfd, &ocb, &s2c);
+	assert_int_equal(s2c.tsr, c2s.ts);      /* held 0 ms */
+	ssp_input(c, s2c.raw, s2c.n, (struct sockaddr *)&s2c.from, s2c.fromlen, t0 + 252);
+	buf_puts(ssp_local(s), "hello");
+	ssp_tick(s, t0 + 520);                  /* starts the 8 ms mindelay */
+	assert_int_equal(ssp_wait_time(s, t0 + 520), 8);
+	ssp_tick(s, t0 + 528);
+	capture(cfd, &ocb, &s2c);
+	assert_int_equal(s2c.dseq, TO_CLIENT | 1);
+	assert_int_equal(s2c.in.old_num, 0);
+	assert_int_equal(s2c.in.new_num, 2);
+	assert_int_equal(s2c.in.ack_num, 1);
+	assert_int_equal(s2c.in.throwaway_num, 0);
+	assert_int_equal(s2c.tsr, 0xFFFF);
+	q = s2c.in.diff;
+	assert_int_equal(wire_next_event(&q, s2c.in.diff + s2c.in.diff_len, &ev), 1);
+	assert_int_equal(ev.type, WIRE_BYTES);
+	assert_int_equal(ev.len, 5);
+	assert_memory_equal(ev.bytes, "hello", 5);
+	frame_ts = s2c.ts;
+	assert_int_equal(ssp_input(c, s2c.raw, s2c.n, (struct sockaddr *)&s2c.from, s2c.fromlen,
+	    t0 + 530), 1);
+	assert_int_equal(ssp_wait_time(c, t0 + 530), 100);
+	ssp_tick(c, t0 + 629);
+	assert_int_equal(ssp_datagrams_sent(c), 1);     /* not yet */
+	ssp_tick(c, t0 + 630);
+	capture(sfd, &ocb, &c2s);
+	assert_int_equal(c2s.dseq, 1);
+	assert_int_equal(c2s.in.old_num, 1);
+	assert_int_equal(c2s.in.new_num, 2);
+	assert_int_equal(c2s.in.ack_num, 2);
+	assert_int_equal(c2s.in.throwaway_num, 1);
+	assert_int_equal(c2s.in.diff_len, 0);
+	assert_int_equal(c2s.tsr, (uint16_t)(frame_ts + 100));
+	buf_free(&c2s.plain);
+	buf_free(&s2c.plain);
+	ocb_wipe(&ocb);
+	ssp_free(c);
+	ssp_free(s);
+}
+
 #define ROW(f) cmocka_unit_test_setup_teardown(f, pair_setup, pair_teardown)
 
 int
@@ -987,6 +1059,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(real_first_instruction),
 		cmocka_unit_test(userstream_encodings),
 		cmocka_unit_test(trace_first_exchange),
+		cmocka_unit_test(trace_delayed_ack),
 		ROW(forged_instruction_accepted),
 		ROW(fragments_any_order),
 		ROW(large_diff_fragmented),

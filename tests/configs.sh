@@ -20,7 +20,7 @@ for c in $configs; do
 			ASAN_OPTIONS=detect_leaks=1 B=build/asan UNIT_ONLY=1 tests/run.sh ;;
 	valgrind)
 		make -s -j"$JOBS" tests &&
-			WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+			WRAP="valgrind -q --read-inline-info=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 			TEST_QUICK=1 UNIT_ONLY=1 tests/run.sh ;;
 	*)
 		echo "unknown configuration $c"; false ;;

@@ -64,11 +64,12 @@ lib_cleanup() {
 }
 
 # Waits up to $2 tenths of a second (default 100) for command $1 to succeed.
+# (Helpers count in variables of their own: a caller's n is its own.)
 wait_until() {
-	n=0
+	_wu_n=0
 	while ! eval "$1"; do
-		n=$((n + 1))
-		[ $n -ge "${2:-100}" ] && return 1
+		_wu_n=$((_wu_n + 1))
+		[ $_wu_n -ge "${2:-100}" ] && return 1
 		sleep 0.1
 	done
 	return 0
@@ -125,11 +126,11 @@ tm() {
 
 # Starts command $3... in a detached tmux window of $1 x $2 cells.
 tm_start() {
-	w=$1 h=$2
+	_ts_w=$1 _ts_h=$2
 	shift 2
 	TMSOCKS=$((TMSOCKS + 1))
 	TMSOCK=$T/tmux.$TMSOCKS
-	tm -f /dev/null new-session -d -s t -x "$w" -y "$h" "$@" || fail "tmux did not start"
+	tm -f /dev/null new-session -d -s t -x "$_ts_w" -y "$_ts_h" "$@" || fail "tmux did not start"
 	tm set-option -t t remain-on-exit on >/dev/null
 }
 
@@ -139,10 +140,10 @@ tm_screen() {
 
 # Waits (up to $2 tenths, default 100) until the screen matches regex $1.
 tm_wait() {
-	n=0
+	_tw_n=0
 	until tm_screen | grep -Eq -- "$1"; do
-		n=$((n + 1))
-		[ $n -ge "${2:-100}" ] && return 1
+		_tw_n=$((_tw_n + 1))
+		[ $_tw_n -ge "${2:-100}" ] && return 1
 		sleep 0.1
 	done
 	return 0

@@ -1,5 +1,5 @@
 /*
- * client.c -- mosh-client: the user's end of a session (SPEC.md §11.2).
+ * client.c -- mosh-client: the user's end of a session (SPEC.md §11.3).
  *
  * The client owns the user stream (keystrokes and window sizes) and
  * receives the server's terminal.  What the user sees is never the raw

@@ -1,5 +1,5 @@
 /*
- * server.c -- mosh-server: a terminal on a pty, served over SSP (SPEC.md §11.1).
+ * server.c -- mosh-server: a terminal on a pty, served over SSP (SPEC.md §11.2).
  *
  * Start-up runs in the order a remote user's ssh session needs: check the
  * locale (falling back to the client's -l variables), bind a UDP port, print

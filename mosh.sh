@@ -12,7 +12,7 @@
 #
 # Every argument of the remote command is single-quoted, so the remote
 # shell sees exactly our words.  Exit status: the client's, or 1 (bad
-# usage), 255 (ssh failed), 2 (no startup line).
+# usage or locale), 2 (no startup line: ssh or the server failed).
 
 VERSION="mosh.sh (minimal mosh, wire-compatible with mosh 1.4.0) 0.1"
 here=$(cd "$(dirname "$0")" && pwd)

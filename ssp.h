@@ -56,8 +56,9 @@ struct ssp *ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
     uint64_t now);
 void ssp_free(struct ssp *t);
 
-/* Server: binds the first free port of lo..hi on ip (NULL: any address).
- * Returns the port, or -1 with a message in err. */
+/* Server: binds the first free port of lo..hi on ip (NULL: any address,
+ * dual stack; lo = hi = 0: the kernel picks).  Returns the port, or -1
+ * with a message in err; the caller falls back from a failed ip to NULL. */
 int ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen);
 /* Client: sets the server's numeric address.  0, or -1 with err. */
 int ssp_connect(struct ssp *t, const char *ip, const char *port, char *err, size_t errlen);

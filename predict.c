@@ -79,7 +79,8 @@ struct pred {
 	struct pred_cursor cursors[PRED_CURSORS_MAX];  /* oldest first */
 	int n_cursors;
 	uint64_t prediction_epoch, confirmed_epoch;
-	uint64_t sent, late_ack;
+	uint64_t sent, sent_newest;     /* latched per keyboard read; newest */
+	uint64_t late_ack;
 	int send_interval;
 	bool srtt_trigger, flagging;
 	int glitch_trigger;             /* > 0: show; > REPAIR_COUNT: flag */
@@ -203,7 +204,7 @@ void
 pred_set_transport(struct pred *p, uint64_t sent, uint64_t late_ack,
     int send_interval)
 {
-	p->sent = sent;
+	p->sent_newest = sent;
 	p->late_ack = late_ack;
 	p->send_interval = send_interval;
 }
@@ -404,6 +405,10 @@ pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
 	size_t i;
 	if (p->mode == PRED_NEVER)
 		return;
+	/* Predictions (and a killed epoch's fresh cursor) expire with the state
+	 * after the one sent before the keys were read, as in mosh: a newer
+	 * number would keep a stale cursor guess pending for longer. */
+	p->sent = p->sent_newest;
 	if (n > PRED_PASTE_BYTES) {
 		pred_reset(p);
 		return;

@@ -319,6 +319,40 @@ glitch_repair(void **state)
 	sim_free(s);
 }
 
+/*
+ * vim: "j" and "A" typed quickly (one epoch).  The j is judged wrong while
+ * the server's cursor is still at the start of row 1, which becomes the
+ * new cursor guess.  That guess expires with the state after the one sent
+ * before the keys were read, although the client has sent more states
+ * since (acks): so it is judged as soon as A is, and the next keys are
+ * predicted from the server's cursor at the end of the line.
+ */
+static void
+stale_cursor_after_kill(void **state)
+{
+	struct sim *s = sim_new(PRED_ADAPTIVE, false, 40, 10, 250);
+
+	(void)state;
+	sim_echo(s, "first line\r\nsecond line\x1b[1;1H");
+	sim_paint(s);
+	sim_type(s, "j");
+	sim_type(s, "A");
+	s->sent += 3;                   /* states with no new keys */
+	sim_echo(s, "\x1b[2;1H");
+	s->late_ack = 1;
+	sim_paint(s);                   /* j wrong: its epoch dies */
+	sim_echo(s, "\x1b[2;12H");
+	s->late_ack = 2;
+	sim_paint(s);
+	sim_type(s, ",");
+	sim_echo(s, ",");
+	sim_ack(s);
+	sim_type(s, " m");
+	expect_row(s, 1, "second line, m");
+	expect_cursor(s, 1, 14);
+	sim_free(s);
+}
+
 /* A password prompt does not echo: the first epoch is never confirmed,
  * so nothing typed is ever shown, and the cursor stays put. */
 static void
@@ -949,6 +983,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(confirm_takes_renditions),
 		cmocka_unit_test(experimental_drops_one),
 		cmocka_unit_test(glitch_repair),
+		cmocka_unit_test(stale_cursor_after_kill),
 		cmocka_unit_test(editor_insert_mode),
 		cmocka_unit_test(overwrite_mode),
 		cmocka_unit_test(cr_bottom_row),

@@ -5,9 +5,11 @@
  * peers agree on the screen only if they agree on widths.  Our emulator
  * must not depend on the locale at run time, so this tool asks glibc's
  * wcwidth() under C.UTF-8 once, for every code point 0..0x10FFFF, and
- * prints the answer as runs: a letter for the width (n = -1, z = 0, o = 1,
- * w = 2) followed by the run's length in lower-case hex.  The letters are
- * not hex digits, so they also separate the runs.  Paste the output into
+ * prints the answer as runs of equal width.  A run of length len and width
+ * w is the number v = 4 (len - 1) + w + 1, written as v / 52 in decimal
+ * (nothing when 0) and then one letter for v % 52 (A-Z = 0..25, a-z =
+ * 26..51), which also ends the run.  Most runs are short, so most take one
+ * character, about half the text of a letter plus hex.  Paste the output into
  * term.c; tests/test_term.c checks the pasted table against wcwidth() for
  * every code point, so a stale table fails the suite.
  *
@@ -23,12 +25,13 @@
 #define GW_MAX_RUNS 8192        /* glibc 2.36 needs about 2,040 */
 
 static struct { int width; unsigned len; } runs[GW_MAX_RUNS];
+static const char gw_letters[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 int
 main(void)
 {
-	static const char letter[] = "nzow";
-	unsigned start = 0, cp, n = 0, i;
+	unsigned start = 0, cp, n = 0, i, v;
 	int width, col = 0;
 
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
@@ -53,7 +56,10 @@ main(void)
 	for (i = 0; i < n; i++) {
 		if (col == 0)
 			printf("\t\"");
-		col += printf("%c%x", letter[runs[i].width + 1], runs[i].len);
+		v = 4 * (runs[i].len - 1) + (unsigned)(runs[i].width + 1);
+		if (v >= 52)
+			col += printf("%u", v / 52);
+		col += printf("%c", gw_letters[v % 52]);
 		if (col >= GW_COLS || i == n - 1) {
 			printf(i == n - 1 ? "\";\n" : "\"\n");
 			col = 0;

@@ -22,8 +22,7 @@ yes_ctrl_c() {
 	sleep 1
 	t0=$(date +%s%N)
 	tm send-keys -t t C-c
-	tm_type 'clear; echo Y$((1+1))'
-	tm_wait '^Y2' 300 && ms_since "$t0"
+	tm_run 'clear; echo Y$((1+1))' '^Y2' && ms_since "$t0"
 	tm_type 'exit'
 	sleep 0.5
 	tm kill-server

@@ -154,10 +154,14 @@ tm_type() {
 	tm send-keys -t t Enter
 }
 
-# The exit status of the window's command once it is dead, else empty.
-tm_status() {
-	tm display-message -p -t t '#{pane_dead}:#{pane_dead_status}' 2>/dev/null |
-	    sed -n 's/^1://p'
+# Types command $1 until the screen matches $2 (3 tries of 3 s): for a
+# line typed while the shell may still be flushing its input.
+tm_run() {
+	for _tr_i in 1 2 3; do
+		tm_type "$1"
+		tm_wait "$2" 30 && return 0
+	done
+	return 1
 }
 
 # The interop row: typing (ASCII and UTF-8), colours, the title, a
@@ -180,8 +184,7 @@ session_checks() {
 	tm_wait '^23 *$' 100 || fail "$1: full-screen: no line 23"
 	[ "$(tm_screen | sed -n 1p)" = 1 ] || fail "$1: full-screen: line 1 not on top"
 	tm send-keys -t t q
-	tm_type 'clear; echo back$((40+2))'
-	tm_wait '^back42' 100 || fail "$1: no prompt after less"
+	tm_run 'clear; echo back$((40+2))' '^back42' || fail "$1: no prompt after less"
 	tm resize-window -t t -x 100 -y 30
 	tm_type 'clear; stty size'
 	tm_wait '^30 100 *$' 100 || fail "$1: resize: stty size did not follow"

@@ -37,9 +37,10 @@ int pred_mode_parse(const char *s, enum pred_mode *m);
 struct pred;
 struct pred *pred_new(enum pred_mode mode, bool overwrite);
 void pred_free(struct pred *p);
-/* sent: number of the newest client state sent; late_ack: the echo ack of
- * the newest server state; send_interval: the transport's frame interval
- * in ms (about SRTT/2), which drives the show and underline triggers. */
+/* sent: number of the newest client state sent (the engine takes it as
+ * of each keyboard read, as mosh does); late_ack: the echo ack of the
+ * newest server state; send_interval: the transport's frame interval in
+ * ms (about SRTT/2), which drives the show and underline triggers. */
 void pred_set_transport(struct pred *p, uint64_t sent, uint64_t late_ack,
     int send_interval);
 /* Predicts the effect of one keyboard read on server_fb (the newest

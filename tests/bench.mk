@@ -2,7 +2,7 @@
 # tests/bench_replay.sh (pty drivers that mirror a client's screen with
 # term.c).  The Makefile reads BENCH_EXTRA before this fragment, so `bench:`
 # names the targets too.  Not built by `make test`.
-BENCH_TOOLS  = $(B)/benchtool_session
+BENCH_TOOLS  = $(B)/benchtool_session $(B)/benchtool_keys
 BENCH_EXTRA += $(BENCH_TOOLS)
 bench: $(BENCH_TOOLS)
 

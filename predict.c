@@ -361,7 +361,7 @@ pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
 /*
  * One typed byte.  UTF-8 is gathered into whole characters; a byte that
  * is not UTF-8 (or cuts a sequence short) opens a new epoch, as anything
- * unpredictable does.  Overlong forms and surrogates are not UTF-8.
+ * unpredictable does, and so does an overlong form.
  */
 static void
 pred_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
@@ -372,19 +372,16 @@ pred_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
 	if (p->last_byte == 0x1B && c == 'O')
 		c = '[';        /* application-mode arrows parse as CSI */
 	p->last_byte = c;
-	if (p->u8_need > 0 && (c & 0xC0) != 0x80) {
-		p->u8_need = 0;
-		pred_become_tentative(p);
-	}
-	if (p->u8_need == 0) {
+	if (p->u8_need == 0 || (c & 0xC0) != 0x80) {    /* a character starts */
+		if (p->u8_need > 0)
+			pred_become_tentative(p);       /* the last one was cut */
 		p->u8_len = 0;
-		p->u8_need = c < 0x80 ? 1 : c < 0xC2 ? -1 : c < 0xE0 ? 2 :
-		    c < 0xF0 ? 3 : c < 0xF5 ? 4 : -1;
-	}
-	if (p->u8_need < 0) {
-		p->u8_need = 0;
-		pred_become_tentative(p);
-		return;
+		p->u8_need = c < 0x80 ? 1 : c < 0xC2 || c > 0xF4 ? 0 :
+		    c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		if (p->u8_need == 0) {
+			pred_become_tentative(p);       /* not UTF-8 */
+			return;
+		}
 	}
 	p->u8[p->u8_len++] = (char)c;
 	if (--p->u8_need > 0)
@@ -392,7 +389,7 @@ pred_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
 	cp = (uint8_t)p->u8[0] & (p->u8_len == 1 ? 0x7F : 0x7F >> p->u8_len);
 	for (i = 1; i < p->u8_len; i++)
 		cp = cp << 6 | ((uint8_t)p->u8[i] & 0x3F);
-	if (cp >= min[p->u8_len] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF))
+	if (cp >= min[p->u8_len])       /* surrogates, > U+10FFFF: not width 1 */
 		pred_codepoint(p, fb, cp, now);
 	else
 		pred_become_tentative(p);

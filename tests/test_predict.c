@@ -732,6 +732,37 @@ utf8_prediction(void **state)
 	sim_free(s);
 }
 
+/* Typed bytes that are not UTF-8 are not guessed at: like any unknown
+ * key they open a new epoch, so what follows is hidden.  One row per bad
+ * input, each after an epoch has been confirmed at "$ g". */
+static void
+utf8_bad_input(void **state)
+{
+	static const struct { const char *keys, *want; } t[] = {
+		{ "k", "$ gk" },                        /* the control row */
+		{ "\xffk", "$ g" },                     /* never a lead byte */
+		{ "\xc3k", "$ g" },                     /* cut short */
+		{ "\xc0\xafk", "$ g" },                 /* overlong / */
+		{ "\xe0\x80\xafk", "$ g" },             /* overlong, 3 bytes */
+		{ "\xed\xa0\x80k", "$ g" },             /* a surrogate */
+		{ "\xf4\x90\x80\x80k", "$ g" },         /* past U+10FFFF */
+		{ "\xbfk", "$ g" },                     /* a lone continuation */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct sim *s = sim_new(PRED_ADAPTIVE, false, 80, 24, 40);
+		sim_echo(s, "$ ");
+		sim_type(s, "g");
+		sim_echo(s, "g");
+		sim_ack(s);
+		sim_type(s, t[i].keys);
+		expect_row(s, 0, t[i].want);
+		sim_free(s);
+	}
+}
+
 /* The predicted character takes its left neighbour's renditions. */
 static void
 renditions_from_neighbour(void **state)
@@ -993,6 +1024,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(paste_not_predicted),
 		cmocka_unit_test(expiry_falls_back),
 		cmocka_unit_test(utf8_prediction),
+		cmocka_unit_test(utf8_bad_input),
 		cmocka_unit_test(renditions_from_neighbour),
 		cmocka_unit_test(resize_resets),
 		cmocka_unit_test(worked_example),

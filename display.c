@@ -84,33 +84,13 @@ display_sgr(struct buf *out, const struct term_rend *r)
 }
 
 static void
-display_utf8(struct buf *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		buf_putc(out, (uint8_t)cp);
-	} else if (cp < 0x800) {
-		buf_putc(out, (uint8_t)(0xC0 | cp >> 6));
-		buf_putc(out, (uint8_t)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_putc(out, (uint8_t)(0xE0 | cp >> 12));
-		buf_putc(out, (uint8_t)(0x80 | (cp >> 6 & 0x3F)));
-		buf_putc(out, (uint8_t)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_putc(out, (uint8_t)(0xF0 | cp >> 18));
-		buf_putc(out, (uint8_t)(0x80 | (cp >> 12 & 0x3F)));
-		buf_putc(out, (uint8_t)(0x80 | (cp >> 6 & 0x3F)));
-		buf_putc(out, (uint8_t)(0x80 | (cp & 0x3F)));
-	}
-}
-
-static void
 display_osc_text(struct buf *out, const char *cmd, const uint32_t *s, int n)
 {
-	int i;
+	char u[4];
 
 	buf_printf(out, "\033]%s;", cmd);
-	for (i = 0; i < n; i++)
-		display_utf8(out, s[i]);
+	for (int i = 0; i < n; i++)
+		buf_put(out, u, (size_t)term_utf8_encode(s[i], u));
 	buf_putc(out, '\007');
 }
 
@@ -171,12 +151,6 @@ frame_rend(struct frame *fr, const struct term_rend *r, bool force)
 	fr->rend = *r;
 }
 
-static void
-frame_forget_cursor(struct frame *fr)
-{
-	fr->row = fr->col = -1;
-}
-
 /* Prints one cell at the cursor (facts §8.3 "Grapheme output"). */
 static void
 frame_cell(struct frame *fr, const struct term_cell *c)
@@ -194,28 +168,13 @@ frame_cell(struct frame *fr, const struct term_cell *c)
 
 /* ------------------------------------------------------------ rows */
 
-static const struct term_cell *
-old_cell(const struct term_row *old, int x)
-{
-	return old != NULL ? &old->cells[x] : &display_blank_cell;
-}
-
 /* Same row for the scroll search (facts §8.4): the same object, or a copy
  * of it (same generation) with the same cells. */
 static bool
 row_same(const struct term_row *a, const struct term_row *b)
 {
-	int x;
-
-	if (a == b)
-		return true;
-	if (a == NULL || b == NULL || a->gen != b->gen ||
-	    a->width != b->width || a->wrap != b->wrap)
-		return false;
-	for (x = 0; x < a->width; x++)
-		if (!cell_equal(&a->cells[x], &b->cells[x]))
-			return false;
-	return true;
+	return a == b || (a != NULL && b != NULL && a->gen == b->gen &&
+	    row_equal(a, b));
 }
 
 /* Clears n cells of rendition r ending before column x (facts §8.3). */
@@ -269,7 +228,8 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 
 		/* The wrap flag lives on the row here, on the last cell in mosh:
 		 * a change of it redraws the last cell. */
-		if (initialized && run == 0 && cell_equal(c, old_cell(old, x)) &&
+		if (initialized && run == 0 &&
+		    cell_equal(c, old != NULL ? &old->cells[x] : &display_blank_cell) &&
 		    !(x + cw >= w && row->wrap != old_wrap)) {
 			x += cw;
 			continue;
@@ -296,7 +256,7 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 		/* The receiver's wrap state at the end of a wrapping row may
 		 * differ from ours: place its last cell explicitly. */
 		if (row->wrap && x + cw >= w)
-			frame_forget_cursor(fr);
+			fr->row = fr->col = -1;
 		frame_silent_move(fr, y, x);
 		if (x + cw > w) {
 			/* A wide cell in the last column (written with autowrap
@@ -351,11 +311,11 @@ put_scroll(struct frame *fr, const struct term_fb *last,
 		fr->col = 0;
 	} else {
 		buf_printf(fr->out, "\033[1;%dr", bottom + 1);
-		frame_forget_cursor(fr);
+		fr->row = fr->col = -1;
 		frame_silent_move(fr, bottom, 0);
 		display_repeat(fr->out, '\n', r);
 		buf_puts(fr->out, "\033[r");
-		frame_forget_cursor(fr);
+		fr->row = fr->col = -1;
 	}
 	for (y = 0; y <= bottom; y++)
 		old[y] = y + r <= bottom ? old[y + r] : NULL;
@@ -477,16 +437,16 @@ hoststate_new(int width, int height)
 	return s;
 }
 
-/* A snapshot: a new emulator sharing the rows (copy-on-write).  It is
- * made 1x1, so that dropping its own screen for the copy costs nothing. */
+/* A snapshot: the emulator's clone shares the rows (copy-on-write). */
 static void *
 hoststate_copy(const void *p)
 {
 	const struct hoststate *s = p;
-	struct hoststate *c = hoststate_new(1, 1);
+	struct hoststate *c = malloc(sizeof *c);
 
-	fb_free(term_fb(c->term));
-	fb_copy(term_fb(c->term), term_fb(s->term));
+	if (c == NULL)
+		abort();
+	c->term = term_clone(s->term);
 	c->echo_ack = s->echo_ack;
 	return c;
 }
@@ -566,7 +526,6 @@ const struct ssp_state_ops hoststate_ops = {
 	.copy = hoststate_copy,
 	.free = hoststate_free,
 	.equal = hoststate_equal,
-	.subtract = NULL,
 	.diff = hoststate_diff,
 	.apply = hoststate_apply,
 };

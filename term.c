@@ -64,46 +64,35 @@ static const char vt_width_text[] =
 	"yD6e6b3i5TWDKLGLQLqHIOjI8us6qYvMD1EuM4OcmU3Cc2OEG5wu3fCnC14L6Ws1CETITIbg2LIrQXknUfcbg11OA4K2om79I3286H2U319XY17D"
 	"E443L1A574r238g41j115o379v55073gB2M7R9o18V5003A5041CE5041CE";
 
-static uint32_t vt_width_start[VT_WIDTH_RUNS];  /* first code point of run */
-static int8_t vt_width_of[VT_WIDTH_RUNS];
-static bool vt_width_ready;
-
-static void
-vt_width_decode(void)
+/* The table is decoded on first use; only the first run starts at 0. */
+int
+term_wcwidth(uint32_t cp)
 {
+	static uint32_t start[VT_WIDTH_RUNS];   /* first code point of each run */
+	static int8_t width[VT_WIDTH_RUNS];
 	const char *p = vt_width_text;
-	uint32_t cp = 0;
+	int lo = 0, hi = VT_WIDTH_RUNS - 1;
 
-	for (int n = 0; *p != '\0' && n < VT_WIDTH_RUNS; n++) {
+	for (uint32_t n = 0, at = 0; start[hi] == 0 && *p != '\0'; n++) {
 		uint32_t v = 0;
 		while (*p >= '0' && *p <= '9')
 			v = v * 10 + (uint32_t)(*p++ - '0');
 		v = v * 52 + (uint32_t)(*p >= 'a' ? *p - 'a' + 26 : *p - 'A');
 		p++;
-		vt_width_start[n] = cp;
-		vt_width_of[n] = (int8_t)(v % 4) - 1;
-		cp += v / 4 + 1;
+		start[n] = at;
+		width[n] = (int8_t)(v % 4) - 1;
+		at += v / 4 + 1;
 	}
-	vt_width_ready = true;
-}
-
-int
-term_wcwidth(uint32_t cp)
-{
-	int lo = 0, hi = VT_WIDTH_RUNS - 1;
-
 	if (cp > 0x10FFFF)
 		return -1;
-	if (!vt_width_ready)
-		vt_width_decode();
 	while (lo < hi) {       /* the last run starting at or before cp */
 		int mid = (lo + hi + 1) / 2;
-		if (vt_width_start[mid] <= cp)
+		if (start[mid] <= cp)
 			lo = mid;
 		else
 			hi = mid - 1;
 	}
-	return vt_width_of[lo];
+	return width[lo];
 }
 
 /* ----------------------------------------------------------- framebuffer */
@@ -195,15 +184,10 @@ fb_copy(struct term_fb *dst, const struct term_fb *src)
 
 	*dst = *src;
 	dst->rows = vt_alloc(NULL, (size_t)h * sizeof dst->rows[0]);
-	for (int y = 0; y < h; y++) {
-		dst->rows[y] = src->rows[y];
-		dst->rows[y]->refs++;
-	}
-	dst->clipboard = NULL;
-	if (src->clip_len > 0) {
-		dst->clipboard = vt_alloc(NULL, src->clip_len);
-		memcpy(dst->clipboard, src->clipboard, src->clip_len);
-	}
+	for (int y = 0; y < h; y++)
+		(dst->rows[y] = src->rows[y])->refs++;
+	dst->clipboard = src->clip_len == 0 ? NULL :
+	    memcpy(vt_alloc(NULL, src->clip_len), src->clipboard, src->clip_len);
 }
 
 void
@@ -282,6 +266,17 @@ cell_equal(const struct term_cell *a, const struct term_cell *b)
 	    memcmp(a->text, b->text, a->len) == 0;
 }
 
+bool
+row_equal(const struct term_row *a, const struct term_row *b)
+{
+	if (a->width != b->width || a->wrap != b->wrap)
+		return false;
+	for (int x = 0; a != b && x < a->width; x++)
+		if (!cell_equal(&a->cells[x], &b->cells[x]))
+			return false;
+	return true;
+}
+
 /* SPEC.md §9.5: what the client can see, and nothing it cannot. */
 bool
 fb_equal(const struct term_fb *a, const struct term_fb *b)
@@ -300,14 +295,9 @@ fb_equal(const struct term_fb *a, const struct term_fb *b)
 	    a->clip_len != b->clip_len ||
 	    (a->clip_len && memcmp(a->clipboard, b->clipboard, a->clip_len)))
 		return false;
-	for (int y = 0; y < p->height; y++) {
-		const struct term_row *r = a->rows[y], *s = b->rows[y];
-		if (r != s && (r->width != s->width || r->wrap != s->wrap))
+	for (int y = 0; y < p->height; y++)
+		if (!row_equal(a->rows[y], b->rows[y]))
 			return false;
-		for (int x = 0; r != s && x < r->width; x++)
-			if (!cell_equal(&r->cells[x], &s->cells[x]))
-				return false;
-	}
 	return true;
 }
 
@@ -337,7 +327,8 @@ struct term {
 	int param_chars;
 	char inter[VT_INTER_MAX + 1];   /* intermediates, NUL-terminated */
 	int ninter;
-	uint32_t osc[VT_OSC_MAX];
+	uint32_t *osc;                  /* VT_OSC_MAX, allocated only inside an
+	                                 * OSC string, so a copy stays small */
 	int osc_len;
 	int key_state;                  /* term_user_byte: 0, 1 after ESC, 2 after ESC O */
 	struct buf *reply;              /* replies to the application, or NULL */
@@ -392,8 +383,15 @@ vt_act(struct term *t, enum vt_action a, uint32_t c)
 	case VT_EXECUTE: vt_control(t, c); break;
 	case VT_ESC_DISPATCH: vt_esc_dispatch(t, c); break;
 	case VT_CSI_DISPATCH: vt_csi_dispatch(t, c); break;
-	case VT_OSC_START: t->osc_len = 0; break;
-	case VT_OSC_END: vt_osc_dispatch(t); break;
+	case VT_OSC_START:
+		t->osc = vt_alloc(t->osc, VT_OSC_MAX * sizeof t->osc[0]);
+		t->osc_len = 0;
+		break;
+	case VT_OSC_END:
+		vt_osc_dispatch(t);
+		free(t->osc);
+		t->osc = NULL;
+		break;
 	case VT_CLEAR:
 		memset(t->param, -1, sizeof t->param);  /* all bytes 0xFF: -1 */
 		t->param_idx = t->param_chars = t->ninter = 0;
@@ -433,26 +431,24 @@ vt_input(struct term *t, uint32_t c)
 	uint32_t k = c >= 0xA0 ? 0x41 : c;     /* A0 and up act like 'A' */
 	int e = vt_table[t->state][k < 0x20 ? 0 : k < 0x30 ? 1 : k == 0x3A ? 3 :
 	    k < 0x3C ? 2 : k < 0x40 ? 4 : k < 0x7F ? 5 : 6], next;
+	/* ESC P X [ ] ^ _ act as their C1 forms (the other ESC 40..5F dispatch) */
+	uint32_t a = t->state == VT_ESCAPE && c >= 'P' && c <= '_' &&
+	    strchr("PX[]^_", (int)c) != NULL ? c + 0x40 : c;
 
-	if (c == 0x18 || c == 0x1A || (c >= 0x80 && c <= 0x8F) ||
-	    (c >= 0x91 && c <= 0x97) || c == 0x99 || c == 0x9A)
-		e = GO(EXECUTE, GROUND);
-	else if (c == 0x9C)
-		e = GO(IGNORE, GROUND);
-	else if (c == 0x1B)
+	if (c == 0x1B)
 		e = GO(IGNORE, ESCAPE);
-	else if (c == 0x98 || c == 0x9E || c == 0x9F)
-		e = GO(IGNORE, SOS_PM_APC);
-	else if (c == 0x90 || (t->state == VT_ESCAPE && c == 'P'))
+	else if (a == 0x90)
 		e = GO(IGNORE, DCS_ENTRY);
-	else if (c == 0x9D || (t->state == VT_ESCAPE && c == ']'))
-		e = GO(IGNORE, OSC);
-	else if (c == 0x9B || (t->state == VT_ESCAPE && c == '['))
+	else if (a == 0x9B)
 		e = GO(IGNORE, CSI_ENTRY);
-	else if (t->state == VT_ESCAPE && (c == 'X' || c == '^' || c == '_'))
+	else if (a == 0x9D)
+		e = GO(IGNORE, OSC);
+	else if (a == 0x98 || a == 0x9E || a == 0x9F)
 		e = GO(IGNORE, SOS_PM_APC);
-	else if (t->state == VT_OSC && c == 0x07)
+	else if (a == 0x9C || (t->state == VT_OSC && c == 0x07))
 		e = GO(IGNORE, GROUND);
+	else if (c == 0x18 || c == 0x1A || (c >= 0x80 && c <= 0x9F))
+		e = GO(EXECUTE, GROUND);
 	next = (e >> 4) - 1;
 	if (next >= 0 && t->state == VT_OSC)
 		vt_act(t, VT_OSC_END, 0);
@@ -509,9 +505,8 @@ vt_utf8(struct term *t, uint8_t b)
 	vt_utf8(t, b);
 }
 
-/* Appends code point cp (at most U+10FFFF) as UTF-8; returns the length. */
-static int
-vt_utf8_encode(uint32_t cp, char *out)
+int
+term_utf8_encode(uint32_t cp, char out[4])
 {
 	int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 
@@ -584,23 +579,19 @@ static void
 vt_shift_lines(struct term *t, int y, int n)
 {
 	struct term_ds *ds = &t->fb.ds;
-	struct term_row **rows = t->fb.rows, *gone[TERM_MAX_HEIGHT];
-	int i, bottom = ds->scroll_bottom, k = n < 0 ? -n : n;
+	struct term_row **rows = t->fb.rows;
+	int bottom = ds->scroll_bottom, k = n < 0 ? -n : n, fresh;
 
 	if (y < ds->scroll_top || y > bottom)
 		return;
 	k = vt_clamp(k, 0, bottom - y + 1);
-	if (n > 0) {
-		memcpy(gone, rows + bottom - k + 1, (size_t)k * sizeof rows[0]);
-		memmove(rows + y + k, rows + y, (size_t)(bottom - y + 1 - k) * sizeof rows[0]);
-	} else {
-		memcpy(gone, rows + y, (size_t)k * sizeof rows[0]);
-		memmove(rows + y, rows + y + k, (size_t)(bottom - y + 1 - k) * sizeof rows[0]);
-	}
-	for (i = 0; i < k; i++) {
-		vt_row_unref(gone[i]);
-		rows[(n > 0 ? y : bottom - k + 1) + i] = vt_row_new(ds->width, ds->rend.bg);
-	}
+	fresh = n > 0 ? y : bottom - k + 1;     /* the k rows that become blank */
+	for (int i = 0; i < k; i++)
+		vt_row_unref(rows[n > 0 ? bottom - i : y + i]);
+	memmove(rows + (n > 0 ? y + k : y), rows + (n > 0 ? y : y + k),
+	    (size_t)(bottom - y + 1 - k) * sizeof rows[0]);
+	for (int i = 0; i < k; i++)
+		rows[fresh + i] = vt_row_new(ds->width, ds->rend.bg);
 }
 
 /* Line feed (n = 1) or reverse line feed (n = -1), scrolling the region's
@@ -636,12 +627,6 @@ vt_erase(struct term *t, int y, int x0, int x1)
 	if (x1 >= r->width && x0 < x1)
 		r->wrap = false;
 	return r;
-}
-
-static void
-vt_blank_row(struct term *t, int y)
-{
-	vt_row_blank(fb_row_mut(&t->fb, y), t->fb.ds.rend.bg);
 }
 
 /* ICH (n > 0) or DCH (n < 0) at the cursor, the count clamped to the row. */
@@ -689,7 +674,7 @@ vt_combine(struct term *t, uint32_t cp)
 	struct term_ds *ds = &t->fb.ds;
 	struct term_cell *c;
 	char u[4];
-	int n = vt_utf8_encode(cp, u);
+	int n = term_utf8_encode(cp, u);
 
 	if (ds->combining_row < 0)      /* resized away */
 		return;
@@ -734,7 +719,7 @@ vt_print(struct term *t, uint32_t cp)
 	c = &vt_erase(t, ds->row, ds->col, ds->col + n)->cells[ds->col];
 	c->rend = ds->rend;
 	c->wide = w == 2;
-	c->len = (uint8_t)vt_utf8_encode(cp, c->text);
+	c->len = (uint8_t)term_utf8_encode(cp, c->text);
 	vt_new_grapheme(ds);    /* vt_move_col(t, w, true, true), inline: the */
 	ds->col += w;           /* snap only matters at the margin or in origin mode */
 	ds->next_print_will_wrap = ds->col >= ds->width;
@@ -825,7 +810,7 @@ vt_reset(struct term *t)
 	vt_alt_screen(t, 47, false);
 	vt_ds_reset(&fb->ds, fb->ds.width, fb->ds.height);
 	for (int y = 0; y < fb->ds.height; y++)
-		vt_blank_row(t, y);
+		vt_row_blank(fb_row_mut(fb, y), fb->ds.rend.bg);
 	fb->title_len = 0;
 	fb->clip_len = 0;
 }
@@ -847,11 +832,10 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 		vt_reset(t);
 	} else if (strcmp(t->inter, "#") == 0 && c == '8') {   /* DECALN */
 		for (int y = 0; y < ds->height; y++) {
-			vt_erase(t, y, 0, ds->width);
-			for (int x = 0; x < ds->width; x++) {
-				t->fb.rows[y]->cells[x].text[0] = 'E';
-				t->fb.rows[y]->cells[x].len = 1;
-			}
+			struct term_row *r = vt_erase(t, y, 0, ds->width);
+			for (int x = 0; x < ds->width; x++)
+				r->cells[x] = (struct term_cell){ .rend.bg = ds->rend.bg,
+				    .len = 1, .text = "E" };
 		}
 	}
 }
@@ -867,7 +851,7 @@ vt_sgr(struct term *t, int n)
 
 	for (int i = 0; i < n; i++) {
 		int p = vt_param(t, i, 0);
-		uint32_t *col = p == 38 ? &r->fg : &r->bg;
+		uint32_t *col = p / 10 == 3 || p / 10 == 9 ? &r->fg : &r->bg;
 		if ((p == 38 || p == 48) && n - i >= 3 && vt_param(t, i + 1, -1) == 5) {
 			int v = vt_param(t, i + 2, 0);
 			if (v <= 255)
@@ -886,14 +870,10 @@ vt_sgr(struct term *t, int n)
 			r->attr |= bit[p];
 		} else if (p >= 22 && p <= 28 && p != 26) {
 			r->attr &= (uint8_t)~(p == 22 ? TERM_BOLD : bit[p - 20]);
-		} else if ((p >= 30 && p <= 37) || p == 39) {
-			r->fg = p == 39 ? 0 : (uint32_t)p;
-		} else if ((p >= 40 && p <= 47) || p == 49) {
-			r->bg = p == 49 ? 0 : (uint32_t)p;
-		} else if (p >= 90 && p <= 97) {        /* palette 8..15 */
-			r->fg = (uint32_t)(38 + p - 90);
-		} else if (p >= 100 && p <= 107) {
-			r->bg = (uint32_t)(48 + p - 100);
+		} else if (p >= 30 && p <= 49 && p % 10 != 8) {    /* 39, 49: default */
+			*col = p % 10 == 9 ? 0 : (uint32_t)p;
+		} else if ((p >= 90 && p <= 97) || (p >= 100 && p <= 107)) {
+			*col = (uint32_t)(p % 10 + (col == &r->fg ? 38 : 48));  /* 8..15 */
 		}
 	}
 }
@@ -925,7 +905,7 @@ vt_set_mode(struct term *t, int mode, bool on)
 		vt_move_col(t, 0, false, false);
 		vt_move_row(t, 0, false);
 		for (int y = 0; y < ds->height; y++)
-			vt_blank_row(t, y);
+			vt_row_blank(fb_row_mut(&t->fb, y), ds->rend.bg);
 		break;
 	case 6:         /* DECOM homes with the previous mode's origin, as mosh */
 		vt_move_row(t, 0, false);
@@ -982,9 +962,9 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 			vt_erase(t, ds->row, p0 ? 0 : ds->col, p0 ? ds->col + 1 : ds->width);
 		for (i = c == 'K' || p0 == 0 ? ds->row + 1 : 0; c == 'J' && p0 <= 2 &&
 		    i < (p0 == 1 ? ds->row : ds->height); i++)
-			vt_blank_row(t, i);
+			vt_row_blank(fb_row_mut(&t->fb, i), ds->rend.bg);
 		if (c == 'K' && p0 == 2)
-			vt_blank_row(t, ds->row);
+			vt_row_blank(fb_row_mut(&t->fb, ds->row), ds->rend.bg);
 		break;
 	case 'L': case 'M':                                     /* IL DL */
 		vt_shift_lines(t, ds->row, c == 'L' ? n : -n);
@@ -1045,7 +1025,7 @@ vt_osc_dispatch(struct term *t)
 		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX);
 		fb->clip_len = 0;
 		for (int i = 5; i < n; i++) {
-			int k = vt_utf8_encode(s[i], u);
+			int k = term_utf8_encode(s[i], u);
 			if (fb->clip_len + (size_t)k > TERM_CLIP_MAX)
 				break;
 			memcpy(fb->clipboard + fb->clip_len, u, (size_t)k);
@@ -1090,7 +1070,25 @@ term_free(struct term *t)
 	if (t->alt_active)
 		fb_free(&t->primary);
 	fb_free(&t->fb);
+	free(t->osc);
 	free(t);
+}
+
+/* A snapshot that goes on parsing where the original stopped. */
+struct term *
+term_clone(const struct term *src)
+{
+	struct term *t = vt_alloc(NULL, sizeof *t);
+
+	*t = *src;
+	fb_copy(&t->fb, &src->fb);
+	if (src->alt_active)
+		fb_copy(&t->primary, &src->primary);
+	if (src->osc != NULL) {
+		t->osc = vt_alloc(NULL, VT_OSC_MAX * sizeof t->osc[0]);
+		memcpy(t->osc, src->osc, (size_t)src->osc_len * sizeof t->osc[0]);
+	}
+	return t;
 }
 
 struct term_fb *

@@ -109,15 +109,20 @@ bool fb_equal(const struct term_fb *a, const struct term_fb *b); /* SPEC §9.5 *
 void fb_resize(struct term_fb *fb, int width, int height);
 /* The row to write into: un-shares it first if another copy holds it. */
 struct term_row *fb_row_mut(struct term_fb *fb, int y);
+bool row_equal(const struct term_row *a, const struct term_row *b);
 bool cell_equal(const struct term_cell *a, const struct term_cell *b);
 bool rend_equal(const struct term_rend *a, const struct term_rend *b);
 /* glibc 2.36's wcwidth() (C.UTF-8), built in: -1, 0, 1 or 2 (SPEC §9.4). */
 int term_wcwidth(uint32_t cp);
+/* Writes cp (at most U+10FFFF) as UTF-8; returns the length, 1..4. */
+int term_utf8_encode(uint32_t cp, char out[4]);
 
 /* The emulator: parser state + framebuffer (+ the server-side alternate
  * screen, which is never transmitted).  Fields are term.c's. */
 struct term;
 struct term *term_new(int width, int height);
+/* A copy (sharing rows) that parses on from the same state. */
+struct term *term_clone(const struct term *t);
 void term_free(struct term *t);
 struct term_fb *term_fb(struct term *t);
 /* Feeds application output; replies (DSR, DA) are appended to reply, which

@@ -80,6 +80,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out.len = 0;
 	ops->diff(ha, hb, &out);
 	hc = ops->copy(ha);
+	term_free(hc->term);    /* a client's emulator is never mid-sequence */
+	hc->term = dc_clone(ha->term);
 	{
 		struct term_ds *ds = &term_fb(hc->term)->ds;
 		ds->autowrap = true;    /* a client's modes, as dc_client */

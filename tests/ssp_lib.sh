@@ -6,6 +6,8 @@ T=$(mktemp -d /tmp/ssptest.XXXXXX) || exit 1
 PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
+# SSPCAT_WRAP (e.g. "valgrind -q --error-exitcode=99") runs sspcat under a tool.
+SSPCAT="${SSPCAT_WRAP:+$SSPCAT_WRAP }$B/sspcat"
 for p in sspcat relay; do
 	[ -x "$B/$p" ] || { echo "FAIL: no $B/$p (run make tests)"; exit 1; }
 done
@@ -30,7 +32,7 @@ wait_line() {
 
 # sspcat server with the given options; sets SPID, PORT, KEY.
 start_server() {
-	"$B/sspcat" server "$@" >"$T/server.out" 2>&1 &
+	$SSPCAT server "$@" >"$T/server.out" 2>&1 &
 	SPID=$!
 	PIDS="$PIDS $SPID"
 	wait_line "$T/server.out" '^MOSH CONNECT' || fail "sspcat server did not start"

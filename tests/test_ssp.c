@@ -1047,6 +1047,63 @@ trace_delayed_ack(void **unused)
 	ssp_free(s);
 }
 
+/* Appendix A session 3 on a fake clock: the server goes silent, the
+ * client's heartbeat goes unanswered, then a keystroke.  With an old
+ * unacknowledged state in between, the assumed receiver state falls back
+ * to the acknowledged one, so the keystroke is resent at the frame rate
+ * (20 ms here) until 10 s after the client last heard from the server,
+ * and from then on only with each 3 s heartbeat. */
+static void
+retransmit_rates(void **unused)
+{
+	struct ocb_ctx ocb;
+	struct seen dg = { 0 };
+	char err[64], port[16];
+	uint64_t t0 = ssp_now(), t, heard, n0, n1, n2;
+	struct ssp *s = ssp_new(SSP_SERVER, key, &bytes_ops, bytes_new(), &userstream_ops,
+	    userstream_new(), t0);
+	struct ssp *c = ssp_new(SSP_CLIENT, key, &userstream_ops, userstream_new(), &bytes_ops,
+	    bytes_new(), t0);
+	int sfd, cfd, p = ssp_bind(s, "127.0.0.1", 0, 0, err, sizeof err);
+
+	(void)unused;
+	ocb_init(&ocb, key);
+	snprintf(port, sizeof port, "%d", p);
+	assert_int_equal(ssp_connect(c, "127.0.0.1", port, err, sizeof err), 0);
+	ssp_fds(s, &sfd, 1);
+	ssp_fds(c, &cfd, 1);
+	userstream_push_resize(ssp_local(c), 80, 24);
+	ssp_tick(c, t0 + 250);
+	capture(sfd, &ocb, &dg);
+	ssp_input(s, dg.raw, dg.n, (struct sockaddr *)&dg.from, dg.fromlen, t0 + 251);
+	ssp_tick(s, t0 + 251);
+	capture(cfd, &ocb, &dg);
+	heard = t0 + 252;
+	assert_int_equal(ssp_input(c, dg.raw, dg.n, (struct sockaddr *)&dg.from, dg.fromlen, heard), 1);
+	assert_int_equal(ssp_send_interval(c), 20);     /* a 2 ms RTT */
+	/* from here on the server never answers */
+	for (t = heard; t < heard + 3500; t += 5)
+		ssp_tick(c, t);
+	assert_int_equal(ssp_sent_state_num(c), 2);     /* the heartbeat */
+	n0 = ssp_datagrams_sent(c);
+	userstream_push_bytes(ssp_local(c), (const uint8_t *)"x", 1);
+	for (; t < heard + 9500; t += 5)
+		ssp_tick(c, t);
+	n1 = ssp_datagrams_sent(c);
+	for (; t < heard + 10500; t += 5)
+		ssp_tick(c, t);
+	n2 = ssp_datagrams_sent(c);
+	for (; t < heard + 19500; t += 5)
+		ssp_tick(c, t);
+	/* 6 s at 20 ms: about 300; then 3 in 9 s */
+	assert_true(n1 - n0 > 250);
+	assert_true(ssp_datagrams_sent(c) - n2 >= 2 && ssp_datagrams_sent(c) - n2 <= 4);
+	buf_free(&dg.plain);
+	ocb_wipe(&ocb);
+	ssp_free(c);
+	ssp_free(s);
+}
+
 #define ROW(f) cmocka_unit_test_setup_teardown(f, pair_setup, pair_teardown)
 
 int
@@ -1067,6 +1124,7 @@ main(int argc, char **argv)
 		ROW(roaming_newer_datagram),
 		cmocka_unit_test(server_detach_40s),
 		cmocka_unit_test(client_port_hops),
+		cmocka_unit_test(retransmit_rates),
 		ROW(bad_empty),
 		ROW(bad_short),
 		ROW(bad_oversize),

@@ -156,13 +156,9 @@ static void
 frame_cell(struct frame *fr, const struct term_cell *c)
 {
 	frame_rend(fr, &c->rend, false);
-	if (c->len == 0) {
-		buf_putc(fr->out, ' ');
-	} else {
-		if (c->fallback)        /* a lone combining mark sits on NBSP */
-			buf_put(fr->out, "\xC2\xA0", 2);
-		buf_put(fr->out, c->text, c->len);
-	}
+	if (c->fallback)                /* a lone combining mark sits on NBSP */
+		buf_put(fr->out, "\xC2\xA0", 2);
+	buf_put(fr->out, c->len == 0 ? " " : c->text, c->len == 0 ? 1 : c->len);
 	fr->col += c->wide ? 2 : 1;
 }
 

@@ -215,8 +215,9 @@ fb_row_mut(struct term_fb *fb, int y)
 }
 
 /* SPEC.md §9.5: rows cut or padded with blanks of the current background;
- * a width change clears every wrap flag; the scroll region is reset. */
-void
+ * a width change clears every wrap flag; the scroll region is reset.  A
+ * size <= 0 is ignored, a larger one than the maximum clamped. */
+static void
 fb_resize(struct term_fb *fb, int width, int height)
 {
 	struct term_ds *ds = &fb->ds;
@@ -638,13 +639,8 @@ vt_shift_cells(struct term *t, int n)
 	struct term_cell *c = r->cells + ds->col;
 	int room = ds->width - ds->col, k = vt_clamp(n < 0 ? -n : n, 0, room);
 
-	if (n > 0) {
-		memmove(c + k, c, (size_t)(room - k) * sizeof *c);
-		vt_erase(t, ds->row, ds->col, ds->col + k);
-	} else {
-		memmove(c, c + k, (size_t)(room - k) * sizeof *c);
-		vt_erase(t, ds->row, ds->width - k, ds->width);
-	}
+	memmove(n > 0 ? c + k : c, n > 0 ? c : c + k, (size_t)(room - k) * sizeof *c);
+	vt_erase(t, ds->row, n > 0 ? ds->col : ds->width - k, n > 0 ? ds->col + k : ds->width);
 	r->wrap = false;
 }
 
@@ -655,13 +651,10 @@ vt_tab(struct term *t, int n)
 {
 	struct term_ds *ds = &t->fb.ds;
 	bool wrap = ds->next_print_will_wrap;
-	int x, to = n > 0 ? ds->width - 1 : 0;
+	int d = n > 0 ? 1 : -1, to = n > 0 ? ds->width - 1 : 0;
 
-	for (x = ds->col + 1; n > 0 && x < ds->width; x++)
-		if (ds->tabs[x] && --n == 0)
-			to = x;
-	for (x = ds->col - 1; n < 0 && x > 0; x--)
-		if (ds->tabs[x] && ++n == 0)
+	for (int x = ds->col + d; n != 0 && x > 0 && x < ds->width; x += d)
+		if (ds->tabs[x] && (n -= d) == 0)
 			to = x;
 	vt_move_col(t, to, false, false);
 	ds->next_print_will_wrap = wrap;
@@ -743,11 +736,10 @@ vt_control(struct term *t, uint32_t c)
 	case 0x0D: vt_move_col(t, 0, false, false); break;      /* CR */
 	case 0x88: ds->tabs[ds->col] = 1; break;                /* HTS */
 	case 0x8D: vt_autoscroll(t, -1); break;                 /* RI */
-	case 0x0A: case 0x0B: case 0x0C: case 0x84:     /* LF VT FF IND */
-		vt_autoscroll(t, 1);
-		break;
-	case 0x85:                                      /* NEL */
+	case 0x85:                                      /* NEL: CR, then LF */
 		vt_move_col(t, 0, false, false);
+		/* fallthrough */
+	case 0x0A: case 0x0B: case 0x0C: case 0x84:     /* LF VT FF IND */
 		vt_autoscroll(t, 1);
 		break;
 	}
@@ -1055,9 +1047,8 @@ term_new(int width, int height)
 {
 	struct term *t = vt_alloc(NULL, sizeof *t);
 
-	memset(t, 0, sizeof *t);
+	*t = (struct term){ .state = VT_GROUND };
 	fb_init(&t->fb, width, height);
-	t->state = VT_GROUND;
 	vt_act(t, VT_CLEAR, 0);
 	return t;
 }

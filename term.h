@@ -105,8 +105,6 @@ void fb_init(struct term_fb *fb, int width, int height);
 void fb_copy(struct term_fb *dst, const struct term_fb *src);
 void fb_free(struct term_fb *fb);
 bool fb_equal(const struct term_fb *a, const struct term_fb *b); /* SPEC §9.5 */
-/* SPEC §9.5: a size <= 0 is ignored, a larger one than the maximum clamped. */
-void fb_resize(struct term_fb *fb, int width, int height);
 /* The row to write into: un-shares it first if another copy holds it. */
 struct term_row *fb_row_mut(struct term_fb *fb, int y);
 bool row_equal(const struct term_row *a, const struct term_row *b);

@@ -1,5 +1,5 @@
 # bench area: the helper programs of tests/bench_session.sh and
-# tests/bench_replay.sh (pty drivers that mirror a client's screen with
+# tests/bench_predict.sh (pty drivers that mirror a client's screen with
 # term.c).  The Makefile reads BENCH_EXTRA before this fragment, so `bench:`
 # names the targets too.  Not built by `make test`.
 BENCH_TOOLS  = $(B)/benchtool_session $(B)/benchtool_keys

@@ -1,6 +1,6 @@
 /*
  * benchtool_keys.c -- replays a keystroke trace into a mosh client on a
- * pty and judges what its screen shows, for tests/bench_replay.sh.
+ * pty and judges what its screen shows, for tests/bench_predict.sh.
  *
  *   benchtool_keys truth   TRACE TRUTHFILE -- CLIENT ARGS...
  *   benchtool_keys measure TRACE TRUTHFILE [-v] -- CLIENT ARGS...

@@ -326,33 +326,20 @@ display_title_same(const uint32_t *a, int alen, const uint32_t *b, int blen)
 	return alen == blen && memcmp(a, b, (size_t)alen * sizeof a[0]) == 0;
 }
 
-/* The modes after the screen: facts §8.2 steps 12-15. */
+/* A mouse mode or encoding, of which one is on at a time (facts §8.2
+ * steps 13 and 15): to none is `off`, the whole group off; otherwise the
+ * old one goes off and the new one on. */
 static void
-display_modes(struct buf *out, const struct term_ds *last,
-    const struct term_ds *ds, bool initialized)
+display_mode(struct buf *out, bool changed, int last, int now, const char *off)
 {
-	if (!initialized || ds->bracketed_paste != last->bracketed_paste)
-		buf_printf(out, "\033[?2004%c", ds->bracketed_paste ? 'h' : 'l');
-	if (!initialized || ds->mouse_mode != last->mouse_mode) {
-		if (ds->mouse_mode == 0) {
-			buf_puts(out, "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
-		} else {
-			if (last->mouse_mode != 0)
-				buf_printf(out, "\033[?%dl", last->mouse_mode);
-			buf_printf(out, "\033[?%dh", ds->mouse_mode);
-		}
-	}
-	if (!initialized || ds->mouse_focus != last->mouse_focus)
-		buf_printf(out, "\033[?1004%c", ds->mouse_focus ? 'h' : 'l');
-	if (!initialized || ds->mouse_encoding != last->mouse_encoding) {
-		if (ds->mouse_encoding == 0) {
-			buf_puts(out, "\033[?1015l\033[?1006l\033[?1005l");
-		} else {
-			if (last->mouse_encoding != 0)
-				buf_printf(out, "\033[?%dl", last->mouse_encoding);
-			buf_printf(out, "\033[?%dh", ds->mouse_encoding);
-		}
-	}
+	if (!changed)
+		return;
+	if (now == 0)
+		buf_puts(out, off);
+	else if (last != 0)
+		buf_printf(out, "\033[?%dl", last);
+	if (now != 0)
+		buf_printf(out, "\033[?%dh", now);
 }
 
 void
@@ -412,7 +399,14 @@ display_frame(struct buf *out, const struct term_fb *last,
 	if (!initialized || fr.cursor_visible != ds->cursor_visible)
 		buf_printf(out, "\033[?25%c", ds->cursor_visible ? 'h' : 'l');
 	frame_rend(&fr, &ds->rend, !initialized);
-	display_modes(out, &last->ds, ds, initialized);
+	if (!initialized || ds->bracketed_paste != last->ds.bracketed_paste)
+		buf_printf(out, "\033[?2004%c", ds->bracketed_paste ? 'h' : 'l');
+	display_mode(out, !initialized || ds->mouse_mode != last->ds.mouse_mode,
+	    last->ds.mouse_mode, ds->mouse_mode, "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
+	if (!initialized || ds->mouse_focus != last->ds.mouse_focus)
+		buf_printf(out, "\033[?1004%c", ds->mouse_focus ? 'h' : 'l');
+	display_mode(out, !initialized || ds->mouse_encoding != last->ds.mouse_encoding,
+	    last->ds.mouse_encoding, ds->mouse_encoding, "\033[?1015l\033[?1006l\033[?1005l");
 }
 
 /* ------------------------------------------------------------ state */

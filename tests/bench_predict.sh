@@ -108,10 +108,11 @@ END {
 	a = inst["ours"] >= inst["mosh-client"]
 	b = mean["ours"] < mean["mosh-client"]
 	c = mis["ours"] <= mis["mosh-client"]
-	printf "   goal: instant share %.1f%% vs %.1f%% (%s), mean %.1f vs %.1f ms (%s), mispredicted %.1f%% vs %.1f%% (%s): %s\n",
-	    100 * inst["ours"], 100 * inst["mosh-client"], a ? "ok" : "short",
-	    mean["ours"], mean["mosh-client"], b ? "ok" : "not lower",
-	    100 * mis["ours"], 100 * mis["mosh-client"], c ? "ok" : "more",
+	printf "   goal (ours vs mosh-client): instant %d/%d vs %d/%d keys (%s), mean %.1f vs %.1f ms (%s),\n",
+	    i["ours"], v["ours"], i["mosh-client"], v["mosh-client"], a ? "ok" : "short",
+	    mean["ours"], mean["mosh-client"], b ? "lower: ok" : "not lower"
+	printf "   mispredicted %d/%d vs %d/%d keys (%s): %s\n",
+	    w["ours"], n["ours"], w["mosh-client"], n["mosh-client"], c ? "ok" : "more",
 	    a && b && c ? "MET" : "NOT met"
 }' "$T/all"
 exit 0

@@ -13,8 +13,8 @@
 #                     wall time until the following echo shows, the server
 #                     daemon's CPU (utime + stime in /proc/PID/stat, read
 #                     before it exits), UDP payload bytes each way
-#   memory            VmHWM (peak resident) of server and client at the end
-#                     of the cat, both still running
+#   memory            VmHWM (peak resident) and VmRSS of server and client
+#                     at the end of the cat, both still running
 # Run by `make bench`; never fails (a missing piece is reported and skipped).
 . tests/lib.sh
 REPS=3
@@ -97,8 +97,9 @@ function median(k,   n, i, j, t, a) {
 }
 { vals[$1 " " $2] = vals[$1 " " $2] (vals[$1 " " $2] == "" ? "" : " ") $3 }
 END {
-	split("prompt_ms wrapper_ms cat_ms server_cpu_s cat_bytes_down cat_bytes_up " \
-	    "cat_dgrams_down cat_dgrams_up server_hwm_kib client_hwm_kib", keys, " ")
+	nk = split("prompt_ms wrapper_ms cat_ms server_cpu_s cat_bytes_down cat_bytes_up " \
+	    "cat_dgrams_down cat_dgrams_up server_hwm_kib client_hwm_kib server_rss_kib " \
+	    "client_rss_kib", keys, " ")
 	label["prompt_ms"] = "start to prompt, server+client (ms)"
 	label["wrapper_ms"] = "start to prompt, wrapper --local (ms)"
 	label["cat_ms"] = "cat 40 MB: wall time (ms)"
@@ -109,11 +110,13 @@ END {
 	label["cat_dgrams_up"] = "cat 40 MB: datagrams client->server"
 	label["server_hwm_kib"] = "server peak RSS (KiB)"
 	label["client_hwm_kib"] = "client peak RSS (KiB)"
+	label["server_rss_kib"] = "server RSS after the cat (KiB)"
+	label["client_rss_kib"] = "client RSS after the cat (KiB)"
 	goal["server_cpu_s"] = 0.10; goal["cat_bytes_down"] = 1.00
 	goal["server_hwm_kib"] = 0.25; goal["client_hwm_kib"] = 0.25
 	strict["server_hwm_kib"] = 1; strict["client_hwm_kib"] = 1
 	printf "   %-38s %10s %10s %10s  %s\n", "median of " reps " runs", "ours", "mosh", "ours/mosh", "goal"
-	for (i = 1; i <= 10; i++) {
+	for (i = 1; i <= nk; i++) {
 		k = keys[i]
 		o = median("ours " k); m = median("mosh " k)
 		if (o == "" && m == "") {

@@ -230,24 +230,17 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 			x += cw;
 			continue;
 		}
+		/* A run of empty cells of one rendition is cleared at once. */
+		if (run > 0 && (c->len != 0 || !rend_equal(&c->rend, &run_rend))) {
+			put_blanks(fr, y, x, run, &run_rend, false, row->wrap);
+			run = 0;
+		}
 		if (c->len == 0) {
 			if (run == 0)
 				run_rend = c->rend;
-			if (rend_equal(&c->rend, &run_rend)) {
-				run++;
-				x++;
-				continue;
-			}
-		}
-		if (run > 0) {
-			put_blanks(fr, y, x, run, &run_rend, false, row->wrap);
-			run = 0;
-			if (c->len == 0) {
-				run_rend = c->rend;
-				run = 1;
-				x++;
-				continue;
-			}
+			run++;
+			x++;
+			continue;
 		}
 		/* The receiver's wrap state at the end of a wrapping row may
 		 * differ from ours: place its last cell explicitly. */

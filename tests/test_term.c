@@ -795,6 +795,30 @@ user_bytes(void **state)
 }
 
 /* Copies share rows until one is written (SPEC.md §9, framebuffer). */
+/* term_clone: rows shared, the saved primary screen copied, and parsing
+ * goes on from the original's state (here inside an OSC string). */
+static void
+clone_parses_on(void **state)
+{
+	struct term *t = term_new(20, 5), *c;
+
+	(void)state;
+	feed(t, "ab\033[?1049hxy\033]2;ti");
+	c = term_clone(t);
+	assert_ptr_equal(term_fb(c)->rows[0], term_fb(t)->rows[0]);
+	feed(c, "tle\007");
+	assert_int_equal(term_fb(c)->title_len, 5);
+	assert_int_equal(term_fb(c)->title[4], 'e');
+	assert_int_equal(term_fb(t)->title_len, 0);     /* still in its string */
+	feed(t, "\007");
+	assert_int_equal(term_fb(t)->title_len, 2);
+	feed(c, "\033[?1049l");
+	assert_string_equal(row_text(c, 0), "ab");
+	assert_string_equal(row_text(t, 0), "  xy");    /* the original: still alternate */
+	term_free(c);
+	term_free(t);
+}
+
 static void
 framebuffer_sharing(void **state)
 {
@@ -1020,6 +1044,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(editing),
 		cmocka_unit_test(modes),
 		cmocka_unit_test(user_bytes),
+		cmocka_unit_test(clone_parses_on),
 		cmocka_unit_test(framebuffer_sharing),
 		cmocka_unit_test(resize),
 		cmocka_unit_test(bad_input),

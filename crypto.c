@@ -211,24 +211,21 @@ aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
 	uint64_t q[8];
 	memcpy(buf, in, 16 * n);
 	aes_load(q, buf);
-	if (!decipher) {
-		aes_add_round_key(q, k, 0);
-		for (int r = 1; r <= AES_ROUNDS; r++) {
-			aes_sbox(q);
-			aes_shift_rows(q, 0);
-			if (r < AES_ROUNDS)
-				aes_mix_columns(q, 0);
-			aes_add_round_key(q, k, r);
-		}
-	} else {
-		aes_add_round_key(q, k, AES_ROUNDS);
-		for (int r = AES_ROUNDS - 1; r >= 0; r--) {
-			aes_shift_rows(q, 1);
+	/* FIPS-197 Cipher, or InvCipher with InvSubBytes first: it commutes
+	 * with InvShiftRows, so both run the same steps in the same order. */
+	aes_add_round_key(q, k, decipher ? AES_ROUNDS : 0);
+	for (int i = 1; i <= AES_ROUNDS; i++) {
+		int r = decipher ? AES_ROUNDS - i : i;  /* this round's key */
+		if (decipher)
 			aes_inv_sbox(q);
-			aes_add_round_key(q, k, r);
-			if (r > 0)
-				aes_mix_columns(q, 1);
-		}
+		else
+			aes_sbox(q);
+		aes_shift_rows(q, decipher);
+		if (!decipher && r < AES_ROUNDS)
+			aes_mix_columns(q, 0);
+		aes_add_round_key(q, k, r);
+		if (decipher && r > 0)
+			aes_mix_columns(q, 1);
 	}
 	aes_store(buf, q);
 	memcpy(out, buf, 16 * n);

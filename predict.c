@@ -98,8 +98,7 @@ pred_mode_parse(const char *s, enum pred_mode *m)
 {
 	static const char *const names[] = { "adaptive", "always", "never",
 		"experimental" };       /* enum pred_mode order */
-	int i;
-	for (i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++)
 		if (s == NULL || strcmp(s, names[i]) == 0) {
 			*m = (enum pred_mode)i;
 			return 0;
@@ -120,8 +119,7 @@ static bool
 pred_orig(struct pred_cell *c, const struct term_cell *t, bool add)
 {
 	uint8_t len = pred_blank(t) ? 0 : t->len;
-	int i;
-	for (i = 0; i < c->n_orig; i++)
+	for (int i = 0; i < c->n_orig; i++)
 		if (c->orig_len[i] == len && memcmp(c->orig[i], t->text, len) == 0)
 			return true;
 	if (add && c->n_orig == PRED_ORIGINALS_MAX) {
@@ -173,8 +171,7 @@ pred_become_tentative(struct pred *p)
 void
 pred_reset(struct pred *p)
 {
-	int y;
-	for (y = 0; y < p->height; y++)
+	for (int y = 0; y < p->height; y++)
 		free(p->rows[y]);
 	memset(p->rows, 0, sizeof p->rows);
 	p->n_cursors = 0;
@@ -240,12 +237,11 @@ static void
 pred_newline(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
 	struct pred_cursor *cur = pred_cursor(p, fb);
-	int x;
 	cur->col = 0;
 	if (cur->row < p->height - 1)
 		cur->row++;
 	else
-		for (x = 0; x < p->width; x++)
+		for (int x = 0; x < p->width; x++)
 			memset(&pred_cell_start(p, fb, cur->row, x, now)->repl, 0,
 			    sizeof(struct term_cell));
 }
@@ -301,13 +297,12 @@ pred_backspace(struct pred *p, const struct term_fb *fb,
     struct pred_cursor *cur, uint64_t now)
 {
 	struct pred_cell *c;
-	int i;
 	if (cur->col == 0)
 		return;
 	cur->col--;
 	cur->expires = p->sent + 1;
 	if (!p->overwrite) {
-		for (i = cur->col; i < p->width; i++)
+		for (int i = cur->col; i < p->width; i++)
 			pred_shift(p, fb, cur->row, i, i + 1 < p->width ? i + 1 : i,
 			    i + 2 >= p->width, now);
 		return;
@@ -368,7 +363,6 @@ pred_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
 {
 	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
 	uint32_t cp;
-	int i;
 	if (p->last_byte == 0x1B && c == 'O')
 		c = '[';        /* application-mode arrows parse as CSI */
 	p->last_byte = c;
@@ -387,7 +381,7 @@ pred_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
 	if (--p->u8_need > 0)
 		return;
 	cp = (uint8_t)p->u8[0] & (p->u8_len == 1 ? 0x7F : 0x7F >> p->u8_len);
-	for (i = 1; i < p->u8_len; i++)
+	for (int i = 1; i < p->u8_len; i++)
 		cp = cp << 6 | ((uint8_t)p->u8[i] & 0x3F);
 	if (cp >= min[p->u8_len])       /* surrogates, > U+10FFFF: not width 1 */
 		pred_codepoint(p, fb, cp, now);
@@ -399,7 +393,6 @@ void
 pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
     const uint8_t *bytes, size_t n, uint64_t now)
 {
-	size_t i;
 	if (p->mode == PRED_NEVER)
 		return;
 	/* Predictions (and a killed epoch's fresh cursor) expire with the state
@@ -410,7 +403,7 @@ pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
 		pred_reset(p);
 		return;
 	}
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (p->mode == PRED_EXPERIMENTAL)
 			p->prediction_epoch = p->confirmed_epoch;
 		pred_cull(p, server_fb, now);
@@ -421,9 +414,8 @@ pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
 static bool
 pred_active(const struct pred *p)
 {
-	int y, x;
-	for (y = 0; y < p->height; y++)
-		for (x = 0; p->rows[y] != NULL && x < p->width; x++)
+	for (int y = 0; y < p->height; y++)
+		for (int x = 0; p->rows[y] != NULL && x < p->width; x++)
 			if (p->rows[y][x].active)
 				return true;
 	return p->n_cursors > 0;
@@ -478,7 +470,6 @@ pred_confirm(struct pred *p, int y, int x, const struct term_fb *fb,
     uint64_t now)
 {
 	struct pred_cell *row = p->rows[y];
-	int k;
 	if (row[x].epoch > p->confirmed_epoch)
 		p->confirmed_epoch = row[x].epoch;
 	if (pred_age(now, row[x].made) < PRED_GLITCH_THRESHOLD &&
@@ -487,7 +478,7 @@ pred_confirm(struct pred *p, int y, int x, const struct term_fb *fb,
 		p->glitch_trigger--;
 		p->last_quick_confirmation = now;
 	}
-	for (k = x; k < p->width; k++)
+	for (int k = x; k < p->width; k++)
 		row[k].repl.rend = fb->rows[y]->cells[x].rend;
 	pred_cell_forget(&row[x]);
 }
@@ -496,7 +487,7 @@ void
 pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
 	const struct pred_cursor *cur;
-	int y, x, i, n;
+	int n = 0;
 	if (p->mode == PRED_NEVER)
 		return;
 	if (fb->ds.width != p->width || fb->ds.height != p->height) {
@@ -514,8 +505,8 @@ pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 		p->flagging = true;
 	else if (p->send_interval <= PRED_FLAG_TRIGGER_LOW)
 		p->flagging = false;
-	for (y = 0; y < p->height; y++) {
-		for (x = 0; p->rows[y] != NULL && x < p->width; x++) {
+	for (int y = 0; y < p->height; y++)
+		for (int x = 0; p->rows[y] != NULL && x < p->width; x++) {
 			struct pred_cell *c = &p->rows[y][x];
 			enum pred_verdict v = pred_judge_cell(p, c, &fb->rows[y]->cells[x]);
 			uint64_t age = pred_age(now, c->made);
@@ -535,7 +526,6 @@ pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 			else if (v == PV_WRONG)
 				goto reset;     /* a shown guess was wrong */
 		}
-	}
 	/* Only the newest cursor prediction is judged: it implies the rest. */
 	cur = &p->cursors[p->n_cursors > 0 ? p->n_cursors - 1 : 0];
 	if (p->n_cursors > 0 && p->late_ack >= cur->expires &&
@@ -544,7 +534,7 @@ pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 			goto reset;
 		p->n_cursors = 0;
 	}
-	for (i = n = 0; i < p->n_cursors; i++)
+	for (int i = 0; i < p->n_cursors; i++)
 		if (p->late_ack < p->cursors[i].expires)        /* pending */
 			p->cursors[n++] = p->cursors[i];
 	p->n_cursors = n;
@@ -558,18 +548,17 @@ reset:
 void
 pred_apply(const struct pred *p, struct term_fb *d)
 {
-	int i, y, x;
 	if (p->mode == PRED_NEVER || d->ds.width != p->width ||
 	    d->ds.height != p->height || (!p->srtt_trigger &&
 	    p->glitch_trigger == 0 && p->mode == PRED_ADAPTIVE))
 		return;
-	for (i = 0; i < p->n_cursors; i++)
+	for (int i = 0; i < p->n_cursors; i++)
 		if (p->cursors[i].epoch <= p->confirmed_epoch) {
 			d->ds.row = p->cursors[i].row;
 			d->ds.col = p->cursors[i].col;
 		}
-	for (y = 0; y < p->height; y++) {
-		for (x = 0; p->rows[y] != NULL && x < p->width; x++) {
+	for (int y = 0; y < p->height; y++)
+		for (int x = 0; p->rows[y] != NULL && x < p->width; x++) {
 			const struct pred_cell *c = &p->rows[y][x];
 			const struct term_cell *actual = &d->rows[y]->cells[x];
 			bool flag = p->flagging &&
@@ -583,7 +572,6 @@ pred_apply(const struct pred *p, struct term_fb *d)
 			if (flag)
 				fb_row_mut(d, y)->cells[x].rend.attr |= TERM_UNDERLINE;
 		}
-	}
 }
 
 int

@@ -111,10 +111,10 @@ struct ssp {
 	void *current;
 	struct ssp_entry sent[SSP_SENT_MAX + 1];
 	int nsent, assumed;
-	uint64_t next_ack_time, next_send_time, mindelay_clock;
+	uint64_t next_ack_time, next_send_time, mindelay_end; /* or SSP_NEVER */
 	uint64_t ack_num, last_heard;   /* newest remote state; when heard */
 	bool pending_data_ack, shutdown_in_progress, shutdown_ack_sent;
-	int send_mindelay, shutdown_tries;
+	int shutdown_tries;
 	uint64_t shutdown_start;
 	/* receiver */
 	const struct ssp_state_ops *rops;
@@ -437,8 +437,6 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 /* ---- transport: sender (SPEC.md §6.3-6.4) ---- */
 static bool
 ssp_same(const struct ssp *t, const void *s) { return t->lops->equal(t->current, s); }
-static uint64_t
-ssp_max(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
 static void
 ssp_sent_remove(struct ssp *t, int i)
@@ -482,20 +480,19 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 	const struct ssp_entry *back = &t->sent[t->nsent - 1];
 	bool heard = t->last_heard + SSP_ACTIVE_RETRY_MS > now;
 	uint64_t interval = (uint64_t)ssp_send_interval(t);
+	bool changed;                   /* since the last send */
 
 	ssp_update_assumed(t, now);
+	changed = !ssp_same(t, back->state);
 	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY)
 		t->next_ack_time = now + SSP_ACK_DELAY;
-	if (!ssp_same(t, back->state)) {
-		if (t->mindelay_clock == SSP_NEVER)
-			t->mindelay_clock = now;
-		t->next_send_time = ssp_max(t->mindelay_clock + (uint64_t)t->send_mindelay,
-		    back->stamp + interval);
-	} else if (!ssp_same(t, t->sent[t->assumed].state) && heard) {
+	if (changed && t->mindelay_end == SSP_NEVER)
+		t->mindelay_end = now + (t->role == SSP_CLIENT ? SSP_MINDELAY_CLIENT :
+		    SSP_MINDELAY_SERVER);
+	if (changed || (!ssp_same(t, t->sent[t->assumed].state) && heard)) {
 		t->next_send_time = back->stamp + interval;
-		if (t->mindelay_clock != SSP_NEVER)
-			t->next_send_time = ssp_max(t->next_send_time,
-			    t->mindelay_clock + (uint64_t)t->send_mindelay);
+		if (t->mindelay_end != SSP_NEVER && t->mindelay_end > t->next_send_time)
+			t->next_send_time = t->mindelay_end;
 	} else {        /* slow retransmission, or nothing to send */
 		t->next_send_time = !ssp_same(t, t->sent[0].state) && heard ?
 		    back->stamp + (uint64_t)ssp_rto(t) + SSP_ACK_DELAY : SSP_NEVER;
@@ -522,7 +519,7 @@ ssp_send_state(struct ssp *t, const struct buf *diff, uint64_t now)
 		ssp_add_sent(t, now, new_num);
 	ssp_send_instruction(t, old_num, new_num, diff, now);
 	t->next_ack_time = now + SSP_ACK_INTERVAL;
-	t->next_send_time = t->mindelay_clock = SSP_NEVER;
+	t->next_send_time = t->mindelay_end = SSP_NEVER;
 }
 
 void
@@ -549,7 +546,7 @@ ssp_tick(struct ssp *t, uint64_t now)
 	if (d[use].len > 0 || now >= t->next_ack_time)
 		ssp_send_state(t, &d[use], now);
 	else
-		t->next_send_time = t->mindelay_clock = SSP_NEVER;
+		t->next_send_time = t->mindelay_end = SSP_NEVER;
 	buf_free(&d[0]);
 	buf_free(&d[1]);
 }
@@ -768,8 +765,7 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
 	*t = (struct ssp){ .role = role, .saved_ts = -1, .srtt = SSP_SRTT_INITIAL,
 		.rttvar = SSP_RTTVAR_INITIAL, .mtu = SSP_MTU_DEFAULT, .last_port_choice = now,
 		.lops = local_ops, .current = local_initial, .nsent = 1, .next_ack_time = now,
-		.next_send_time = now, .mindelay_clock = SSP_NEVER, .rops = remote_ops,
-		.send_mindelay = role == SSP_CLIENT ? SSP_MINDELAY_CLIENT : SSP_MINDELAY_SERVER,
+		.next_send_time = now, .mindelay_end = SSP_NEVER, .rops = remote_ops,
 		.nrecvd = 1, .caprecvd = 8 };
 	ocb_init(&t->ocb, key);
 	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
@@ -880,31 +876,25 @@ ssp_remote_addr_str(const struct ssp *t)
 }
 
 /* ---- the user stream (SPEC.md §7.1) ---- */
-/* An append-only list of events.  All fields are int32_t, so there is
- * no padding and memcmp compares events. */
-struct userstream {
-	struct us_event {
-		int32_t byte;           /* 0..255, or US_RESIZE */
-		int32_t width, height;
-	} *ev;
-	size_t n, cap;
+/* An append-only list of events, back to back in a struct buf whose data
+ * is never NULL (for memcmp and memmove).  All fields are int32_t, so
+ * there is no padding and memcmp compares events. */
+struct us_event {
+	int32_t byte;           /* 0..255, or US_RESIZE */
+	int32_t width, height;
 };
 #define US_RESIZE (-1)
 
 static void
-us_push(struct userstream *u, int32_t byte, int32_t width, int32_t height)
-{
-	if (u->n == u->cap)
-		u->ev = ssp_realloc(u->ev, (u->cap = u->cap * 2 + 64) * sizeof u->ev[0]);
-	u->ev[u->n++] = (struct us_event){ byte, width, height };
-}
+us_push(struct buf *u, int32_t byte, int32_t width, int32_t height)
+{ buf_put(u, &(struct us_event){ byte, width, height }, sizeof(struct us_event)); }
 
 void *
 userstream_new(void)
 {
-	struct userstream *u = ssp_alloc(sizeof *u);
+	struct buf *u = ssp_alloc(sizeof *u);
 
-	u->ev = ssp_realloc(NULL, 0);   /* never NULL, for memcpy and memcmp */
+	u->data = ssp_realloc(NULL, 0);
 	return u;
 }
 
@@ -918,22 +908,20 @@ userstream_push_resize(void *s, int w, int h) { us_push(s, US_RESIZE, w, h); }
 static void *
 us_copy(const void *s)
 {
-	const struct userstream *u = s;
-	struct userstream *c = ssp_alloc(sizeof *c);
+	struct buf *c = userstream_new();
 
-	c->ev = memcpy(ssp_realloc(NULL, u->n * sizeof u->ev[0]), u->ev, u->n * sizeof u->ev[0]);
-	c->n = c->cap = u->n;
+	buf_put(c, ((const struct buf *)s)->data, ((const struct buf *)s)->len);
 	return c;
 }
 
 static void
-us_free(void *s) { free(((struct userstream *)s)->ev), free(s); }
+us_free(void *s) { buf_free(s), free(s); }
 static bool
 us_equal(const void *a, const void *b)
 {
-	const struct userstream *x = a, *y = b;
+	const struct buf *x = a, *y = b;
 
-	return x->n == y->n && memcmp(x->ev, y->ev, x->n * sizeof x->ev[0]) == 0;
+	return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
 }
 
 /* Removes prefix's events from the front of s (all of them, if s is
@@ -941,12 +929,12 @@ us_equal(const void *a, const void *b)
 static void
 us_subtract(void *s, const void *prefix)
 {
-	struct userstream *u = s;
-	size_t k = ((const struct userstream *)prefix)->n;
+	struct buf *u = s;
+	size_t k = ((const struct buf *)prefix)->len;
 
-	k = k < u->n ? k : u->n;
-	memmove(u->ev, u->ev + k, (u->n - k) * sizeof u->ev[0]);
-	u->n -= k;
+	k = k < u->len ? k : u->len;
+	memmove(u->data, u->data + k, u->len - k);
+	u->len -= k;
 }
 
 /* `from` is a prefix of `to`: encode the events after it, each run of
@@ -954,15 +942,16 @@ us_subtract(void *s, const void *prefix)
 static void
 us_diff(const void *from, const void *to, struct buf *out)
 {
-	const struct userstream *f = from, *u = to;
+	const struct us_event *ev = (const void *)((const struct buf *)to)->data;
+	size_t n = ((const struct buf *)to)->len / sizeof *ev;
 	struct buf run = { 0 };
 
-	for (size_t i = f->n; i < u->n; i++) {
-		if (u->ev[i].byte == US_RESIZE)
-			wire_put_resize(out, u->ev[i].width, u->ev[i].height);
+	for (size_t i = ((const struct buf *)from)->len / sizeof *ev; i < n; i++) {
+		if (ev[i].byte == US_RESIZE)
+			wire_put_resize(out, ev[i].width, ev[i].height);
 		else
-			buf_putc(&run, (uint8_t)u->ev[i].byte);
-		if (run.len > 0 && (i + 1 == u->n || u->ev[i + 1].byte == US_RESIZE)) {
+			buf_putc(&run, (uint8_t)ev[i].byte);
+		if (run.len > 0 && (i + 1 == n || ev[i + 1].byte == US_RESIZE)) {
 			wire_put_bytes(out, run.data, run.len);
 			run.len = 0;
 		}

@@ -461,10 +461,9 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 
 		timeout = min_timeout(ssp_wait_time(t, now),
 		    srv_echo_ack(hs, hist, &nhist, now));
-		if (!released || ssp_shutdown_in_progress(t))
-			timeout = min_timeout(timeout, IDLE_POLL_MS);
-		if (net_tmout > 0)
-			timeout = min_timeout(timeout, 1000);
+		/* Idle limits are checked once a second (or every IDLE_POLL_MS). */
+		if (!released || ssp_shutdown_in_progress(t) || net_tmout > 0)
+			timeout = min_timeout(timeout, net_tmout > 0 ? 1000 : IDLE_POLL_MS);
 		nfd = ssp_fds(t, fds, 7);
 		for (int i = 0; i < nfd; i++)
 			pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
@@ -610,6 +609,7 @@ main(int argc, char **argv)
 	if (pid > 0) {
 		fprintf(stderr, "\n%s\n\n[mosh-server detached, pid = %d]\n",
 		    SERVER_VERSION, (int)pid);
+		ssp_free(t);    /* the daemon carries the session on */
 		return 0;
 	}
 	setsid();

@@ -22,7 +22,6 @@
 #define ADLER_MOD        65521      /* largest prime below 2^16 */
 #define ADLER_NMAX       5552       /* bytes summed before a reduction can overflow */
 #define INFL_MAXBITS     15         /* longest Huffman code in deflate */
-#define INFL_FASTBITS    9          /* codes this short decode by one lookup */
 #define INFL_NLITLEN     288        /* literal/length symbols, 286-287 invalid */
 #define INFL_NDIST       30         /* distance symbols (fixed code has 32) */
 #define INFL_MAXHLIT     286        /* literal/length codes a block may define */
@@ -138,12 +137,11 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 #define INFL_CHECK(ok, err) do { if (!(ok)) return (err); } while (0)
 #define INFL_TRY(call) do { int e_ = (call); if (e_ != ZLIB_OK) return e_; } while (0)
 
-/* A canonical Huffman code.  fast[next INFL_FASTBITS bits] = len << 9 | symbol,
- * or 0 for a longer or unused code, left to the slow path (count, sym). */
+/* A canonical Huffman code, decoded a bit at a time as puff does (over
+ * 100 MB/s: a lookup table would buy speed that screens do not need). */
 struct huffman {
 	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length */
 	uint16_t sym[INFL_NLITLEN];         /* symbols in code order */
-	uint16_t fast[1 << INFL_FASTBITS];
 };
 
 struct inflater {
@@ -210,18 +208,6 @@ huff_build(struct huffman *h, const uint8_t *len, unsigned n, int sparse)
 	for (unsigned i = 0; i < n; i++)
 		if (len[i] != 0)
 			h->sym[offs[len[i]]++] = (uint16_t)i;
-	/* sym[] is in code order, so codes count up along it.  They arrive
-	 * most significant bit first: index fast[] by the reversed code, for
-	 * every value of the bits that follow it. */
-	unsigned code = 0, k = 0;
-	for (unsigned l = 1; l <= INFL_FASTBITS; l++, code <<= 1)
-		for (unsigned j = 0; j < h->count[l]; j++, code++, k++) {
-			unsigned rev = 0;
-			for (unsigned b = 0; b < l; b++)
-				rev |= ((code >> b) & 1) << (l - 1 - b);
-			for (unsigned x = rev; x < (1u << INFL_FASTBITS); x += 1u << l)
-				h->fast[x] = (uint16_t)(l << 9 | h->sym[k]);
-		}
 	return ZLIB_OK;
 }
 
@@ -229,26 +215,20 @@ huff_build(struct huffman *h, const uint8_t *len, unsigned n, int sparse)
 static int
 huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 {
+	/* Codes of length l are first .. first + count[l] - 1, MSB first. */
+	unsigned code = 0, first = 0, index = 0, l;
 	infl_fill(s);
-	unsigned e = h->fast[s->bits & ((1u << INFL_FASTBITS) - 1)], l = e >> 9;
-	if (e != 0) {
+	for (l = 1;; l++) {
+		INFL_CHECK(l <= INFL_MAXBITS, ZLIB_E_DATA);  /* unused prefix */
 		INFL_CHECK(l <= s->nbits, ZLIB_E_TRUNCATED);
-		*sym = e & 0x1ff;
-	} else {
-		/* Codes of length l are first .. first + count[l] - 1, MSB first. */
-		unsigned code = 0, first = 0, index = 0;
-		for (l = 1;; l++) {
-			INFL_CHECK(l <= INFL_MAXBITS, ZLIB_E_DATA);  /* unused prefix */
-			INFL_CHECK(l <= s->nbits, ZLIB_E_TRUNCATED);
-			code |= (s->bits >> (l - 1)) & 1;
-			if (code - first < h->count[l])
-				break;
-			index += h->count[l];
-			first = (first + h->count[l]) << 1;
-			code <<= 1;
-		}
-		*sym = h->sym[index + code - first];
+		code |= (s->bits >> (l - 1)) & 1;
+		if (code - first < h->count[l])
+			break;
+		index += h->count[l];
+		first = (first + h->count[l]) << 1;
+		code <<= 1;
 	}
+	*sym = h->sym[index + code - first];
 	s->bits >>= l;
 	s->nbits -= l;
 	return ZLIB_OK;

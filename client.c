@@ -245,6 +245,7 @@ cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
 				buf_putc(&out, (uint8_t)e->key);
 				buf_putc(&out, b);
 			}
+			e->after_newline = b == '\r' || b == '\n';
 			continue;
 		}
 		if (e->key >= 0 && b == e->key && (e->key < 32 || e->after_newline)) {

@@ -622,15 +622,13 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 	bool server_late = pred_age(now, n->heard) > NOTIFY_SERVER_LATE;
 	bool reply = !server_late && pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
 	bool late = server_late || reply;       /* reply: only we are unheard */
-	const char *key = n->show_quit_key ? n->quit_key : "", *s;
-	const char *what = reply ? "reply" : "contact";
-	int x;
 	char dur[48], text[3 * NOTIFY_TEXT_MAX];
-	unsigned long sec;
+	const char *key = n->show_quit_key ? n->quit_key : "", *s = text;
+	const char *what = reply ? "reply" : "contact";
+	unsigned long sec = pred_age(now, reply ? n->acked : n->heard) / 1000;
 	struct term_row *row;
 	if (!message && !late)
 		return;
-	sec = pred_age(now, reply ? n->acked : n->heard) / 1000;
 	if (sec < 60)           /* "12 seconds" (or "12 s"), "1:15", "1:02:05" */
 		snprintf(dur, sizeof dur, "%lu %s", sec, message ? "s" : "seconds");
 	else if (sec < 3600)
@@ -649,7 +647,7 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 		d->ds.cursor_visible = false;
 	row = fb_row_mut(d, 0);
 	row->wrap = false;
-	for (x = 0, s = text; x < d->ds.width; x++) {  /* a character a cell */
+	for (int x = 0; x < d->ds.width; x++) {  /* a character a cell */
 		struct term_cell *c = &row->cells[x];
 		memset(c, 0, sizeof *c);
 		c->rend = (struct term_rend){ NOTIFY_FG, NOTIFY_BG, *s ? TERM_BOLD : 0 };

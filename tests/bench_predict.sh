@@ -9,10 +9,14 @@
 # screen with term.c.  The truth for each trace is the screen after each
 # key in a run of Debian's mosh-client with no delay and no prediction.
 # Per client: the share of keys (with a visible effect) displayed within
-# 20 ms, their mean and median response, and the share of keys mispredicted
-# (a cell value shown that no truth state between the newest one already
-# shown and the latest key has there, charged to the latest key typed;
-# benchtool_keys.c states the rules exactly).  Goal (issue 5): at least
+# 20 ms, their mean and median response, and the share of keys mispredicted.
+# A key is displayed once the screen shows its effect (the cells and cursor
+# it changes) as the truth after it, or after a later key already typed,
+# shows them.  A misprediction is a cell value on the screen that no truth
+# state between the newest one already shown and the latest key typed has
+# there (say a predicted character the server's screen then replaces); it
+# is charged to the latest key typed.  benchtool_keys.c states the rules
+# exactly; VERBOSE=1 prints every key and every wrong row.  Goal (issue 5): at least
 # mosh's instant share, a lower mean, no more mispredictions.
 # Run by `make bench`; never fails (a missing piece is reported and skipped).
 . tests/lib.sh

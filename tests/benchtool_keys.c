@@ -24,11 +24,11 @@
  * output (reads coalesced while more arrives within COALESCE_MS) the screen
  * S, at time t, with m the last key typed so far, is judged:
  *  - key k's effect is the cells where T[k] differs from T[k-1], and the
- *    cursor if it moved.  k is displayed at the first t at which every
- *    such cell of S holds a value that T[j] has there for some k <= j <= m
- *    and that differs from T[k-1]'s, and likewise the cursor.  Its response
- *    time is t minus the time it was typed; keys with no effect are not
- *    timed.
+ *    cursor if it moved.  k is displayed at the first t at which, for some
+ *    j with k <= j <= m, S agrees with T[j] on all of those cells (and the
+ *    cursor) and T[j] is not T[k-1] there (the effect was not undone by a
+ *    later key).  Its response time is t minus the time it was typed; keys
+ *    with no effect are not timed.
  *  - a cell of S is wrong when no T[j], L <= j <= m, has its value there,
  *    L being the newest truth state that S has matched exactly (cells only)
  *    so far (-1 at first).  Each wrong cell value, when it appears, is a
@@ -89,6 +89,7 @@ static struct kb_key kb_key[KB_KEYS_MAX];
 static int kb_nkeys;
 static struct kb_shot *kb_truth;        /* kb_truth[k + 1] is T[k] */
 static double kb_last_change;           /* when the screen last changed */
+static int kb_verbose;                  /* -v: details on stderr */
 
 static double
 kb_now_ms(void)
@@ -156,6 +157,26 @@ kb_screen_has(const char *text)
 			return 1;
 	}
 	return 0;
+}
+
+/* -v: row y of the screen between bars, on stderr, unless it is blank. */
+static void
+kb_print_row(int y)
+{
+	const struct term_row *row = term_fb(kb_term)->rows[y];
+
+	int blank = 1;
+
+	for (int x = 0; x < row->width && x < KB_WIDTH; x++)
+		blank &= row->cells[x].len == 0 || (row->cells[x].len == 1 && row->cells[x].text[0] == ' ');
+	if (blank)
+		return;
+	fprintf(stderr, " %2d |", y);
+	for (int x = 0; x < row->width && x < KB_WIDTH; x++) {
+		const struct term_cell *c = &row->cells[x];
+		fprintf(stderr, "%.*s", c->len ? (int)c->len : 1, c->len ? c->text : " ");
+	}
+	fprintf(stderr, "|\n");
 }
 
 /* Decodes the escapes of a trace key into k; 0 on a malformed one. */
@@ -313,10 +334,17 @@ kb_do_truth(const char *out)
 	for (int k = 0; k < kb_nkeys; k++) {
 		double t = kb_now_ms();
 		kb_type(&kb_key[k]);
+		kb_last_change = t;     /* stillness counts from the key */
 		while (kb_now_ms() - t < TRUTH_MIN_MS)
 			kb_read(TRUTH_MIN_MS - (kb_now_ms() - t), &when);
 		kb_settle(TRUTH_STILL_MS, TRUTH_MAX_MS);
 		kb_take(&kb_truth[k + 1]);
+		if (kb_verbose) {
+			fprintf(stderr, "T%d cursor %d,%d\n", k, kb_truth[k + 1].row,
+			    kb_truth[k + 1].col);
+			for (int y = 0; y < KB_HEIGHT; y++)
+				kb_print_row(y);
+		}
 	}
 	if (!(f = fopen(out, "wb")) ||
 	    fwrite(kb_truth, sizeof *kb_truth, (size_t)kb_nkeys + 1, f) != (size_t)kb_nkeys + 1 ||
@@ -327,13 +355,13 @@ kb_do_truth(const char *out)
 /* Measuring state. */
 static double kb_typed_at[KB_KEYS_MAX], kb_resp[KB_KEYS_MAX];
 static int kb_timed[KB_KEYS_MAX], kb_shown[KB_KEYS_MAX], kb_mis[KB_KEYS_MAX];
-static int kb_m = -1, kb_low = -1, kb_episodes, kb_verbose;
+static int kb_m = -1, kb_low = -1, kb_episodes;
 static uint32_t kb_wrong[KB_HEIGHT][KB_WIDTH]; /* wrong value shown, 0 = none */
 static int kb_wrong_set[KB_HEIGHT][KB_WIDTH];
 
 #define T(j) (&kb_truth[(j) + 1])
 
-/* Does some T[j], lo <= j <= hi, hold v at (y, x) (skipping value not)? */
+/* Does some T[j], lo <= j <= hi, hold v at (y, x)? */
 static int
 kb_in_truth(int lo, int hi, int y, int x, uint32_t v)
 {
@@ -345,41 +373,59 @@ kb_in_truth(int lo, int hi, int y, int x, uint32_t v)
 
 /* -v: a row with fresh wrong cells, as the screen shows it. */
 static void
-kb_show_row(int y, int fresh, double t)
+kb_show_row(int y, int fresh, double t, const char *mark)
 {
+	fprintf(stderr, "wrong: %d cells %.0f ms after key %d (window %d..%d), row %2d:\n",
+	    fresh, t - kb_typed_at[kb_m], kb_m, kb_low, kb_m, y);
 	const struct term_row *row = term_fb(kb_term)->rows[y];
 
-	fprintf(stderr, "wrong: %d cells %.0f ms after key %d, row %2d |", fresh,
-	    t - kb_typed_at[kb_m], kb_m, y);
-	for (int x = 0; x < row->width; x++) {
-		const struct term_cell *c = &row->cells[x];
-		fprintf(stderr, "%.*s", c->len ? (int)c->len : 1, c->len ? c->text : " ");
+	kb_print_row(y);
+	fprintf(stderr, "     %s\n", mark);
+	for (int x = 0, shown = 0; x < KB_WIDTH && shown < 4; x++) {
+		if (mark[x] != '^')
+			continue;
+		fprintf(stderr, "      col %d:", x);
+		for (int b = 0; b < row->cells[x].len; b++)
+			fprintf(stderr, " %02x", (unsigned char)row->cells[x].text[b]);
+		fprintf(stderr, row->cells[x].len ? "\n" : " (empty)\n");
+		shown++;
 	}
-	fprintf(stderr, "|\n");
+}
+
+/*
+ * Does s show key k's effect as truth state j (k <= j <= m) shows it: on
+ * every cell k changed (and the cursor, if k moved it), s agrees with T[j],
+ * and T[j] there is not simply T[k-1] again (an effect undone later)?
+ */
+static int
+kb_shows_as(int k, int j, const struct kb_shot *s)
+{
+	const struct kb_shot *a = T(k - 1), *b = T(k), *c = T(j);
+	int moved = a->row != b->row || a->col != b->col, differs = 0;
+
+	for (int y = 0; y < KB_HEIGHT; y++)
+		for (int x = 0; x < KB_WIDTH; x++) {
+			if (a->cell[y][x] == b->cell[y][x])
+				continue;
+			if (s->cell[y][x] != c->cell[y][x])
+				return 0;
+			differs |= c->cell[y][x] != a->cell[y][x];
+		}
+	if (moved) {
+		if (s->row != c->row || s->col != c->col)
+			return 0;
+		differs |= c->row != a->row || c->col != a->col;
+	}
+	return differs;
 }
 
 static int
 kb_displayed(int k, const struct kb_shot *s)
 {
-	const struct kb_shot *a = T(k - 1), *b = T(k);
-
-	for (int y = 0; y < KB_HEIGHT; y++)
-		for (int x = 0; x < KB_WIDTH; x++) {
-			uint32_t v = s->cell[y][x];
-			if (a->cell[y][x] == b->cell[y][x])
-				continue;
-			if (v == a->cell[y][x] || !kb_in_truth(k, kb_m, y, x, v))
-				return 0;
-		}
-	if (a->row != b->row || a->col != b->col) {
-		int ok = 0;
-		if (s->row == a->row && s->col == a->col)
-			return 0;
-		for (int j = k; j <= kb_m && !ok; j++)
-			ok = T(j)->row == s->row && T(j)->col == s->col;
-		return ok;
-	}
-	return 1;
+	for (int j = k; j <= kb_m; j++)
+		if (kb_shows_as(k, j, s))
+			return 1;
+	return 0;
 }
 
 static void
@@ -400,6 +446,9 @@ kb_judge(double t)
 		}
 	for (int y = 0; y < KB_HEIGHT; y++) {
 		int fresh = 0;
+		char mark[KB_WIDTH + 1];
+		memset(mark, ' ', KB_WIDTH);
+		mark[KB_WIDTH] = '\0';
 		for (int x = 0; x < KB_WIDTH; x++) {
 			uint32_t v = s.cell[y][x];
 			if (kb_in_truth(kb_low, kb_m, y, x, v)) {
@@ -413,11 +462,12 @@ kb_judge(double t)
 			if (kb_m >= 0) {
 				kb_episodes++;
 				kb_mis[kb_m] = 1;
+				mark[x] = '^';
 				fresh++;
 			}
 		}
 		if (fresh && kb_verbose)
-			kb_show_row(y, fresh, t);
+			kb_show_row(y, fresh, t, mark);
 	}
 }
 

@@ -766,10 +766,9 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
 		.rttvar = SSP_RTTVAR_INITIAL, .mtu = SSP_MTU_DEFAULT, .last_port_choice = now,
 		.lops = local_ops, .current = local_initial, .nsent = 1, .next_ack_time = now,
 		.next_send_time = now, .mindelay_end = SSP_NEVER, .rops = remote_ops,
-		.nrecvd = 1, .caprecvd = 8 };
+		.frag_high = -1, .frag_total = -1, .nrecvd = 1, .caprecvd = 8 };
 	ocb_init(&t->ocb, key);
 	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
-	ssp_assembly_clear(t);
 	t->sent[0] = (struct ssp_entry){ 0, now, local_ops->copy(local_initial) };
 	t->recvd = ssp_alloc(t->caprecvd * sizeof t->recvd[0]);
 	t->recvd[0] = (struct ssp_entry){ 0, now, remote_initial };

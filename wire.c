@@ -131,8 +131,8 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 	buf_put(out, trailer, 4);
 }
 
-/* The inflater.  Bits are read least significant first from a 64-bit
- * reservoir, topped up a byte at a time, never past the input's end.
+/* The inflater.  Bits are read one at a time, least significant first,
+ * by their index into the input, each after a check against its end.
  * Each check of peer input is one INFL_CHECK; INFL_TRY passes errors up. */
 #define INFL_CHECK(ok, err) do { if (!(ok)) return (err); } while (0)
 #define INFL_TRY(call) do { int e_ = (call); if (e_ != ZLIB_OK) return e_; } while (0)
@@ -146,42 +146,30 @@ struct huffman {
 
 struct inflater {
 	const uint8_t *in;
-	size_t n, pos;          /* input and bytes moved into the reservoir */
-	uint64_t bits;          /* reservoir, next bit in bit 0 */
-	unsigned nbits;
+	size_t n, bit;          /* input; the next bit is bit % 8 of in[bit / 8] */
 	struct buf *out;
 	size_t base, limit;     /* output starts at out->len == base, ends by limit */
 	struct huffman fixed[2];        /* the fixed codes, once built_fixed */
 	int built_fixed;
 };
 
-static void
-infl_fill(struct inflater *s)
-{
-	for (; s->nbits <= 56 && s->pos < s->n; s->nbits += 8)
-		s->bits |= (uint64_t)s->in[s->pos++] << s->nbits;
-}
-
-/* Goes to a byte boundary, returning whole reservoir bytes; n must follow. */
+/* Goes to a byte boundary; n whole bytes must follow. */
 static int
 infl_align(struct inflater *s, size_t n)
 {
-	s->pos -= s->nbits / 8;
-	s->bits = 0;
-	s->nbits = 0;
-	INFL_CHECK(s->n - s->pos >= n, ZLIB_E_TRUNCATED);
+	s->bit = (s->bit + 7) / 8 * 8;
+	INFL_CHECK(s->n - s->bit / 8 >= n, ZLIB_E_TRUNCATED);
 	return ZLIB_OK;
 }
 
-/* Reads the next k (<= 16) bits into *v. */
+/* Reads the next k (<= 16) bits into *v, the first read lowest. */
 static int
 infl_bits(struct inflater *s, unsigned k, unsigned *v)
 {
-	infl_fill(s);
-	INFL_CHECK(s->nbits >= k, ZLIB_E_TRUNCATED);
-	*v = (unsigned)(s->bits & ((1u << k) - 1));
-	s->bits >>= k;
-	s->nbits -= k;
+	INFL_CHECK(k <= 8 * (uint64_t)s->n - s->bit, ZLIB_E_TRUNCATED);
+	*v = 0;
+	for (unsigned i = 0; i < k; i++, s->bit++)
+		*v |= (unsigned)(s->in[s->bit / 8] >> s->bit % 8 & 1) << i;
 	return ZLIB_OK;
 }
 
@@ -216,36 +204,32 @@ static int
 huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 {
 	/* Codes of length l are first .. first + count[l] - 1, MSB first. */
-	unsigned code = 0, first = 0, index = 0, l;
-	infl_fill(s);
-	for (l = 1;; l++) {
+	unsigned code = 0, first = 0, index = 0, bit;
+	for (unsigned l = 1;; l++) {
 		INFL_CHECK(l <= INFL_MAXBITS, ZLIB_E_DATA);  /* unused prefix */
-		INFL_CHECK(l <= s->nbits, ZLIB_E_TRUNCATED);
-		code |= (s->bits >> (l - 1)) & 1;
-		if (code - first < h->count[l])
-			break;
+		INFL_TRY(infl_bits(s, 1, &bit));
+		code |= bit;
+		if (code - first < h->count[l]) {
+			*sym = h->sym[index + code - first];
+			return ZLIB_OK;
+		}
 		index += h->count[l];
 		first = (first + h->count[l]) << 1;
 		code <<= 1;
 	}
-	*sym = h->sym[index + code - first];
-	s->bits >>= l;
-	s->nbits -= l;
-	return ZLIB_OK;
 }
 
 static int
 infl_stored(struct inflater *s)
 {
 	INFL_TRY(infl_align(s, 4));
-	const uint8_t *p = s->in + s->pos;
+	const uint8_t *p = s->in + s->bit / 8;
 	size_t len = p[0] | p[1] << 8, nlen = p[2] | p[3] << 8;
 	INFL_CHECK(len == (~nlen & 0xffff), ZLIB_E_DATA);
-	s->pos += 4;
-	INFL_CHECK(s->n - s->pos >= len, ZLIB_E_TRUNCATED);
+	INFL_CHECK(s->n - s->bit / 8 - 4 >= len, ZLIB_E_TRUNCATED);
 	INFL_CHECK(len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
-	buf_put(s->out, s->in + s->pos, len);
-	s->pos += len;
+	buf_put(s->out, p + 4, len);
+	s->bit += 8 * (4 + len);
 	return ZLIB_OK;
 }
 
@@ -353,18 +337,18 @@ infl_stream(struct inflater *s)
 	unsigned cmf = s->in[0], flg = s->in[1];
 	INFL_CHECK((cmf & 0x0f) == 8 && cmf >> 4 <= 7 && (cmf << 8 | flg) % 31 == 0 &&
 	    !(flg & 0x20), ZLIB_E_HEADER);      /* deflate, window, check, no dict */
-	s->pos = 2;
+	s->bit = 16;
 	do {
 		INFL_TRY(infl_bits(s, 3, &hdr));        /* BFINAL, then BTYPE */
 		INFL_CHECK(hdr >> 1 != 3, ZLIB_E_DATA);
 		INFL_TRY(hdr >> 1 == 0 ? infl_stored(s) : infl_huffman(s, hdr >> 1));
 	} while (!(hdr & 1));
 	INFL_TRY(infl_align(s, 4));
-	const uint8_t *p = s->in + s->pos;
+	const uint8_t *p = s->in + s->bit / 8;
 	uint32_t want = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
 	INFL_CHECK(adler32(1, s->out->data + s->base, s->out->len - s->base) == want,
 	    ZLIB_E_CHECKSUM);
-	INFL_CHECK(s->pos + 4 == s->n, ZLIB_E_DATA);    /* trailing bytes */
+	INFL_CHECK(s->bit / 8 + 4 == s->n, ZLIB_E_DATA);    /* trailing bytes */
 	return ZLIB_OK;
 }
 

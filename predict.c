@@ -277,9 +277,7 @@ pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
 	if (x > 0)
 		rend = c[-1].active && !c[-1].unknown ? c[-1].repl.rend :
 		    fb->rows[cur->row]->cells[x - 1].rend;
-	memset(&c->repl, 0, sizeof c->repl);
-	c->repl.rend = rend;
-	c->repl.len = (uint8_t)p->u8_len;
+	c->repl = (struct term_cell){ .rend = rend, .len = (uint8_t)p->u8_len };
 	memcpy(c->repl.text, p->u8, (size_t)p->u8_len);
 	cur->expires = p->sent + 1;
 	if (x < w - 1) {
@@ -296,7 +294,6 @@ static void
 pred_backspace(struct pred *p, const struct term_fb *fb,
     struct pred_cursor *cur, uint64_t now)
 {
-	struct pred_cell *c;
 	if (cur->col == 0)
 		return;
 	cur->col--;
@@ -307,11 +304,8 @@ pred_backspace(struct pred *p, const struct term_fb *fb,
 			    i + 2 >= p->width, now);
 		return;
 	}
-	c = pred_cell_start(p, fb, cur->row, cur->col, now);
-	c->repl = fb->rows[cur->row]->cells[cur->col];
-	c->repl.len = 1;
-	c->repl.text[0] = ' ';
-	c->repl.wide = c->repl.fallback = 0;
+	pred_cell_start(p, fb, cur->row, cur->col, now)->repl = (struct term_cell){
+		.rend = fb->rows[cur->row]->cells[cur->col].rend, .len = 1, .text = " " };
 }
 
 /* One typed character (its UTF-8 is in p->u8) through the parser.  C0

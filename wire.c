@@ -153,15 +153,6 @@ struct inflater {
 	int built_fixed;
 };
 
-/* Goes to a byte boundary; n whole bytes must follow. */
-static int
-infl_align(struct inflater *s, size_t n)
-{
-	s->bit = (s->bit + 7) / 8 * 8;
-	INFL_CHECK(s->n - s->bit / 8 >= n, ZLIB_E_TRUNCATED);
-	return ZLIB_OK;
-}
-
 /* Reads the next k (<= 16) bits into *v, the first read lowest. */
 static int
 infl_bits(struct inflater *s, unsigned k, unsigned *v)
@@ -222,14 +213,15 @@ huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 static int
 infl_stored(struct inflater *s)
 {
-	INFL_TRY(infl_align(s, 4));
-	const uint8_t *p = s->in + s->bit / 8;
-	size_t len = p[0] | p[1] << 8, nlen = p[2] | p[3] << 8;
+	unsigned len, nlen;
+	s->bit = (s->bit + 7) / 8 * 8;          /* LEN starts on a byte */
+	INFL_TRY(infl_bits(s, 16, &len));
+	INFL_TRY(infl_bits(s, 16, &nlen));
 	INFL_CHECK(len == (~nlen & 0xffff), ZLIB_E_DATA);
-	INFL_CHECK(s->n - s->bit / 8 - 4 >= len, ZLIB_E_TRUNCATED);
+	INFL_CHECK(s->n - s->bit / 8 >= len, ZLIB_E_TRUNCATED);
 	INFL_CHECK(len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
-	buf_put(s->out, p + 4, len);
-	s->bit += 8 * (4 + len);
+	buf_put(s->out, s->in + s->bit / 8, len);
+	s->bit += 8 * (size_t)len;
 	return ZLIB_OK;
 }
 
@@ -343,7 +335,8 @@ infl_stream(struct inflater *s)
 		INFL_CHECK(hdr >> 1 != 3, ZLIB_E_DATA);
 		INFL_TRY(hdr >> 1 == 0 ? infl_stored(s) : infl_huffman(s, hdr >> 1));
 	} while (!(hdr & 1));
-	INFL_TRY(infl_align(s, 4));
+	s->bit = (s->bit + 7) / 8 * 8;          /* the Adler-32 starts on a byte */
+	INFL_CHECK(s->n - s->bit / 8 >= 4, ZLIB_E_TRUNCATED);
 	const uint8_t *p = s->in + s->bit / 8;
 	uint32_t want = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
 	INFL_CHECK(adler32(1, s->out->data + s->base, s->out->len - s->base) == want,

@@ -249,6 +249,15 @@ bs_vm(pid_t pid, const char *field)
 	return v;
 }
 
+static void
+bs_print_vm(const char *name, pid_t pid, const char *field)
+{
+	long v = bs_vm(pid, field);
+
+	if (v >= 0)
+		printf("%s %ld\n", name, v);
+}
+
 static int
 bs_udp(uint16_t connect_port)
 {
@@ -346,12 +355,15 @@ main(int argc, char **argv)
 		bs_type(cmd);
 		if (!bs_pump(BS_CAT_MS, bs_cat_done))
 			bs_fail("the cat did not finish");
+		double cpu1 = bs_cpu(spid);
 		printf("cat_ms %.0f\n", bs_now_ms() - t);
-		printf("server_cpu_s %.2f\n", bs_cpu(spid) - cpu0);
-		printf("server_hwm_kib %ld\nserver_rss_kib %ld\n",
-		    bs_vm(spid, "VmHWM:"), bs_vm(spid, "VmRSS:"));
-		printf("client_hwm_kib %ld\nclient_rss_kib %ld\n",
-		    bs_vm(bs_client, "VmHWM:"), bs_vm(bs_client, "VmRSS:"));
+		/* A figure that cannot be read (the process is gone) is left out. */
+		if (cpu0 >= 0 && cpu1 >= 0)
+			printf("server_cpu_s %.2f\n", cpu1 - cpu0);
+		bs_print_vm("server_hwm_kib", spid, "VmHWM:");
+		bs_print_vm("server_rss_kib", spid, "VmRSS:");
+		bs_print_vm("client_hwm_kib", bs_client, "VmHWM:");
+		bs_print_vm("client_rss_kib", bs_client, "VmRSS:");
 		printf("cat_bytes_down %llu\ncat_bytes_up %llu\n",
 		    bs_bytes[DOWN] - b0[DOWN], bs_bytes[UP] - b0[UP]);
 		printf("cat_dgrams_down %llu\ncat_dgrams_up %llu\n",

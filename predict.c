@@ -580,9 +580,7 @@ pred_wait_time(const struct pred *p)
 void
 notify_init(struct notify *n, const char *quit_key_name, uint64_t now)
 {
-	memset(n, 0, sizeof *n);
-	n->show_quit_key = true;
-	n->heard = n->acked = now;
+	*n = (struct notify){ .show_quit_key = true, .heard = now, .acked = now };
 	if (quit_key_name != NULL)
 		snprintf(n->quit_key, sizeof n->quit_key, " [To quit: %.200s .]",
 		    quit_key_name);

@@ -629,7 +629,6 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 static int
 ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 {
-	uint64_t id;
 	unsigned num;
 	bool final;
 	struct ssp_fragment *f;
@@ -640,15 +639,14 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 
 	if (n < SSP_FRAGMENT_HEADER)
 		return ssp_err(t, "fragment shorter than its header");
-	id = ssp_get64(p);
+	if (ssp_get64(p) != t->asm_id) {  /* (an empty assembly has no id to keep) */
+		ssp_assembly_clear(t);
+		t->asm_id = ssp_get64(p);
+	}
 	final = p[8] & 0x80;
 	num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
 	p += SSP_FRAGMENT_HEADER;
 	n -= SSP_FRAGMENT_HEADER;
-	if (id != t->asm_id) {  /* (an empty assembly has no id to keep) */
-		ssp_assembly_clear(t);
-		t->asm_id = id;
-	}
 	f = num < SSP_FRAGMENTS_MAX ? &t->frags[num] : NULL;
 	if (f == NULL)
 		why = "fragment number over the limit:";
@@ -664,9 +662,7 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 		ssp_assembly_clear(t);
 		return 0;
 	}
-	f->data = memcpy(ssp_realloc(NULL, n), p, n);
-	f->len = n;
-	f->final = final;
+	*f = (struct ssp_fragment){ memcpy(ssp_realloc(NULL, n), p, n), n, final };
 	t->asm_bytes += n;
 	t->frag_count++;
 	if ((int)num > t->frag_high)

@@ -20,7 +20,6 @@
 #define BUF_MIN_CAP      64         /* first allocation of a buf */
 #define ZLIB_STORED_MAX  65535      /* bytes in one stored block (16-bit LEN) */
 #define ADLER_MOD        65521      /* largest prime below 2^16 */
-#define ADLER_NMAX       5552       /* bytes summed before a reduction can overflow */
 #define INFL_MAXBITS     15         /* longest Huffman code in deflate */
 #define INFL_NLITLEN     288        /* literal/length symbols, 286-287 invalid */
 #define INFL_NDIST       30         /* distance symbols (fixed code has 32) */
@@ -95,18 +94,12 @@ buf_free(struct buf *b)
 
 /* ---- zlib container ---- */
 static uint32_t
-adler32(uint32_t adler, const uint8_t *p, size_t n)
+adler32(const uint8_t *p, size_t n)
 {
-	uint32_t a = adler & 0xffff, b = adler >> 16;
-	while (n > 0) {
-		size_t k = n < ADLER_NMAX ? n : ADLER_NMAX;
-		n -= k;
-		while (k--) {
-			a += *p++;
-			b += a;
-		}
-		a %= ADLER_MOD;
-		b %= ADLER_MOD;
+	uint32_t a = 1, b = 0;
+	for (size_t i = 0; i < n; i++) {
+		a = (a + p[i]) % ADLER_MOD;
+		b = (b + a) % ADLER_MOD;
 	}
 	return b << 16 | a;
 }
@@ -126,7 +119,7 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 		buf_put(out, k ? in + off : in, k);     /* in may be NULL when n is 0 */
 		off += k;
 	} while (off < n);
-	uint32_t a = adler32(1, in, n);
+	uint32_t a = adler32(in, n);
 	uint8_t trailer[4] = { a >> 24, a >> 16, a >> 8, a };
 	buf_put(out, trailer, 4);
 }
@@ -339,7 +332,7 @@ infl_stream(struct inflater *s)
 	INFL_CHECK(s->n - s->bit / 8 >= 4, ZLIB_E_TRUNCATED);
 	const uint8_t *p = s->in + s->bit / 8;
 	uint32_t want = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
-	INFL_CHECK(adler32(1, s->out->data + s->base, s->out->len - s->base) == want,
+	INFL_CHECK(adler32(s->out->data + s->base, s->out->len - s->base) == want,
 	    ZLIB_E_CHECKSUM);
 	INFL_CHECK(s->bit / 8 + 4 == s->n, ZLIB_E_DATA);    /* trailing bytes */
 	return ZLIB_OK;

@@ -252,12 +252,9 @@ infl_codes(struct inflater *s, const struct huffman *lit, const struct huffman *
 		size_t len = len_base[sym] + x, back = dist_base[d] + y;
 		INFL_CHECK(back <= s->out->len - s->base, ZLIB_E_DISTANCE);
 		INFL_CHECK(len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
-		buf_reserve(s->out, len);
 		/* Byte by byte: the copy may overlap what it writes. */
-		uint8_t *dst = s->out->data + s->out->len, *src = dst - back;
 		for (size_t i = 0; i < len; i++)
-			dst[i] = src[i];
-		s->out->len += len;
+			buf_putc(s->out, s->out->data[s->out->len - back]);
 	}
 }
 

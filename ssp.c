@@ -620,31 +620,27 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 		return 0;       /* out of order: no ack for it yet */
 	t->ack_num = in->new_num;
 	t->last_heard = now;
-	if (in->diff_len > 0)
-		t->pending_data_ack = true;
+	t->pending_data_ack |= in->diff_len > 0;
 	return 1;
 }
 
-/* Adds one fragment; a completed instruction goes to the transport. */
+/* Adds one fragment (n >= SSP_FRAGMENT_HEADER); a completed instruction
+ * goes to the transport. */
 static int
 ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 {
-	unsigned num;
-	bool final;
+	unsigned num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
+	bool final = p[8] & 0x80;
 	struct ssp_fragment *f;
 	struct buf z = { 0 }, plain = { 0 };
 	struct wire_instruction in;
 	const char *why = NULL;
 	int rc = 0, zrc;
 
-	if (n < SSP_FRAGMENT_HEADER)
-		return ssp_err(t, "fragment shorter than its header");
 	if (ssp_get64(p) != t->asm_id) {  /* (an empty assembly has no id to keep) */
 		ssp_assembly_clear(t);
 		t->asm_id = ssp_get64(p);
 	}
-	final = p[8] & 0x80;
-	num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
 	p += SSP_FRAGMENT_HEADER;
 	n -= SSP_FRAGMENT_HEADER;
 	f = num < SSP_FRAGMENTS_MAX ? &t->frags[num] : NULL;
@@ -720,7 +716,8 @@ ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *fro
 		if (t->role == SSP_SERVER && from != NULL && fromlen <= sizeof t->remote)
 			memcpy(&t->remote, from, t->remote_len = fromlen);
 	}
-	rc = ssp_receive_fragment(t, payload, len, now);
+	rc = len < SSP_FRAGMENT_HEADER ? ssp_err(t, "fragment shorter than its header") :
+	    ssp_receive_fragment(t, payload, len, now);
 	crypto_wipe(payload, len);
 	ssp_prune_sockets(t, now);
 	return rc;

@@ -314,12 +314,11 @@ infl_huffman(struct inflater *s, unsigned type)
 static int
 infl_stream(struct inflater *s)
 {
-	unsigned hdr;
-	INFL_CHECK(s->n >= 2, ZLIB_E_TRUNCATED);
-	unsigned cmf = s->in[0], flg = s->in[1];
+	unsigned cmf, flg, hdr;
+	INFL_TRY(infl_bits(s, 8, &cmf));
+	INFL_TRY(infl_bits(s, 8, &flg));
 	INFL_CHECK((cmf & 0x0f) == 8 && cmf >> 4 <= 7 && (cmf << 8 | flg) % 31 == 0 &&
 	    !(flg & 0x20), ZLIB_E_HEADER);      /* deflate, window, check, no dict */
-	s->bit = 16;
 	do {
 		INFL_TRY(infl_bits(s, 3, &hdr));        /* BFINAL, then BTYPE */
 		INFL_CHECK(hdr >> 1 != 3, ZLIB_E_DATA);

@@ -124,8 +124,8 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 	buf_put(out, trailer, 4);
 }
 
-/* The inflater.  Bits are read one at a time, least significant first,
- * by their index into the input, each after a check against its end.
+/* The inflater.  Bits are read least significant first, by their index
+ * into the input, after a check that the input still holds them.
  * Each check of peer input is one INFL_CHECK; INFL_TRY passes errors up. */
 #define INFL_CHECK(ok, err) do { if (!(ok)) return (err); } while (0)
 #define INFL_TRY(call) do { int e_ = (call); if (e_ != ZLIB_OK) return e_; } while (0)

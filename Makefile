@@ -34,6 +34,10 @@ $(B)/libmosh.a: $(LIBOBJ)
 mosh-%: $(B)/%.o $(B)/libmosh.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lutil
 
+# The same programs inside a build directory (sanitizer builds).
+$(B)/mosh-%: $(B)/%.o $(B)/libmosh.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lutil
+
 $(B):
 	mkdir -p $(B)
 

@@ -3,10 +3,13 @@
 #   plain     make all tests; every unit program and script (tests/run.sh)
 #   asan      the unit programs rebuilt with ASan + UBSan, aborting on any report
 #   valgrind  the plain unit programs under memcheck (leaks and uninitialised reads)
+#   asan-e2e  every script test (sessions, interop, transport) with ASan + UBSan
+#             builds of mosh-server, mosh-client and the test tools; any
+#             sanitizer report, even from a detached server, fails it
 # The constant-time check (tests/ctgrind.test) and the fuzz corpus replay
 # run inside the plain configuration.  Usage: tests/configs.sh [CONFIG...]
 cd "$(dirname "$0")/.." || exit 1
-configs=${*:-plain asan valgrind}
+configs=${*:-plain asan valgrind asan-e2e}
 JOBS=${JOBS:-2}
 SAN='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all'
 failed=""
@@ -22,6 +25,22 @@ for c in $configs; do
 		make -s -j"$JOBS" tests &&
 			WRAP="valgrind -q --read-inline-info=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 			TEST_QUICK=1 UNIT_ONLY=1 tests/run.sh ;;
+	asan-e2e)
+		logs=$(mktemp -d)
+		# mosh.sh --local --delay takes the relay from build/.
+		make -s -j"$JOBS" build/relay && make -s -j"$JOBS" B=build/asan CFLAGS="$SAN" tests \
+			build/asan/mosh-server build/asan/mosh-client &&
+			ASAN_OPTIONS="log_path=$logs/asan" \
+			UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1" \
+			OUR_SERVER=$PWD/build/asan/mosh-server \
+			OUR_CLIENT=$PWD/build/asan/mosh-client \
+			B=build/asan SCRIPTS_ONLY=1 tests/run.sh
+		rc=$?
+		if [ -n "$(ls "$logs")" ]; then
+			echo "sanitizer reports:"; cat "$logs"/*; rc=1
+		fi
+		rm -rf "$logs"
+		[ "$rc" -eq 0 ] ;;
 	*)
 		echo "unknown configuration $c"; false ;;
 	esac || failed="$failed $c"

@@ -3,7 +3,7 @@
 # tests/*.test.  A script exits 0 (pass), 77 (skip) or anything else (fail).
 # Usage: tests/run.sh [NAME...]   (names without build/ or .test)
 # B=dir selects another build (ASan, valgrind); WRAP="valgrind ..." wraps
-# the unit-test programs.
+# the unit-test programs; UNIT_ONLY=1 or SCRIPTS_ONLY=1 runs half the suite.
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 export B
@@ -15,7 +15,7 @@ want() {
 }
 SELECT="$*"
 for t in "$B"/test_*; do
-	[ -x "$t" ] || continue
+	[ -x "$t" ] && [ -z "$SCRIPTS_ONLY" ] || continue
 	n=$(basename "$t")
 	[ -n "$SELECT" ] && ! want "$n" && continue
 	echo "== $n"

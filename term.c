@@ -1028,7 +1028,10 @@ vt_osc_dispatch(struct term *t)
 	/* ";text" is command 0; otherwise one digit and ';' */
 	if (n < off || s[off - 1] != ';' || (off == 2 && (s[0] < '0' || s[0] > '2')))
 		return;
-	len = (n < TERM_TITLE_MAX ? n : TERM_TITLE_MAX) - off;
+	/* At most 254 characters in either form: mosh keeps 255 of ";text"
+	 * but re-sends it as "0;text", which keeps 254, so a 255th would
+	 * leave client and server disagreeing. */
+	len = n - off < TERM_TITLE_MAX - 2 ? n - off : TERM_TITLE_MAX - 2;
 	fb->title_initialized = true;
 	if (off == 1 || s[0] != '2') {
 		memcpy(fb->icon, s + off, (size_t)len * sizeof s[0]);

@@ -501,7 +501,10 @@ parameter_count(void **unused)
 }
 
 /* Titles: chars [2, 256) of "2;..." (facts §9.4), so 254 characters are
- * kept whole and a 255th is cut; with the ";..." form, offset 1, 255. */
+ * kept whole and a 255th is cut.  The ";..." form (offset 1) would keep
+ * 255 in mosh, but every frame re-sends a title as "0;...", which keeps
+ * 254, so we cut that form at 254 too (SPEC §12): what a client shows is
+ * then what the server believes it shows. */
 static void
 title_length(void **unused)
 {
@@ -509,8 +512,8 @@ title_length(void **unused)
 		{ "2;", FACT_TITLE_END - 2, FACT_TITLE_END - 2 },
 		{ "2;", FACT_TITLE_END - 1, FACT_TITLE_END - 2 },
 		{ "0;", FACT_TITLE_END - 1, FACT_TITLE_END - 2 },
-		{ ";", FACT_TITLE_END - 1, FACT_TITLE_END - 1 },
-		{ ";", FACT_TITLE_END, FACT_TITLE_END - 1 },
+		{ ";", FACT_TITLE_END - 2, FACT_TITLE_END - 2 },
+		{ ";", FACT_TITLE_END - 1, FACT_TITLE_END - 2 },
 	};
 
 	(void)unused;

@@ -30,7 +30,6 @@
 #include <pty.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +77,6 @@ struct echo_entry {
 };
 
 static volatile sig_atomic_t got_term, got_usr1;
-static int verbose;
 
 static void
 on_signal(int sig)
@@ -89,58 +87,36 @@ on_signal(int sig)
 		got_term = 1;
 }
 
-/* Diagnostics for -v; the daemon's stderr is /dev/null otherwise. */
-static void __attribute__((format(printf, 1, 2)))
-srv_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!verbose)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* One number of a -p range; name is "port", "low port" or "high port", as
- * in mosh's messages.  0, or -1 after printing why. */
-static int
-srv_parse_port(const char *s, const char *name, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!isdigit((unsigned char)*s) || *end != '\0') {
-		fprintf(stderr, "Invalid %s number (%s)\n", name, s);
-		return -1;
-	}
-	if (v > 65535) {
-		fprintf(stderr, "%c%s number %s outside valid range [0..65535]\n",
-		    toupper((unsigned char)name[0]), name + 1, s);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
-/* PORT or LOW:HIGH (facts §3.4).  0, or -1 after printing why. */
+/*
+ * PORT or LOW:HIGH (facts §3.4), with mosh's messages: each number is
+ * named "port", "low port" or "high port".  A lone PORT is read twice, as
+ * both ends.  0, or -1 after printing why.
+ */
 static int
 srv_parse_range(const char *arg, int *lo, int *hi)
 {
-	char low[8];
 	const char *colon = strchr(arg, ':');
+	const char *name[2] = { colon ? "low port" : "port", "high port" };
+	const char *num[2] = { arg, colon ? colon + 1 : arg };
+	int *out[2] = { lo, hi };
 
-	if (colon == NULL) {
-		if (srv_parse_port(arg, "port", lo) < 0)
+	for (int i = 0; i < 2; i++) {
+		int len = i == 0 && colon ? (int)(colon - arg) : (int)strlen(num[i]);
+		char *end;
+		long v = strtol(num[i], &end, 10);
+		if (!isdigit((unsigned char)*num[i]) || end != num[i] + len) {
+			fprintf(stderr, "Invalid %s number (%.*s)\n", name[i], len, num[i]);
 			return -1;
-		*hi = *lo;
-		return 0;
+		}
+		if (v > 65535) {
+			fprintf(stderr, "%c%s number %.*s outside valid range [0..65535]\n",
+			    toupper((unsigned char)name[i][0]), name[i] + 1, len, num[i]);
+			return -1;
+		}
+		*out[i] = (int)v;
 	}
-	snprintf(low, sizeof low, "%.*s", (int)(colon - arg), arg);
-	if (srv_parse_port(colon - arg < 8 ? low : arg, "low port", lo) < 0 ||
-	    srv_parse_port(colon + 1, "high port", hi) < 0)
-		return -1;
+	if (colon == NULL)
+		return 0;
 	if (*lo > *hi) {
 		fprintf(stderr, "Low port %d greater than high port %d\n", *lo, *hi);
 		return -1;
@@ -163,9 +139,8 @@ srv_ssh_local_ip(void)
 		fprintf(stderr, "Warning: SSH_CONNECTION not found; binding to any interface.\n");
 		return NULL;
 	}
-	if (strncmp(ip, "::ffff:", 7) == 0 && strchr(ip + 7, '.') != NULL)
-		memmove(ip, ip + 7, strlen(ip + 7) + 1);
-	return ip;
+	/* An IPv4 client of a dual-stack sshd shows as ::ffff:a.b.c.d. */
+	return strncmp(ip, "::ffff:", 7) == 0 && strchr(ip + 7, '.') != NULL ? ip + 7 : ip;
 }
 
 static void
@@ -263,19 +238,15 @@ static void
 srv_check_locale(const struct server_opts *o)
 {
 	char local[256], client[256];
-	extern char **environ;
 
 	if (srv_locale_is_utf8(local, sizeof local))
 		return;
-	for (int i = 0; environ[i] != NULL;) {
-		if (strncmp(environ[i], "LANG", 4) == 0 || strncmp(environ[i], "LC_", 3) == 0) {
-			char name[64];
-			snprintf(name, sizeof name, "%.*s", (int)strcspn(environ[i], "="), environ[i]);
-			unsetenv(name);
-			continue;       /* environ shifted down under us */
-		}
-		i++;
-	}
+	/* Drops the LANG* and LC_* entries in place; environ is ours to edit. */
+	char **kept = environ;
+	for (char **e = environ; *e != NULL; e++)
+		if (strncmp(*e, "LANG", 4) != 0 && strncmp(*e, "LC_", 3) != 0)
+			*kept++ = *e;
+	*kept = NULL;
 	for (int i = 0; i < o->nlocale; i++)
 		if (strchr(o->locale_vars[i], '=') != NULL)
 			putenv((char *)o->locale_vars[i]);
@@ -292,12 +263,10 @@ static long
 srv_env_seconds(const char *name)
 {
 	const char *s = getenv(name);
-	char *end;
+	char *end = NULL;
 	long v = s != NULL ? strtol(s, &end, 10) : 0;
 
-	if (s == NULL)
-		return 0;
-	if (*s == '\0' || *end != '\0' || v < 0) {
+	if (s != NULL && (*s == '\0' || *end != '\0' || v < 0)) {
 		fprintf(stderr, "%s %s, ignoring\n", name,
 		    v < 0 ? "is negative" : "not a valid integer");
 		return 0;
@@ -314,7 +283,7 @@ srv_child(const struct server_opts *o, const struct rlimit *core)
 {
 	struct termios tio;
 	struct passwd *pw = getpwuid(getuid());
-	const char *shell = getenv("SHELL"), *home = getenv("HOME"), *base;
+	const char *shell = getenv("SHELL"), *home = getenv("HOME"), *base, *path;
 	char argv0[256], line[16];
 	char *login_argv[] = { argv0, NULL };
 	char **argv = o->command ? o->command : login_argv;
@@ -336,14 +305,14 @@ srv_child(const struct server_opts *o, const struct rlimit *core)
 		shell = pw != NULL && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh";
 	base = strrchr(shell, '/');
 	snprintf(argv0, sizeof argv0, "-%s", base ? base + 1 : shell);
+	path = o->command ? argv[0] : shell;
 	/* Blocks until the first client state; the pty is in canonical mode,
 	 * so this read takes exactly that one line and nothing typed after. */
 	if (read(STDIN_FILENO, line, sizeof line) <= 0)
 		_exit(1);
 	setrlimit(RLIMIT_CORE, core);
-	execvp(o->command ? argv[0] : shell, argv);
-	fprintf(stderr, "\r\nmosh-server: could not run %s: %s\r\n",
-	    o->command ? argv[0] : shell, strerror(errno));
+	execvp(path, argv);
+	fprintf(stderr, "\r\nmosh-server: could not run %s: %s\r\n", path, strerror(errno));
 	sleep(3);
 	_exit(1);
 }
@@ -376,35 +345,26 @@ srv_apply_user(struct hoststate *hs, int master, const struct buf *diff,
 	const uint8_t *p = diff->data, *end = diff->data + diff->len;
 	struct wire_event ev, next;
 	struct buf out = { 0 };
-	bool any = false;
 	int r = diff->len ? wire_next_event(&p, end, &ev) : 0;
+	bool any = r == 1;
 
-	while (r == 1) {
-		const uint8_t *q = p;
-		int rn = wire_next_event(&q, end, &next);
-		any = true;
+	for (; r == 1; ev = next) {
+		r = wire_next_event(&p, end, &next);    /* one event of lookahead */
 		if (ev.type == WIRE_BYTES) {
 			for (size_t i = 0; i < ev.len; i++)
 				term_user_byte(hs->term, ev.bytes[i], &out);
-		} else if (ev.type == WIRE_RESIZE &&
-		    !(rn == 1 && next.type == WIRE_RESIZE)) {
-			int w = ev.width, h = ev.height;
-			/* A peer may send nonsense sizes: clamp, never trust. */
-			if (w > 0 && h > 0) {
-				w = w < TERM_MAX_WIDTH ? w : TERM_MAX_WIDTH;
-				h = h < TERM_MAX_HEIGHT ? h : TERM_MAX_HEIGHT;
-				struct winsize ws = { .ws_row = (unsigned short)h,
-				    .ws_col = (unsigned short)w };
-				if (!srv_pty_write(master, out.data, out.len) ||
-				    ioctl(master, TIOCSWINSZ, &ws) < 0)
-					*ok = false;
-				out.len = 0;
-				term_resize(hs->term, w, h);
-			}
+		} else if (ev.type == WIRE_RESIZE && ev.width > 0 && ev.height > 0 &&
+		    !(r == 1 && next.type == WIRE_RESIZE)) {
+			/* A peer may send nonsense sizes: ignore or clamp, never trust. */
+			int w = ev.width < TERM_MAX_WIDTH ? ev.width : TERM_MAX_WIDTH;
+			int h = ev.height < TERM_MAX_HEIGHT ? ev.height : TERM_MAX_HEIGHT;
+			struct winsize ws = { .ws_row = (unsigned short)h, .ws_col = (unsigned short)w };
+			if (!srv_pty_write(master, out.data, out.len) ||
+			    ioctl(master, TIOCSWINSZ, &ws) < 0)
+				*ok = false;
+			out.len = 0;
+			term_resize(hs->term, w, h);
 		}
-		p = q;
-		r = rn;
-		ev = next;
 	}
 	if (!srv_pty_write(master, out.data, out.len))
 		*ok = false;
@@ -423,21 +383,17 @@ srv_echo_ack(struct hoststate *hs, struct echo_entry *hist, int *n,
 	int done = 0;
 
 	while (done < *n && hist[done].when + ECHO_TIMEOUT_MS <= now)
-		done++;
-	if (done > 0 && hist[done - 1].num != hs->echo_ack)
-		hs->echo_ack = hist[done - 1].num;
+		hs->echo_ack = hist[done++].num;
 	memmove(hist, hist + done, (size_t)(*n - done) * sizeof *hist);
 	*n -= done;
 	return *n > 0 ? (int)(hist[0].when + ECHO_TIMEOUT_MS - now) : -1;
 }
 
-/* The shorter of two poll timeouts, where a negative one means none. */
+/* The shorter of two poll timeouts; -1 (none) compares as the longest. */
 static int
 min_timeout(int a, int b)
 {
-	if (a < 0 || b < 0)
-		return a < 0 ? b : a;
-	return a < b ? a : b;
+	return (unsigned)a < (unsigned)b ? a : b;
 }
 
 /* The serve loop; returns when the session is over. */
@@ -457,7 +413,6 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 		struct pollfd pfd[8];
 		uint64_t now = ssp_now();
 		int fds[7], nfd, timeout;
-		bool want_exit = false;
 
 		timeout = min_timeout(ssp_wait_time(t, now),
 		    srv_echo_ack(hs, hist, &nhist, now));
@@ -490,7 +445,8 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 				/* Releases the child, which waits for one line. */
 				ok = ok && srv_pty_write(master, (const uint8_t *)"\n", 1);
 				released = true;
-				srv_log("Client connected from %s", ssp_remote_addr_str(t));
+				/* Only -v keeps stderr: the daemon's is /dev/null. */
+				fprintf(stderr, "Client connected from %s\n", ssp_remote_addr_str(t));
 			}
 			if (!ok && !ssp_shutdown_in_progress(t))
 				ssp_start_shutdown(t, now);
@@ -514,19 +470,19 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			}
 		}
 
-		want_exit = got_term;
+		bool want_exit = got_term;
 		got_term = 0;
 		if (got_usr1) {
 			got_usr1 = 0;
 			if (sig_tmout == 0 || now - last_state >= (uint64_t)sig_tmout * 1000) {
-				srv_log("Network idle for %llu seconds when SIGUSR1 received",
+				fprintf(stderr, "Network idle for %llu seconds when SIGUSR1 received\n",
 				    (unsigned long long)(now - last_state) / 1000);
 				want_exit = true;
 			}
 		}
 		if (net_tmout > 0 && released &&
 		    now - last_state >= (uint64_t)net_tmout * 1000) {
-			srv_log("Network idle for %ld seconds.", net_tmout);
+			fprintf(stderr, "Network idle for %ld seconds.\n", net_tmout);
 			want_exit = true;
 		}
 		if (!released && now - start >= START_TIMEOUT_MS) {
@@ -541,14 +497,11 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 
 		srv_echo_ack(hs, hist, &nhist, now);
 		ssp_tick(t, now);
-		if (ssp_last_error(t) != NULL) {
-			srv_log("%s", ssp_last_error(t));
-			ssp_clear_error(t);
-		}
-		if (ssp_counterparty_shutdown_ack_sent(t))
-			break;
-		if (ssp_shutdown_in_progress(t) &&
-		    (ssp_shutdown_acknowledged(t) || ssp_shutdown_ack_timed_out(t, now)))
+		if (ssp_last_error(t) != NULL)
+			fprintf(stderr, "%s\n", ssp_last_error(t));
+		ssp_clear_error(t);
+		if (ssp_counterparty_shutdown_ack_sent(t) || (ssp_shutdown_in_progress(t) &&
+		    (ssp_shutdown_acknowledged(t) || ssp_shutdown_ack_timed_out(t, now))))
 			break;
 	}
 }
@@ -558,7 +511,7 @@ main(int argc, char **argv)
 {
 	struct server_opts o;
 	struct rlimit core, nocore = { 0, 0 };
-	struct winsize ws = { .ws_row = DEFAULT_HEIGHT, .ws_col = DEFAULT_WIDTH };
+	struct winsize ws;
 	uint8_t key[KEY_LEN];
 	char key_text[KEY_B64_LEN + 1], err[256];
 	long net_tmout, sig_tmout;
@@ -569,7 +522,6 @@ main(int argc, char **argv)
 	getrlimit(RLIMIT_CORE, &core);
 	setrlimit(RLIMIT_CORE, &nocore);      /* a core would hold the key */
 	srv_parse_args(argc, argv, &o);
-	verbose = o.verbose;
 	srv_check_locale(&o);
 	net_tmout = srv_env_seconds("MOSH_SERVER_NETWORK_TMOUT");
 	sig_tmout = srv_env_seconds("MOSH_SERVER_SIGNAL_TMOUT");
@@ -614,9 +566,8 @@ main(int argc, char **argv)
 	}
 	setsid();
 	if (!o.verbose && (null = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
+		for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+			dup2(null, fd);
 		if (null > STDERR_FILENO)
 			close(null);
 	}
@@ -625,12 +576,8 @@ main(int argc, char **argv)
 		perror("forkpty");
 		return 1;
 	}
-	if (child == 0) {
-		int fds[8], nfd = ssp_fds(t, fds, 8);
-		for (int i = 0; i < nfd; i++)
-			close(fds[i]);  /* the command has no use for our socket */
-		srv_child(&o, &core);
-	}
+	if (child == 0)
+		srv_child(&o, &core);   /* our sockets are close-on-exec */
 
 	sigset_t block;
 	struct sigaction sa = { .sa_handler = on_signal };

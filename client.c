@@ -19,7 +19,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -138,11 +137,7 @@ cl_restore(void)
 	raw_on = false;
 }
 
-static void
-cl_usage(FILE *f, const char *argv0)
-{
-	fprintf(f, "Usage: %s [-# 'ARGS'] IP PORT\n       %s -c\n", argv0, argv0);
-}
+static const char usage_fmt[] = "Usage: %s [-# 'ARGS'] IP PORT\n       %s -c\n";
 
 /*
  * MOSH_ESCAPE_KEY (facts §11.2): one character 1..127; empty disables it;
@@ -158,40 +153,18 @@ cl_escape_init(struct escape *e, const char *env)
 	else if (env != NULL && strlen(env) == 1 && env[0] > 0 &&
 	    strchr("\003\004\n\014\r", env[0]) == NULL)
 		k = (unsigned char)env[0];
-	*e = (struct escape){ .key = k, .after_newline = true };
-	if (k < 0)
-		return;
-	if (k < 32) {
-		e->pass = k + '@';
-		snprintf(e->name, sizeof e->name, "Ctrl-%c", e->pass);
-	} else {
-		e->pass = k;
-		snprintf(e->name, sizeof e->name, "\"%c\"", k);
-	}
-}
-
-static bool
-cl_utf8_locale(void)
-{
-	const char *cs;
-
-	setlocale(LC_ALL, "");
-	cs = nl_langinfo(CODESET);
-	return strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf-8") == 0;
+	*e = (struct escape){ .key = k, .pass = k < 32 ? k + '@' : k, .after_newline = true };
+	snprintf(e->name, sizeof e->name, k < 32 ? "Ctrl-%c" : "\"%c\"", e->pass);
 }
 
 static void
 cl_window_size(int *w, int *h)
 {
 	struct winsize ws;
+	bool ok = ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0;
 
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
-		*w = ws.ws_col;
-		*h = ws.ws_row;
-	} else {
-		*w = 80;
-		*h = 24;
-	}
+	*w = ok ? ws.ws_col : 80;
+	*h = ok ? ws.ws_row : 24;
 }
 
 /* The user asked to leave (or a signal did): shut down, or go now if the
@@ -205,16 +178,6 @@ cl_quit(struct client *c, const char *why, uint64_t now)
 	if (!ssp_shutdown_in_progress(c->t))
 		ssp_start_shutdown(c->t, now);
 	return true;
-}
-
-static void
-cl_suspend(struct client *c)
-{
-	cl_restore();
-	cl_puts("\n\033[37;44m[mosh is suspended.]\033[m\n");
-	kill(0, SIGSTOP);
-	cl_raw();
-	c->initialized = false;
 }
 
 /*
@@ -238,12 +201,15 @@ cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
 				go_on = cl_quit(c, "Exiting on user request...", now);
 				break;
 			} else if (b == 0x1A) {
-				cl_suspend(c);
-			} else if (b == e->pass || (isupper(e->pass) && b == tolower(e->pass))) {
-				buf_putc(&out, (uint8_t)e->key);
+				cl_restore();
+				cl_puts("\n\033[37;44m[mosh is suspended.]\033[m\n");
+				kill(0, SIGSTOP);
+				cl_raw();
+				c->initialized = false;
 			} else {
 				buf_putc(&out, (uint8_t)e->key);
-				buf_putc(&out, b);
+				if (b != e->pass && !(isupper(e->pass) && b == tolower(e->pass)))
+					buf_putc(&out, b);
 			}
 			e->after_newline = b == '\r' || b == '\n';
 			continue;
@@ -352,14 +318,11 @@ cl_show_error(struct client *c, uint64_t now)
 	ssp_clear_error(c->t);
 }
 
+/* The shorter of two poll timeouts; -1 (none) compares as the longest. */
 static int
 min_timeout(int a, int b)
 {
-	if (a < 0 || a == INT_MAX)
-		return b;
-	if (b < 0 || b == INT_MAX)
-		return a;
-	return a < b ? a : b;
+	return (unsigned)a < (unsigned)b ? a : b;
 }
 
 /* The main loop; returns whether the session ended cleanly. */
@@ -428,16 +391,15 @@ cl_loop(struct client *c)
 			if (!cl_quit(c, "Signal received, shutting down...", now))
 				return false;
 		}
-		if (!c->got_state && now - start > SILENCE_NOTICE_MS) {
+		if (!c->got_state && now - start > SILENCE_NOTICE_MS &&
+		    !ssp_shutdown_in_progress(c->t)) {
 			char msg[128];
-			if (now - start > CONNECT_TIMEOUT_MS && !ssp_shutdown_in_progress(c->t)) {
-				if (!cl_quit(c, "Timed out waiting for server...", now))
-					return false;
-			} else if (!ssp_shutdown_in_progress(c->t)) {
-				snprintf(msg, sizeof msg,
-				    "Nothing received from server on UDP port %s.", c->port);
-				notify_set_message(&c->bar, msg, 0, now);
-			}
+			snprintf(msg, sizeof msg,
+			    "Nothing received from server on UDP port %s.", c->port);
+			notify_set_message(&c->bar, msg, 0, now);
+			if (now - start > CONNECT_TIMEOUT_MS &&
+			    !cl_quit(c, "Timed out waiting for server...", now))
+				return false;
 		}
 
 		ssp_tick(c->t, now);
@@ -447,11 +409,12 @@ cl_loop(struct client *c)
 		} else {
 			notify_clear_network_error(&c->bar, now);
 		}
-		if (ssp_shutdown_in_progress(c->t) && ssp_shutdown_acknowledged(c->t))
-			return true;
-		if (ssp_shutdown_in_progress(c->t) && ssp_shutdown_ack_timed_out(c->t, now))
+		/* Clean: our shutdown acknowledged, or the server's acknowledged by us. */
+		if (ssp_shutdown_in_progress(c->t) && !ssp_shutdown_acknowledged(c->t) &&
+		    ssp_shutdown_ack_timed_out(c->t, now))
 			return false;
-		if (ssp_counterparty_shutdown_ack_sent(c->t))
+		if (ssp_counterparty_shutdown_ack_sent(c->t) ||
+		    (ssp_shutdown_in_progress(c->t) && ssp_shutdown_acknowledged(c->t)))
 			return true;
 	}
 }
@@ -473,7 +436,6 @@ int
 main(int argc, char **argv)
 {
 	static struct client c;
-	struct rlimit nocore = { 0, 0 };
 	const char *env, *ip, *port;
 	uint8_t key[KEY_LEN];
 	enum pred_mode mode;
@@ -481,36 +443,33 @@ main(int argc, char **argv)
 	bool clean;
 	int opt;
 
-	setrlimit(RLIMIT_CORE, &nocore);      /* a core would hold the key */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });     /* a core would hold the key */
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
+		bool help = strcmp(argv[i], "--help") == 0;
+		if (help || strcmp(argv[i], "--version") == 0) {
 			puts(CLIENT_VERSION);
-			cl_usage(stdout, argv[0]);
-			return 0;
-		}
-		if (strcmp(argv[i], "--version") == 0) {
-			puts(CLIENT_VERSION);
+			if (help)
+				printf(usage_fmt, argv[0], argv[0]);
 			return 0;
 		}
 	}
 	while ((opt = getopt(argc, argv, "#:cv")) != -1) {
 		switch (opt) {
-		case '#':
-			break;      /* the wrapper's command line, for ps */
+		case '#':           /* the wrapper's command line, for ps */
+		case 'v':
+			break;
 		case 'c':
 			/* Colours of $TERM: without terminfo, the name tells. */
 			env = getenv("TERM");
 			puts(env != NULL && strstr(env, "256color") ? "256" : "8");
 			return 0;
-		case 'v':
-			break;
 		default:
-			cl_usage(stderr, argv[0]);
+			fprintf(stderr, usage_fmt, argv[0], argv[0]);
 			return 1;
 		}
 	}
 	if (argc - optind != 2) {
-		cl_usage(stderr, argv[0]);
+		fprintf(stderr, usage_fmt, argv[0], argv[0]);
 		return 1;
 	}
 	ip = argv[optind];
@@ -534,10 +493,12 @@ main(int argc, char **argv)
 		fprintf(stderr, PRED_UNKNOWN_MODE_FMT, getenv("MOSH_PREDICTION_DISPLAY"));
 		return 1;
 	}
-	if (!cl_utf8_locale()) {
+	setlocale(LC_ALL, "");
+	env = nl_langinfo(CODESET);
+	if (strcmp(env, "UTF-8") != 0 && strcmp(env, "utf-8") != 0) {
 		fprintf(stderr, "mosh-client needs a UTF-8 native locale to run.\n\n"
 		    "Unfortunately, the client's environment specifies the character set \"%s\".\n"
-		    "Set LANG (for example LANG=C.UTF-8) and try again.\n", nl_langinfo(CODESET));
+		    "Set LANG (for example LANG=C.UTF-8) and try again.\n", env);
 		return 1;
 	}
 	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0) {

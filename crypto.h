@@ -1,8 +1,7 @@
 /*
  * crypto.h -- AES-128, OCB3 (RFC 7253) and the session key (SPEC.md §2).
  *
- * Everything that touches key or plaintext runs in constant time: no table
- * lookup and no branch is indexed by secret data.  See crypto.c.
+ * Constant time throughout (see crypto.c).
  *
  * Bitsliced AES state.  Four 16-byte blocks go through the cipher together
  * as eight 64-bit words q[0..7]: word q[i] holds bit i (0 = least
@@ -55,35 +54,23 @@ void aes128_decrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[1
 void ocb_init(struct ocb_ctx *c, const uint8_t key[KEY_LEN]);
 void ocb_wipe(struct ocb_ctx *c);
 
-/*
- * Seals len bytes of pt under the nonce (1..15 bytes; mosh: 12): out
- * receives len bytes of ciphertext followed by a taglen-byte tag (1..16;
- * mosh: 16, the RFC vectors also use 12 and 8).  ad may be NULL when adlen
- * is 0.  pt and out may be the same buffer.  Returns 0, or -1 with out
- * untouched if a length is out of range or if sealing would bring the key
- * to OCB_BLOCK_LIMIT blocks (then the key must go).
- */
+/* out = ciphertext (len bytes) then a taglen-byte tag (1..16); nonce 1..15
+ * bytes, ad NULL if adlen is 0, pt == out allowed.  Returns 0, or -1 with
+ * out untouched for a bad length or at OCB_BLOCK_LIMIT (the key must go). */
 int ocb_seal(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
     const uint8_t *ad, size_t adlen, const uint8_t *pt, size_t len,
     uint8_t *out, size_t taglen);
 
-/*
- * Opens len bytes (ciphertext then tag).  On success writes len - taglen
- * bytes of plaintext to out and returns 0.  On a bad tag returns -1 and
- * those bytes of out are zero: no plaintext is released.  A length out of
- * range (len < taglen, ...) returns -1 before anything is written.  ct and
- * out may be the same buffer.
- */
+/* Writes len - taglen bytes of plaintext and returns 0; a bad tag returns
+ * -1 with them zeroed, a bad length -1 with out untouched.  ct == out ok. */
 int ocb_open(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
     const uint8_t *ad, size_t adlen, const uint8_t *ct, size_t len,
     uint8_t *out, size_t taglen);
 
-/* Session key: fresh random bytes, and the 22-character printable form. */
-int key_generate(uint8_t key[KEY_LEN]);                 /* 0, or -1 */
+/* Session key: random bytes (0, or -1); the 22-character form; decode
+ * returns NULL, or the reason (SPEC.md §2.1).  Wipe survives optimisation. */
+int key_generate(uint8_t key[KEY_LEN]);
 void key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1]);
-/* Returns NULL on success, else the reason (SPEC.md §2.1). */
 const char *key_decode(const char *text, uint8_t key[KEY_LEN]);
-
-/* Wipes memory in a way the compiler may not remove. */
 void crypto_wipe(void *p, size_t n);
 #endif

@@ -20,14 +20,10 @@ void display_frame(struct buf *out, const struct term_fb *last,
 /* Appends the SGR sequence for r, always from a reset: ESC[0;...m (§8.6). */
 void display_sgr(struct buf *out, const struct term_rend *r);
 
-/*
- * The server's object (the client holds copies): the emulator and the echo
- * ack, the newest user-input state number the server has applied and given
- * ECHO_TIMEOUT to show its echo.  hoststate_ops compares framebuffers and
- * echo acks, diffs into a HostMessage (EchoAck, Resize, HostBytes) and
- * applies one; apply refuses a size outside 1..TERM_MAX_* and a decreasing
- * echo ack.  Free with hoststate_ops.free.
- */
+/* The server's object (§7.2; the client holds copies): the emulator and
+ * the newest user state applied and given ECHO_TIMEOUT to echo.  Its ops
+ * diff into a HostMessage; apply refuses a size outside 1..TERM_MAX_* and
+ * a decreasing echo ack.  Free with hoststate_ops.free. */
 struct hoststate {
 	struct term *term;
 	uint64_t echo_ack;

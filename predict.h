@@ -25,42 +25,35 @@
 #include <stdint.h>
 #include "term.h"
 
-/* MOSH_PREDICTION_DISPLAY; unset means adaptive. */
+/* MOSH_PREDICTION_DISPLAY (NULL: adaptive): 0, or -1 for an unknown word,
+ * which the client prints with this format before exiting 1. */
 enum pred_mode { PRED_ADAPTIVE, PRED_ALWAYS, PRED_NEVER, PRED_EXPERIMENTAL };
-/* 0, or -1 for a word that names no mode: the client then prints this
- * (with the word) to stderr and exits 1.  s == NULL gives adaptive. */
 #define PRED_UNKNOWN_MODE_FMT "Unknown prediction mode %s.\n"
 int pred_mode_parse(const char *s, enum pred_mode *m);
-/* Typed characters overwrite instead of inserting if the environment has
- * MOSH_PREDICTION_OVERWRITE=yes (exactly "yes"). */
 
 struct pred;
+/* overwrite: MOSH_PREDICTION_OVERWRITE is exactly "yes". */
 struct pred *pred_new(enum pred_mode mode, bool overwrite);
 void pred_free(struct pred *p);
-/* sent: number of the newest client state sent (the engine takes it as
- * of each keyboard read, as mosh does); late_ack: the echo ack of the
- * newest server state; send_interval: the transport's frame interval in
- * ms (about SRTT/2), which drives the show and underline triggers. */
+/* sent: the newest client state sent; late_ack: the newest server state's
+ * echo ack; send_interval: the frame interval in ms (about SRTT/2). */
 void pred_set_transport(struct pred *p, uint64_t sent, uint64_t late_ack,
     int send_interval);
-/* Predicts the effect of one keyboard read on server_fb (the newest
- * server state). */
+/* Predicts one keyboard read's effect on server_fb (the newest state). */
 void pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
     const uint8_t *bytes, size_t n, uint64_t now);
 /* Judges pending predictions against server_fb.  Call before pred_apply. */
 void pred_cull(struct pred *p, const struct term_fb *server_fb, uint64_t now);
-/* Draws the displayable predictions (and predicted cursor) on display, a
- * copy of the server_fb last given to pred_cull. */
+/* Draws the shown predictions and cursor on a copy of that server_fb. */
 void pred_apply(const struct pred *p, struct term_fb *display);
 /* Forgets every prediction; the next ones are tentative. */
 void pred_reset(struct pred *p);
 /* ms until a timing trigger may fire, or INT_MAX. */
 int pred_wait_time(const struct pred *p);
 
-/* The notification bar.  Fields are predict.c's, except that the client
- * sets heard (when the newest server state arrived) and acked (when we
- * sent our newest state that the server has acked): the clocks of "Last
- * contact" and "Last reply".  Embed it by value. */
+/* The notification bar, embedded by value.  The client sets heard (newest
+ * server state arrived) and acked (our newest acked state was sent), the
+ * clocks of "Last contact" and "Last reply"; predict.c owns the rest. */
 #define NOTIFY_TEXT_MAX 256     /* bytes of a message or quit-key text kept */
 enum {
 	NOTIFY_PERMANENT = 1,   /* shown until replaced, not for 1 s */
@@ -74,8 +67,7 @@ struct notify {
 	uint64_t expires;               /* when !permanent */
 	uint64_t heard, acked;
 };
-/* quit_key_name as the user reads it: "Ctrl-^", or "\"~\"" for a
- * printable key; NULL when there is no escape key. */
+/* quit_key_name: "Ctrl-^", or "\"~\"" if printable; NULL if none. */
 void notify_init(struct notify *n, const char *quit_key_name, uint64_t now);
 /* msg "" clears the message. */
 void notify_set_message(struct notify *n, const char *msg, unsigned flags,

@@ -14,8 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growable byte string.  Allocation failure ends the program with a
- * message: there is nothing sensible to do without memory. */
+/* A growable byte string; allocation failure ends the program. */
 struct buf {
 	uint8_t *data;
 	size_t len, cap;
@@ -42,9 +41,8 @@ enum zlib_err {
 	ZLIB_E_TOOBIG = -5,     /* output would exceed cap */
 	ZLIB_E_CHECKSUM = -6,   /* Adler-32 mismatch */
 };
-/* Inflates a whole zlib stream; at most cap bytes are appended to out.
- * Trailing bytes after the Adler-32 are an error (ZLIB_E_DATA).  On any
- * error out->len is as before the call. */
+/* Appends a whole zlib stream's output (at most cap bytes) to out; bytes
+ * after the Adler-32 are ZLIB_E_DATA.  On error out->len is unchanged. */
 int zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap);
 
 /* ---- protobuf wire subset ---- */
@@ -59,12 +57,11 @@ struct wire_instruction {
 	const uint8_t *chaff;
 	size_t chaff_len;
 };
-/* Writes all seven fields in field order, diff and chaff even when empty,
- * as mosh's sender does: 08 02 10 <old> 18 <new> 20 <ack> 28 <throwaway>
- * 32 <len> <diff> 3A <len> <chaff>. */
+/* All seven fields in order, even empty ones, as mosh: 08 02 10 <old>
+ * 18 <new> 20 <ack> 28 <throwaway> 32 <len> <diff> 3A <len> <chaff>. */
 void wire_instruction_encode(struct buf *out, const struct wire_instruction *in);
-/* 0, or -1 if the bytes are not a well-formed message (unknown fields are
- * skipped; protocol_version must be present). */
+/* 0, or -1 if malformed or protocol_version is absent; unknown fields
+ * are skipped. */
 int wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out);
 
 /* UserMessage / HostMessage: a list of events (SPEC.md §5.3).  Each
@@ -88,9 +85,8 @@ struct wire_event {
 void wire_put_bytes(struct buf *out, const uint8_t *p, size_t n);
 void wire_put_resize(struct buf *out, int32_t width, int32_t height);
 void wire_put_echoack(struct buf *out, uint64_t num);
-/* Decodes the next event at *p (advancing *p).  Returns 1 with *ev filled,
- * 0 at the end, -1 on malformed input.  Instructions with no known
- * extension are skipped; of several, the first of 2, 3, 7 is taken.
- * Missing fields read as 0 (protobuf defaults); callers check sizes. */
+/* Decodes the event at *p, advancing it: 1 with *ev, 0 at the end, -1 if
+ * malformed.  An instruction without 2, 3 or 7 is skipped; with several,
+ * the first counts.  Missing fields read 0 (callers check sizes). */
 int wire_next_event(const uint8_t **p, const uint8_t *end, struct wire_event *ev);
 #endif

@@ -312,7 +312,7 @@ enum vt_state {
 
 enum vt_action {
 	VT_IGNORE, VT_PRINT, VT_EXECUTE, VT_CLEAR, VT_COLLECT, VT_PARAM,
-	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_HOOK, VT_PUT, VT_UNHOOK,
+	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_PUT,
 	VT_OSC_START, VT_OSC_PUT, VT_OSC_END,
 };
 
@@ -419,7 +419,7 @@ vt_act(struct term *t, enum vt_action a, uint32_t c)
 		if (t->osc_len < VT_OSC_MAX)
 			t->osc[t->osc_len++] = c;
 		break;
-	default:                /* ignore; DCS strings (hook, put, unhook) too */
+	default:                /* ignore; DCS strings (put) too */
 		break;
 	}
 }
@@ -436,34 +436,28 @@ vt_input(struct term *t, uint32_t c)
 	uint32_t a = t->state == VT_ESCAPE && c >= 'P' && c <= '_' &&
 	    strchr("PX[]^_", (int)c) != NULL ? c + 0x40 : c;
 
-	if (c == 0x1B)
-		e = GO(IGNORE, ESCAPE);
-	else if (a == 0x90)
-		e = GO(IGNORE, DCS_ENTRY);
-	else if (a == 0x9B)
-		e = GO(IGNORE, CSI_ENTRY);
-	else if (a == 0x9D)
-		e = GO(IGNORE, OSC);
-	else if (a == 0x98 || a == 0x9E || a == 0x9F)
-		e = GO(IGNORE, SOS_PM_APC);
-	else if (a == 0x9C || (t->state == VT_OSC && c == 0x07))
-		e = GO(IGNORE, GROUND);
-	else if (c == 0x18 || c == 0x1A || (c >= 0x80 && c <= 0x9F))
-		e = GO(EXECUTE, GROUND);
+	switch (t->state == VT_OSC && c == 0x07 ? 0x9C : a) {  /* BEL ends OSC */
+	case 0x1B: e = GO(IGNORE, ESCAPE); break;
+	case 0x90: e = GO(IGNORE, DCS_ENTRY); break;
+	case 0x9B: e = GO(IGNORE, CSI_ENTRY); break;
+	case 0x9D: e = GO(IGNORE, OSC); break;
+	case 0x98: case 0x9E: case 0x9F: e = GO(IGNORE, SOS_PM_APC); break;
+	case 0x9C: e = GO(IGNORE, GROUND); break;
+	case 0x18: case 0x1A: e = GO(EXECUTE, GROUND); break;
+	default:
+		if (c >= 0x80 && c <= 0x9F)
+			e = GO(EXECUTE, GROUND);
+	}
 	next = (e >> 4) - 1;
 	if (next >= 0 && t->state == VT_OSC)
 		vt_act(t, VT_OSC_END, 0);
-	else if (next >= 0 && t->state == VT_DCS_PASS)
-		vt_act(t, VT_UNHOOK, 0);
 	vt_act(t, (enum vt_action)(e & 15), c);
 	if (next < 0)
 		return;
 	t->state = (enum vt_state)next;
 	if (next == VT_ESCAPE || next == VT_CSI_ENTRY || next == VT_DCS_ENTRY)
 		vt_act(t, VT_CLEAR, 0);
-	else if (next == VT_DCS_PASS)
-		vt_act(t, VT_HOOK, 0);
-	else if (next == VT_OSC)
+	else if (next == VT_OSC)    /* hook and unhook: DCS strings are ignored */
 		vt_act(t, VT_OSC_START, 0);
 }
 

@@ -166,18 +166,6 @@ vt_ds_reset(struct term_ds *ds, int width, int height)
 }
 
 void
-fb_init(struct term_fb *fb, int width, int height)
-{
-	width = vt_clamp(width, 1, TERM_MAX_WIDTH);
-	height = vt_clamp(height, 1, TERM_MAX_HEIGHT);
-	memset(fb, 0, sizeof *fb);
-	vt_ds_reset(&fb->ds, width, height);
-	fb->rows = vt_alloc(NULL, (size_t)height * sizeof fb->rows[0]);
-	for (int y = 0; y < height; y++)
-		fb->rows[y] = vt_row_new(width, 0);
-}
-
-void
 fb_copy(struct term_fb *dst, const struct term_fb *src)
 {
 	int h = src->ds.height;
@@ -253,6 +241,15 @@ fb_resize(struct term_fb *fb, int width, int height)
 		ds->combining_row = ds->combining_col = -1;
 }
 
+/* A 0 x 0 screen grown to the size: fb_resize makes the rows and tabs. */
+void
+fb_init(struct term_fb *fb, int width, int height)
+{
+	memset(fb, 0, sizeof *fb);
+	vt_ds_reset(&fb->ds, 0, 0);
+	fb_resize(fb, vt_clamp(width, 1, TERM_MAX_WIDTH), vt_clamp(height, 1, TERM_MAX_HEIGHT));
+}
+
 bool
 rend_equal(const struct term_rend *a, const struct term_rend *b)
 {
@@ -289,9 +286,8 @@ fb_equal(const struct term_fb *a, const struct term_fb *b)
 	    p->reverse_video != q->reverse_video || !rend_equal(&p->rend, &q->rend) ||
 	    p->bracketed_paste != q->bracketed_paste || p->mouse_mode != q->mouse_mode ||
 	    p->mouse_focus != q->mouse_focus || p->alt_scroll != q->alt_scroll ||
-	    p->mouse_encoding != q->mouse_encoding)
-		return false;
-	if (a->title_len != b->title_len || a->bell_count != b->bell_count ||
+	    p->mouse_encoding != q->mouse_encoding ||
+	    a->title_len != b->title_len || a->bell_count != b->bell_count ||
 	    memcmp(a->title, b->title, (size_t)a->title_len * sizeof a->title[0]) ||
 	    a->clip_len != b->clip_len ||
 	    (a->clip_len && memcmp(a->clipboard, b->clipboard, a->clip_len)))
@@ -707,11 +703,7 @@ vt_print(struct term *t, uint32_t cp)
 	c->rend = ds->rend;
 	c->wide = w == 2;
 	c->len = (uint8_t)term_utf8_encode(cp, c->text);
-	vt_new_grapheme(ds);    /* vt_move_col(t, w, true, true), inline: the */
-	ds->col += w;           /* snap only matters at the margin or in origin mode */
-	ds->next_print_will_wrap = ds->col >= ds->width;
-	if (ds->next_print_will_wrap || ds->origin_mode)
-		vt_snap(ds);
+	vt_move_col(t, w, true, true);
 }
 
 /* Execute: C0 and C1 controls (SPEC.md §9.3).  All but HT drop the
@@ -817,12 +809,10 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 	} else if (t->ninter == 0 && c == 'c') {        /* RIS */
 		vt_reset(t);
 	} else if (strcmp(t->inter, "#") == 0 && c == '8') {   /* DECALN */
-		for (int y = 0; y < ds->height; y++) {
-			struct term_row *r = vt_erase(t, y, 0, ds->width);
+		for (int y = 0; y < ds->height; y++)
 			for (int x = 0; x < ds->width; x++)
-				r->cells[x] = (struct term_cell){ .rend.bg = ds->rend.bg,
-				    .len = 1, .text = "E" };
-		}
+				vt_erase(t, y, x, x + 1)->cells[x] = (struct term_cell){
+				    .rend.bg = ds->rend.bg, .len = 1, .text = "E" };
 	}
 }
 
@@ -887,16 +877,13 @@ vt_set_mode(struct term *t, int mode, bool on)
 	case 47: case 1047: case 1049:
 		vt_alt_screen(t, mode, on);
 		break;
-	case 3:         /* DECCOLM: the width stays; the screen is cleared */
-		vt_move_col(t, 0, false, false);
+	case 3: case 6: /* DECCOLM (the width stays), DECOM: both home, DECOM
+	                 * with the previous mode's origin, as mosh */
 		vt_move_row(t, 0, false);
-		for (int y = 0; y < ds->height; y++)
+		vt_move_col(t, 0, false, false);
+		ds->origin_mode = mode == 6 ? on : ds->origin_mode;
+		for (int y = 0; mode == 3 && y < ds->height; y++)  /* DECCOLM clears */
 			vt_row_blank(fb_row_mut(&t->fb, y), ds->rend.bg);
-		break;
-	case 6:         /* DECOM homes with the previous mode's origin, as mosh */
-		vt_move_row(t, 0, false);
-		vt_move_col(t, 0, false, false);
-		ds->origin_mode = on;
 		break;
 	}
 }
@@ -1062,7 +1049,6 @@ term_free(struct term *t)
 	free(t);
 }
 
-/* A snapshot that goes on parsing where the original stopped. */
 struct term *
 term_clone(const struct term *src)
 {

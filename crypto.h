@@ -31,9 +31,7 @@
 #define OCB_L_COUNT     32          /* L_0..L_31: up to 2^32 - 1 blocks */
 
 /* Expanded AES-128 key: 11 round keys in the bitsliced layout above. */
-struct aes_key {
-	uint64_t rk[11 * 8];
-};
+struct aes_key { uint64_t rk[11 * 8]; };
 
 /* One OCB key: the AES key, its L table, the usage counter, and the last
  * Ktop (RFC 7253 §4.2), which nonces differing only in their low 6 bits

@@ -9,9 +9,7 @@
 #include "term.h"
 #include "wire.h"
 
-struct display_caps {
-	bool has_ech, has_bce, has_title;
-};
+struct display_caps { bool has_ech, has_bce, has_title; };
 
 /* Appends to out the bytes that turn `last` into `f`.  With initialized
  * false nothing is assumed about the screen (full repaint). */

@@ -55,11 +55,11 @@ struct pred_cell {
 	struct term_cell repl;  /* the predicted cell */
 	/* The originals: what the cell showed before this guess covered it.
 	 * A guess equal to one proves nothing (the server may not have
-	 * redrawn the cell yet) and earns no credit.  Length 0: any blank. */
+	 * redrawn the cell yet) and earns no credit.  Only len and text count;
+	 * length 0 stands for any blank. */
 	int n_orig;
 	bool orig_lost;         /* more than PRED_ORIGINALS_MAX: no credit */
-	uint8_t orig_len[PRED_ORIGINALS_MAX];
-	char orig[PRED_ORIGINALS_MAX][TERM_CELL_TEXT];
+	struct term_cell orig[PRED_ORIGINALS_MAX];
 };
 
 struct pred_cursor {
@@ -79,8 +79,7 @@ struct pred {
 	struct pred_cursor cursors[PRED_CURSORS_MAX];  /* oldest first */
 	int n_cursors;
 	uint64_t prediction_epoch, confirmed_epoch;
-	uint64_t sent, sent_newest;     /* latched per keyboard read; newest */
-	uint64_t late_ack;
+	uint64_t sent, sent_newest, late_ack;  /* sent: latched per keyboard read */
 	int send_interval;
 	bool srtt_trigger, flagging;
 	int glitch_trigger;             /* > 0: show; > REPAIR_COUNT: flag */
@@ -120,13 +119,13 @@ pred_orig(struct pred_cell *c, const struct term_cell *t, bool add)
 {
 	uint8_t len = pred_blank(t) ? 0 : t->len;
 	for (int i = 0; i < c->n_orig; i++)
-		if (c->orig_len[i] == len && memcmp(c->orig[i], t->text, len) == 0)
+		if (c->orig[i].len == len && memcmp(c->orig[i].text, t->text, len) == 0)
 			return true;
 	if (add && c->n_orig == PRED_ORIGINALS_MAX) {
 		c->orig_lost = true;
 	} else if (add) {
-		c->orig_len[c->n_orig] = len;
-		memcpy(c->orig[c->n_orig++], t->text, len);
+		c->orig[c->n_orig] = *t;
+		c->orig[c->n_orig++].len = len;
 	}
 	return false;
 }
@@ -268,12 +267,11 @@ pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
 {
 	int x = cur->col, w = p->width, i;
 	struct term_rend rend = fb->ds.rend;
-	struct pred_cell *c;
 	if (x + 1 >= w)         /* an editor may wrap here, a shell may not */
 		pred_become_tentative(p);
 	for (i = p->overwrite ? x : w - 1; i > x; i--)
 		pred_shift(p, fb, cur->row, i, i - 1, i == w - 1, now);
-	c = pred_cell_start(p, fb, cur->row, x, now);
+	struct pred_cell *c = pred_cell_start(p, fb, cur->row, x, now);
 	if (x > 0)
 		rend = c[-1].active && !c[-1].unknown ? c[-1].repl.rend :
 		    fb->rows[cur->row]->cells[x - 1].rend;
@@ -480,7 +478,6 @@ pred_confirm(struct pred *p, int y, int x, const struct term_fb *fb,
 void
 pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
-	const struct pred_cursor *cur;
 	int n = 0;
 	if (p->mode == PRED_NEVER)
 		return;
@@ -521,7 +518,7 @@ pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 				goto reset;     /* a shown guess was wrong */
 		}
 	/* Only the newest cursor prediction is judged: it implies the rest. */
-	cur = &p->cursors[p->n_cursors > 0 ? p->n_cursors - 1 : 0];
+	const struct pred_cursor *cur = &p->cursors[p->n_cursors - (p->n_cursors > 0)];
 	if (p->n_cursors > 0 && p->late_ack >= cur->expires &&
 	    (cur->row != fb->ds.row || cur->col != fb->ds.col)) {
 		if (p->mode != PRED_EXPERIMENTAL)
@@ -618,7 +615,6 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 	const char *key = n->show_quit_key ? n->quit_key : "", *s = text;
 	const char *what = reply ? "reply" : "contact";
 	unsigned long sec = pred_age(now, reply ? n->acked : n->heard) / 1000;
-	struct term_row *row;
 	if (!message && !late)
 		return;
 	if (sec < 60)           /* "12 seconds" (or "12 s"), "1:15", "1:02:05" */
@@ -637,7 +633,7 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 		    n->message, dur, what, key);
 	if (d->ds.row == 0)
 		d->ds.cursor_visible = false;
-	row = fb_row_mut(d, 0);
+	struct term_row *row = fb_row_mut(d, 0);
 	row->wrap = false;
 	for (int x = 0; x < d->ds.width; x++) {  /* a character a cell */
 		struct term_cell *c = &row->cells[x];
@@ -652,11 +648,10 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 int
 notify_wait_time(const struct notify *n, uint64_t now)
 {
-	int wait = INT_MAX, every = NOTIFY_COUNTUP;
+	int wait = INT_MAX, every = pred_age(now, n->heard) > NOTIFY_SLOW_AFTER ?
+	    NOTIFY_COUNTUP_SLOW : NOTIFY_COUNTUP;
 	if (n->message[0] && !n->permanent && now < n->expires)
 		wait = n->expires - now < INT_MAX ? (int)(n->expires - now) : INT_MAX;
-	if (pred_age(now, n->heard) > NOTIFY_SLOW_AFTER)
-		every = NOTIFY_COUNTUP_SLOW;
 	if (pred_age(now, n->heard) <= NOTIFY_SERVER_LATE &&
 	    pred_age(now, n->acked) <= NOTIFY_REPLY_LATE)
 		return wait;            /* no clock on the bar */

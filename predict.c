@@ -117,16 +117,15 @@ pred_blank(const struct term_cell *c)
 static bool
 pred_orig(struct pred_cell *c, const struct term_cell *t, bool add)
 {
-	uint8_t len = pred_blank(t) ? 0 : t->len;
+	struct term_cell o = *t;
+	o.len = pred_blank(t) ? 0 : t->len;
 	for (int i = 0; i < c->n_orig; i++)
-		if (c->orig[i].len == len && memcmp(c->orig[i].text, t->text, len) == 0)
+		if (c->orig[i].len == o.len && memcmp(c->orig[i].text, o.text, o.len) == 0)
 			return true;
-	if (add && c->n_orig == PRED_ORIGINALS_MAX) {
+	if (add && c->n_orig == PRED_ORIGINALS_MAX)
 		c->orig_lost = true;
-	} else if (add) {
-		c->orig[c->n_orig] = *t;
-		c->orig[c->n_orig++].len = len;
-	}
+	else if (add)
+		c->orig[c->n_orig++] = o;
 	return false;
 }
 

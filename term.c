@@ -23,7 +23,7 @@
 
 /* Limits (SPEC.md §12). */
 #define VT_PARAM_CHARS  100     /* digits and ';' kept per sequence (mosh) */
-#define VT_PARAM_COUNT  (VT_PARAM_CHARS + 1)   /* all 100 characters can hold */
+#define VT_PARAM_COUNT  (VT_PARAM_CHARS + 1)   /* as many as 100 chars can hold */
 #define VT_PARAM_MAX    65535   /* a larger value counts as missing (mosh) */
 #define VT_INTER_MAX    8       /* intermediate and private-marker chars */
 #define VT_OSC_MAX      16384   /* characters of an OSC string (mosh) */
@@ -195,8 +195,8 @@ fb_row_mut(struct term_fb *fb, int y)
 
 	if (r->refs == 1)
 		return r;
-	copy = vt_alloc(NULL, VT_ROW_SIZE(r->width));
-	memcpy(copy, r, VT_ROW_SIZE(r->width));    /* keeps gen: same row */
+	copy = memcpy(vt_alloc(NULL, VT_ROW_SIZE(r->width)), r, VT_ROW_SIZE(r->width));
+	/* the copy keeps gen: it is the same row */
 	copy->refs = 1;
 	r->refs--;
 	return fb->rows[y] = copy;
@@ -320,7 +320,8 @@ struct term {
 	int u8_need;                    /* continuation bytes still expected */
 	enum vt_state state;
 	int param[VT_PARAM_COUNT];      /* -1 = missing */
-	int param_idx;                  /* field being parsed (may pass COUNT) */
+	int param_idx;                  /* field being parsed: < VT_PARAM_COUNT,
+	                                 * as each ';' is one of the 100 chars */
 	int param_chars;
 	char inter[VT_INTER_MAX + 1];   /* intermediates, NUL-terminated */
 	int ninter;
@@ -375,6 +376,8 @@ static const uint8_t vt_table[][7] = {
 static void
 vt_act(struct term *t, enum vt_action a, uint32_t c)
 {
+	int *v = &t->param[t->param_idx];       /* for VT_PARAM */
+
 	switch (a) {
 	case VT_PRINT: vt_print(t, c); break;
 	case VT_EXECUTE: vt_control(t, c); break;
@@ -392,24 +395,19 @@ vt_act(struct term *t, enum vt_action a, uint32_t c)
 	case VT_CLEAR:
 		memset(t->param, -1, sizeof t->param);  /* all bytes 0xFF: -1 */
 		t->param_idx = t->param_chars = t->ninter = 0;
-		t->inter[0] = '\0';
+		memset(t->inter, 0, sizeof t->inter);  /* so it stays NUL-terminated */
 		break;
 	case VT_COLLECT:
-		if (t->ninter < VT_INTER_MAX) {
+		if (t->ninter < VT_INTER_MAX)
 			t->inter[t->ninter++] = (char)c;
-			t->inter[t->ninter] = '\0';
-		}
 		break;
 	case VT_PARAM:
 		if (t->param_chars++ >= VT_PARAM_CHARS)
 			break;
-		if (c == ';') {
+		if (c == ';')
 			t->param_idx++;
-		} else if (t->param_idx < VT_PARAM_COUNT) {
-			int *v = &t->param[t->param_idx];
-			if (*v <= VT_PARAM_MAX)  /* stops growing once too big */
-				*v = (*v < 0 ? 0 : *v * 10) + (int)(c - '0');
-		}
+		else if (*v <= VT_PARAM_MAX)    /* stops growing once too big */
+			*v = (*v < 0 ? 0 : *v * 10) + (int)(c - '0');
 		break;
 	case VT_OSC_PUT:
 		if (t->osc_len < VT_OSC_MAX)
@@ -514,7 +512,7 @@ term_utf8_encode(uint32_t cp, char out[4])
 static int
 vt_param(const struct term *t, int i, int def)
 {
-	int v = i <= t->param_idx && i < VT_PARAM_COUNT ? t->param[i] : -1;
+	int v = i <= t->param_idx ? t->param[i] : -1;
 
 	return v >= 1 && v <= VT_PARAM_MAX ? v : def;
 }
@@ -761,8 +759,8 @@ vt_alt_screen(struct term *t, int mode, bool on)
 
 	if (on == t->alt_active)
 		return;
-	if (on && mode == 1049)
-		vt_cursor(&fb->ds, true);
+	if (mode == 1049)       /* DECSC or DECRC: the row swap does not care */
+		vt_cursor(&fb->ds, on);
 	if (on)
 		fb_copy(&t->primary, fb);
 	for (int y = 0; y < fb->ds.height; y++) {
@@ -773,8 +771,6 @@ vt_alt_screen(struct term *t, int mode, bool on)
 	}
 	if (!on)
 		fb_free(&t->primary);
-	if (!on && mode == 1049)
-		vt_cursor(&fb->ds, false);
 	t->alt_active = on;
 }
 
@@ -893,8 +889,7 @@ static void
 vt_csi_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
-	int i, n = vt_param(t, 0, 1), p0 = vt_param(t, 0, 0);
-	int count = t->param_idx < VT_PARAM_COUNT ? t->param_idx + 1 : VT_PARAM_COUNT;
+	int i, n = vt_param(t, 0, 1), p0 = vt_param(t, 0, 0), count = t->param_idx + 1;
 
 	if (strcmp(t->inter, "?") == 0 && (c == 'h' || c == 'l')) {
 		for (i = 0; i < count; i++)     /* DECSET, DECRST */
@@ -997,10 +992,8 @@ vt_osc_dispatch(struct term *t)
 	if (n >= 5 && s[0] == '5' && s[1] == '2' && s[2] == ';' && s[3] == 'c' && s[4] == ';') {
 		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX);
 		fb->clip_len = 0;
-		for (int i = 5; i < n; i++) {
-			int k = term_utf8_encode(s[i], u);
-			if (fb->clip_len + (size_t)k > TERM_CLIP_MAX)
-				break;
+		for (int i = 5, k; i < n && fb->clip_len +
+		    (size_t)(k = term_utf8_encode(s[i], u)) <= TERM_CLIP_MAX; i++) {
 			memcpy(fb->clipboard + fb->clip_len, u, (size_t)k);
 			fb->clip_len += (size_t)k;
 		}
@@ -1058,10 +1051,9 @@ term_clone(const struct term *src)
 	fb_copy(&t->fb, &src->fb);
 	if (src->alt_active)
 		fb_copy(&t->primary, &src->primary);
-	if (src->osc != NULL) {
-		t->osc = vt_alloc(NULL, VT_OSC_MAX * sizeof t->osc[0]);
-		memcpy(t->osc, src->osc, (size_t)src->osc_len * sizeof t->osc[0]);
-	}
+	if (src->osc != NULL)
+		t->osc = memcpy(vt_alloc(NULL, VT_OSC_MAX * sizeof t->osc[0]),
+		    src->osc, (size_t)src->osc_len * sizeof t->osc[0]);
 	return t;
 }
 

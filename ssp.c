@@ -119,7 +119,7 @@ struct ssp {
 	/* receiver */
 	const struct ssp_state_ops *rops;
 	struct ssp_entry *recvd;
-	size_t nrecvd, caprecvd;
+	size_t nrecvd;
 	uint64_t quench_until;
 	void *taken;                    /* the remote state last taken */
 };
@@ -256,19 +256,6 @@ ssp_prune_sockets(struct ssp *t, uint64_t now)
 	}
 }
 
-static void
-ssp_hop_port(struct ssp *t, uint64_t now)
-{
-	int fd = ssp_socket(t->remote.ss_family);
-
-	t->last_port_choice = now;
-	if (fd < 0)
-		ssp_err(t, "socket: %s", strerror(errno));
-	else
-		t->socks[t->nsocks++] = fd;     /* room for one over the limit */
-	ssp_prune_sockets(t, now);
-}
-
 /* The port field of an IPv4 or IPv6 address. */
 static in_port_t *
 ssp_port(struct sockaddr_storage *ss)
@@ -375,8 +362,14 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	if (t->role == SSP_SERVER && now - t->net_last_heard > SSP_DETACH_MS)
 		t->has_remote = false;
 	if (t->role == SSP_CLIENT && now - t->last_port_choice > SSP_HOP_MS &&
-	    (t->roundtrip_success == 0 || now - t->roundtrip_success > SSP_HOP_MS))
-		ssp_hop_port(t, now);
+	    (t->roundtrip_success == 0 || now - t->roundtrip_success > SSP_HOP_MS)) {
+		t->last_port_choice = now;      /* hop to a fresh port */
+		if ((t->socks[t->nsocks] = ssp_socket(t->remote.ss_family)) < 0)
+			ssp_err(t, "socket: %s", strerror(errno));
+		else
+			t->nsocks++;    /* room for one over the limit */
+		ssp_prune_sockets(t, now);
+	}
 	return 0;
 }
 
@@ -448,14 +441,6 @@ ssp_sent_remove(struct ssp *t, int i)
 		t->assumed--;
 }
 
-static void
-ssp_add_sent(struct ssp *t, uint64_t now, uint64_t num)
-{
-	t->sent[t->nsent++] = (struct ssp_entry){ num, now, t->lops->copy(t->current) };
-	if (t->nsent > SSP_SENT_MAX)
-		ssp_sent_remove(t, t->nsent - SSP_SENT_THIN);
-}
-
 /* Recently sent states get the benefit of the doubt, but only a run of
  * them directly after the acknowledged one; then the common prefix the
  * peer acknowledged is cut from every copy. */
@@ -513,10 +498,13 @@ ssp_send_state(struct ssp *t, const struct buf *diff, uint64_t now)
 
 	if (t->shutdown_in_progress)
 		new_num = SSP_SHUTDOWN_NUM;
-	if (new_num == back->num)
+	if (new_num == back->num) {
 		back->stamp = now;
-	else
-		ssp_add_sent(t, now, new_num);
+	} else {
+		t->sent[t->nsent++] = (struct ssp_entry){ new_num, now, t->lops->copy(t->current) };
+		if (t->nsent > SSP_SENT_MAX)
+			ssp_sent_remove(t, t->nsent - SSP_SENT_THIN);
+	}
 	ssp_send_instruction(t, old_num, new_num, diff, now);
 	t->next_ack_time = now + SSP_ACK_INTERVAL;
 	t->next_send_time = t->mindelay_end = SSP_NEVER;
@@ -563,16 +551,6 @@ ssp_wait_time(struct ssp *t, uint64_t now)
 	return next <= now ? 0 : next - now > INT_MAX ? INT_MAX : (int)(next - now);
 }
 /* ---- transport: receiver (SPEC.md §6.5) ---- */
-static void
-ssp_process_ack(struct ssp *t, uint64_t ack)
-{
-	/* An ack of a state we no longer hold is old news: ignore it. */
-	for (int i = 0; i < t->nsent; i++)
-		if (t->sent[i].num == ack)
-			while (t->sent[0].num < ack)
-				ssp_sent_remove(t, 0);
-}
-
 /* Returns 1 if the instruction made a newer remote state current. */
 static int
 ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64_t now)
@@ -583,7 +561,11 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 
 	if (in->protocol_version != SSP_PROTOCOL_VERSION)
 		return ssp_err(t, "mosh protocol version mismatch");
-	ssp_process_ack(t, in->ack_num);
+	/* An ack of a state we no longer hold is old news: ignore it. */
+	for (int k = 0; k < t->nsent; k++)
+		if (t->sent[k].num == in->ack_num)
+			while (t->sent[0].num < in->ack_num)
+				ssp_sent_remove(t, 0);
 	t->roundtrip_success = t->sent[0].stamp;
 	for (i = 0; i < t->nrecvd; i++) {
 		if (t->recvd[i].num == in->new_num)
@@ -610,8 +592,7 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 	}
 	if (t->nrecvd > SSP_RECEIVED_MAX)       /* accept one, then quench */
 		t->quench_until = now + SSP_QUENCH_MS;
-	if (t->nrecvd == t->caprecvd)
-		t->recvd = ssp_realloc(t->recvd, (t->caprecvd *= 2) * sizeof t->recvd[0]);
+	t->recvd = ssp_realloc(t->recvd, (t->nrecvd + 1) * sizeof t->recvd[0]);
 	for (i = 0; i < t->nrecvd && t->recvd[i].num < in->new_num; i++)
 		;
 	memmove(t->recvd + i + 1, t->recvd + i, (t->nrecvd - i) * sizeof t->recvd[0]);
@@ -759,11 +740,11 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
 		.rttvar = SSP_RTTVAR_INITIAL, .mtu = SSP_MTU_DEFAULT, .last_port_choice = now,
 		.lops = local_ops, .current = local_initial, .nsent = 1, .next_ack_time = now,
 		.next_send_time = now, .mindelay_end = SSP_NEVER, .rops = remote_ops,
-		.frag_high = -1, .frag_total = -1, .nrecvd = 1, .caprecvd = 8 };
+		.frag_high = -1, .frag_total = -1, .nrecvd = 1 };
 	ocb_init(&t->ocb, key);
 	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
 	t->sent[0] = (struct ssp_entry){ 0, now, local_ops->copy(local_initial) };
-	t->recvd = ssp_alloc(t->caprecvd * sizeof t->recvd[0]);
+	t->recvd = ssp_realloc(NULL, sizeof t->recvd[0]);
 	t->recvd[0] = (struct ssp_entry){ 0, now, remote_initial };
 	t->taken = remote_ops->copy(remote_initial);
 	return t;

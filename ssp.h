@@ -56,18 +56,16 @@ struct ssp *ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
     uint64_t now);
 void ssp_free(struct ssp *t);
 
-/* Server: binds the first free port of lo..hi on ip (NULL: any address,
- * dual stack; lo = hi = 0: the kernel picks).  Returns the port, or -1
- * with a message in err; the caller falls back from a failed ip to NULL. */
+/* Server: binds the first free port of lo..hi on ip (NULL: any, dual stack;
+ * 0..0: the kernel picks).  Returns the port, or -1 with a message in err. */
 int ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen);
 /* Client: sets the server's numeric address.  0, or -1 with err. */
 int ssp_connect(struct ssp *t, const char *ip, const char *port, char *err, size_t errlen);
 
 /* Sockets to poll for reading; returns how many were stored. */
 int ssp_fds(const struct ssp *t, int *fds, int max);
-/* Reads and processes one datagram from fd.  Returns 1 if a new remote
- * state was accepted, 0 otherwise (bad datagrams are dropped silently;
- * ssp_last_error says why). */
+/* Reads one datagram from fd: 1 if a new remote state was accepted, else 0
+ * (a bad datagram is dropped; ssp_last_error says why). */
 int ssp_recv(struct ssp *t, int fd, uint64_t now);
 /* Sends whatever the timers say is due. */
 void ssp_tick(struct ssp *t, uint64_t now);
@@ -79,8 +77,7 @@ void *ssp_local(struct ssp *t);
 /* Newest remote state in order, and its number. */
 const void *ssp_remote(const struct ssp *t);
 uint64_t ssp_remote_num(const struct ssp *t);
-/* Server: the diff from the last state taken to the newest one (the new
- * user events), then forgets states up to the newest. */
+/* Server: the new user events since the last call (a diff). */
 void ssp_take_remote_diff(struct ssp *t, struct buf *out);
 
 void ssp_start_shutdown(struct ssp *t, uint64_t now);
@@ -101,9 +98,8 @@ const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port" */
 const char *ssp_last_error(const struct ssp *t);         /* NULL if none */
 void ssp_clear_error(struct ssp *t);
 
-/* The client's object (SPEC.md §7.1): typed bytes and window sizes.  The
- * server reads new events with ssp_take_remote_diff and wire_next_event;
- * a diff with a size outside 1..65535 is rejected as malformed. */
+/* The client's object (SPEC.md §7.1): typed bytes and window sizes; the
+ * server reads them with ssp_take_remote_diff and wire_next_event. */
 extern const struct ssp_state_ops userstream_ops;
 void *userstream_new(void);
 void userstream_push_bytes(void *s, const uint8_t *p, size_t n);
@@ -113,9 +109,8 @@ void userstream_push_resize(void *s, int w, int h);
 #define SSP_DATAGRAM_MAX    2048    /* the peer's receive buffer */
 #define SSP_OVERHEAD        (8 + 4 + OCB_TAG_LEN) /* nonce, clocks, tag */
 #define SSP_FRAGMENT_HEADER 10
-/* Writes the datagram for one payload (a fragment) to out (room for
- * n + SSP_OVERHEAD bytes); returns its length, 0 if too big or the key
- * is worn out. */
+/* Writes the datagram for one fragment to out (room for n + SSP_OVERHEAD);
+ * returns its length, 0 if too big or the key is worn out. */
 size_t ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
     uint16_t tsr, const uint8_t *payload, size_t n, uint8_t *out);
 /* Opens a datagram: NULL, or why it was rejected.  payload needs room

@@ -314,7 +314,7 @@ enum vt_action {
 
 struct term {
 	struct term_fb fb;              /* what is visible, and all that is sent */
-	struct term_fb primary;         /* the normal screen under the alternate */
+	struct term_fb primary;         /* under the alternate screen; else all 0 */
 	bool alt_active;
 	uint32_t u8_cp, u8_min;         /* UTF-8: value so far, least legal value */
 	int u8_need;                    /* continuation bytes still expected */
@@ -589,16 +589,11 @@ static void
 vt_autoscroll(struct term *t, int n)
 {
 	struct term_ds *ds = &t->fb.ds;
-	int to = ds->row + n;
+	int to = ds->row + n, in = vt_clamp(to, ds->scroll_top, ds->scroll_bottom);
 
-	if (ds->row >= ds->scroll_top && ds->row <= ds->scroll_bottom) {
-		if (to > ds->scroll_bottom) {
-			vt_shift_lines(t, ds->scroll_top, ds->scroll_bottom - to);
-			to = ds->scroll_bottom;
-		} else if (to < ds->scroll_top) {
-			vt_shift_lines(t, ds->scroll_top, ds->scroll_top - to);
-			to = ds->scroll_top;
-		}
+	if (ds->row >= ds->scroll_top && ds->row <= ds->scroll_bottom && to != in) {
+		vt_shift_lines(t, ds->scroll_top, in - to);    /* up if to is below */
+		to = in;
 	}
 	vt_move_row(t, to - ds->row, true);
 }
@@ -800,16 +795,15 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 		return;
 	}
 	ds->next_print_will_wrap = false;
-	if (t->ninter == 0 && (c == '7' || c == '8')) { /* DECSC DECRC */
+	if (t->ninter == 0 && (c == '7' || c == '8'))   /* DECSC DECRC */
 		vt_cursor(ds, c == '7');
-	} else if (t->ninter == 0 && c == 'c') {        /* RIS */
+	else if (t->ninter == 0 && c == 'c')            /* RIS */
 		vt_reset(t);
-	} else if (strcmp(t->inter, "#") == 0 && c == '8') {   /* DECALN */
+	else if (strcmp(t->inter, "#") == 0 && c == '8')        /* DECALN */
 		for (int y = 0; y < ds->height; y++)
 			for (int x = 0; x < ds->width; x++)
 				vt_erase(t, y, x, x + 1)->cells[x] = (struct term_cell){
 				    .rend.bg = ds->rend.bg, .len = 1, .text = "E" };
-	}
 }
 
 /* SGR (SPEC.md §9.4), left to right; 38/48 take their colour arguments
@@ -1035,8 +1029,7 @@ term_free(struct term *t)
 {
 	if (t == NULL)
 		return;
-	if (t->alt_active)
-		fb_free(&t->primary);
+	fb_free(&t->primary);
 	fb_free(&t->fb);
 	free(t->osc);
 	free(t);

@@ -1,10 +1,7 @@
 /*
  * term.h -- the framebuffer and the terminal emulator (SPEC.md §8-9).
- *
- * A framebuffer is what both peers agree on: cells, cursor, modes, title.
- * Rows are shared between copies (copy-on-write), so snapshotting a screen
- * for every sent or received state is cheap, and a row's identity tells
- * the frame diff which rows merely moved (scrolling).
+ * A framebuffer is what both peers agree on: cells, cursor, modes, title;
+ * its rows are shared copy-on-write between snapshots (term.c, layer 2).
  */
 #ifndef TERM_H
 #define TERM_H
@@ -20,11 +17,9 @@
 #define TERM_TITLE_MAX   256    /* a title/icon is OSC chars [2, 256): < 256 */
 #define TERM_CLIP_MAX    16384  /* bytes of clipboard (UTF-8) */
 
-/* Rendition attributes. */
-enum {
-	TERM_BOLD = 1 << 0, TERM_FAINT = 1 << 1, TERM_ITALIC = 1 << 2,
-	TERM_UNDERLINE = 1 << 3, TERM_BLINK = 1 << 4, TERM_INVERSE = 1 << 5,
-	TERM_INVISIBLE = 1 << 6,
+enum {                          /* rendition attributes */
+	TERM_BOLD = 1, TERM_FAINT = 2, TERM_ITALIC = 4, TERM_UNDERLINE = 8,
+	TERM_BLINK = 16, TERM_INVERSE = 32, TERM_INVISIBLE = 64,
 };
 /*
  * Colours as mosh stores them: 0 = default; palette n is 30 + n (fg) or
@@ -51,12 +46,9 @@ struct term_cell {
 	char text[TERM_CELL_TEXT];
 };
 
-/*
- * A row, shared by every framebuffer that holds the same pointer (refs
- * counts them); write only through fb_row_mut().  gen is fresh when the row
- * is made or blanked whole and kept by copies and edits, so equal gens mean
- * "the same row, perhaps moved".
- */
+/* A row, shared by every framebuffer that holds the pointer (refs counts
+ * them); write only through fb_row_mut().  Equal gens: the same row,
+ * perhaps moved (a made or wholly blanked row gets a fresh gen). */
 struct term_row {
 	unsigned refs;
 	uint64_t gen;
@@ -66,14 +58,7 @@ struct term_row {
 	struct term_cell cells[];
 };
 
-struct term_cursor_save {
-	int row, col;
-	struct term_rend rend;
-	bool autowrap, origin_mode;
-};
-
-/* Everything about the screen but its cells. */
-struct term_ds {
+struct term_ds {                /* everything about the screen but its cells */
 	int width, height;
 	int row, col;                   /* cursor */
 	bool next_print_will_wrap;
@@ -82,11 +67,15 @@ struct term_ds {
 	struct term_rend rend;          /* the pen */
 	bool autowrap, origin_mode, insert_mode, cursor_visible, reverse_video;
 	bool app_cursor_keys, bracketed_paste, mouse_focus, alt_scroll;
-	int mouse_mode;                 /* 0, 9, 1000, 1001, 1002, 1003 */
+	int mouse_mode;                 /* 0, 9, 1000..1003 */
 	int mouse_encoding;             /* 0, 1005, 1006, 1015 */
 	bool default_tabs;
 	uint8_t tabs[TERM_MAX_WIDTH];   /* 1 = tab stop at this column */
-	struct term_cursor_save saved;
+	struct term_cursor_save {       /* DECSC */
+		int row, col;
+		struct term_rend rend;
+		bool autowrap, origin_mode;
+	} saved;
 };
 
 struct term_fb {

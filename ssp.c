@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,9 +112,9 @@ struct ssp {
 	int nsent, assumed;
 	uint64_t next_ack_time, next_send_time, mindelay_end; /* or SSP_NEVER */
 	uint64_t ack_num, last_heard;   /* newest remote state; when heard */
-	bool pending_data_ack, shutdown_in_progress, shutdown_ack_sent;
+	bool pending_data_ack, shutdown_ack_sent;
 	int shutdown_tries;
-	uint64_t shutdown_start;
+	uint64_t shutdown_start;        /* SSP_NEVER: no shutdown begun */
 	/* receiver */
 	const struct ssp_state_ops *rops;
 	struct ssp_entry *recvd;
@@ -124,8 +123,7 @@ struct ssp {
 	void *taken;                    /* the remote state last taken */
 };
 
-/* Keeps the reason a datagram or instruction was dropped; returns 0 so
- * that a receive path can `return ssp_err(...)`. */
+/* Keeps why input was dropped; returns 0 for `return ssp_err(...)`. */
 static int
 ssp_err(struct ssp *t, const char *fmt, ...)
 {
@@ -325,10 +323,9 @@ ssp_connect(struct ssp *t, const char *ip, const char *port, char *err, size_t e
 int
 ssp_fds(const struct ssp *t, int *fds, int max)
 {
-	int n;
+	int n = t->nsocks < max ? t->nsocks : max;
 
-	for (n = 0; n < t->nsocks && n < max; n++)     /* oldest first */
-		fds[n] = t->socks[n];
+	memcpy(fds, t->socks, (size_t)n * sizeof *fds);        /* oldest first */
 	return n;
 }
 
@@ -482,7 +479,7 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 		t->next_send_time = !ssp_same(t, t->sent[0].state) && heard ?
 		    back->stamp + (uint64_t)ssp_rto(t) + SSP_ACK_DELAY : SSP_NEVER;
 	}
-	if (t->shutdown_in_progress || t->ack_num == SSP_SHUTDOWN_NUM)
+	if (ssp_shutdown_in_progress(t) || t->ack_num == SSP_SHUTDOWN_NUM)
 		t->next_ack_time = back->stamp + interval;
 }
 
@@ -496,7 +493,7 @@ ssp_send_state(struct ssp *t, const struct buf *diff, uint64_t now)
 	uint64_t old_num = t->sent[t->assumed].num;
 	uint64_t new_num = diff->len && ssp_same(t, back->state) ? back->num : back->num + 1;
 
-	if (t->shutdown_in_progress)
+	if (ssp_shutdown_in_progress(t))
 		new_num = SSP_SHUTDOWN_NUM;
 	if (new_num == back->num) {
 		back->stamp = now;
@@ -507,7 +504,6 @@ ssp_send_state(struct ssp *t, const struct buf *diff, uint64_t now)
 	}
 	ssp_send_instruction(t, old_num, new_num, diff, now);
 	t->next_ack_time = now + SSP_ACK_INTERVAL;
-	t->next_send_time = t->mindelay_end = SSP_NEVER;
 }
 
 void
@@ -533,8 +529,7 @@ ssp_tick(struct ssp *t, uint64_t now)
 	 * empty ack if the ack timer is due, else nothing to send after all. */
 	if (d[use].len > 0 || now >= t->next_ack_time)
 		ssp_send_state(t, &d[use], now);
-	else
-		t->next_send_time = t->mindelay_end = SSP_NEVER;
+	t->next_send_time = t->mindelay_end = SSP_NEVER;
 	buf_free(&d[0]);
 	buf_free(&d[1]);
 }
@@ -612,7 +607,7 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 {
 	unsigned num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
 	bool final = p[8] & 0x80;
-	struct ssp_fragment *f;
+	struct ssp_fragment *f = &t->frags[num < SSP_FRAGMENTS_MAX ? num : 0];
 	struct buf z = { 0 }, plain = { 0 };
 	struct wire_instruction in;
 	const char *why = NULL;
@@ -624,8 +619,7 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	}
 	p += SSP_FRAGMENT_HEADER;
 	n -= SSP_FRAGMENT_HEADER;
-	f = num < SSP_FRAGMENTS_MAX ? &t->frags[num] : NULL;
-	if (f == NULL)
+	if (num >= SSP_FRAGMENTS_MAX)
 		why = "fragment number over the limit:";
 	else if (f->data && (f->final != final || f->len != n || memcmp(f->data, p, n) != 0))
 		why = "conflicting duplicate fragment";
@@ -740,7 +734,7 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
 		.rttvar = SSP_RTTVAR_INITIAL, .mtu = SSP_MTU_DEFAULT, .last_port_choice = now,
 		.lops = local_ops, .current = local_initial, .nsent = 1, .next_ack_time = now,
 		.next_send_time = now, .mindelay_end = SSP_NEVER, .rops = remote_ops,
-		.frag_high = -1, .frag_total = -1, .nrecvd = 1 };
+		.frag_high = -1, .frag_total = -1, .nrecvd = 1, .shutdown_start = SSP_NEVER };
 	ocb_init(&t->ocb, key);
 	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
 	t->sent[0] = (struct ssp_entry){ 0, now, local_ops->copy(local_initial) };
@@ -770,7 +764,6 @@ ssp_free(struct ssp *t)
 	free(t);
 }
 
-/* Accessors, one line each. */
 void *
 ssp_local(struct ssp *t) { return t->current; }
 const void *
@@ -778,7 +771,7 @@ ssp_remote(const struct ssp *t) { return t->recvd[t->nrecvd - 1].state; }
 uint64_t
 ssp_remote_num(const struct ssp *t) { return t->recvd[t->nrecvd - 1].num; }
 bool
-ssp_shutdown_in_progress(const struct ssp *t) { return t->shutdown_in_progress; }
+ssp_shutdown_in_progress(const struct ssp *t) { return t->shutdown_start != SSP_NEVER; }
 bool
 ssp_shutdown_acknowledged(const struct ssp *t) { return t->sent[0].num == SSP_SHUTDOWN_NUM; }
 bool
@@ -822,15 +815,14 @@ ssp_take_remote_diff(struct ssp *t, struct buf *out)
 void
 ssp_start_shutdown(struct ssp *t, uint64_t now)
 {
-	if (!t->shutdown_in_progress)
+	if (t->shutdown_start == SSP_NEVER)
 		t->shutdown_start = now;
-	t->shutdown_in_progress = true;
 }
 
 bool
 ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
 {
-	return t->shutdown_in_progress && (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
+	return ssp_shutdown_in_progress(t) && (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
 	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS);
 }
 
@@ -858,10 +850,6 @@ struct us_event {
 };
 #define US_RESIZE (-1)
 
-static void
-us_push(struct buf *u, int32_t byte, int32_t width, int32_t height)
-{ buf_put(u, &(struct us_event){ byte, width, height }, sizeof(struct us_event)); }
-
 void *
 userstream_new(void)
 {
@@ -873,10 +861,14 @@ userstream_new(void)
 
 void
 userstream_push_bytes(void *s, const uint8_t *p, size_t n)
-{ for (size_t i = 0; i < n; i++) us_push(s, p[i], 0, 0); }
+{
+	for (size_t i = 0; i < n; i++)
+		buf_put(s, &(struct us_event){ p[i], 0, 0 }, sizeof(struct us_event));
+}
 
 void
-userstream_push_resize(void *s, int w, int h) { us_push(s, US_RESIZE, w, h); }
+userstream_push_resize(void *s, int w, int h)
+{ buf_put(s, &(struct us_event){ US_RESIZE, w, h }, sizeof(struct us_event)); }
 
 static void *
 us_copy(const void *s)

@@ -34,13 +34,11 @@ struct ssp_state_ops {
 	void *(*copy)(const void *s);
 	void (*free)(void *s);
 	bool (*equal)(const void *a, const void *b);
-	/* Removes the events of prefix from the front of s; NULL if the object
-	 * has no history (the terminal). */
+	/* Cuts prefix's events from the front of s; NULL: no history (terminal). */
 	void (*subtract)(void *s, const void *prefix);
 	/* Appends the diff string turning `from` into `to`; empty if equal. */
 	void (*diff)(const void *from, const void *to, struct buf *out);
-	/* Applies a diff from the peer: 0, or -1 if it is malformed (the state
-	 * is then unspecified and is thrown away by the caller). */
+	/* Applies a peer's diff: 0, or -1 if malformed (the caller drops s). */
 	int (*apply)(void *s, const uint8_t *diff, size_t n);
 };
 
@@ -113,8 +111,7 @@ void userstream_push_resize(void *s, int w, int h);
  * returns its length, 0 if too big or the key is worn out. */
 size_t ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
     uint16_t tsr, const uint8_t *payload, size_t n, uint8_t *out);
-/* Opens a datagram: NULL, or why it was rejected.  payload needs room
- * for n - SSP_OVERHEAD bytes. */
+/* Opens a datagram into payload (room for n - SSP_OVERHEAD): NULL, or why not. */
 const char *ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
     uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
     size_t *payload_len);

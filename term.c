@@ -168,11 +168,9 @@ vt_ds_reset(struct term_ds *ds, int width, int height)
 void
 fb_copy(struct term_fb *dst, const struct term_fb *src)
 {
-	int h = src->ds.height;
-
 	*dst = *src;
-	dst->rows = vt_alloc(NULL, (size_t)h * sizeof dst->rows[0]);
-	for (int y = 0; y < h; y++)
+	dst->rows = vt_alloc(NULL, (size_t)src->ds.height * sizeof dst->rows[0]);
+	for (int y = 0; y < src->ds.height; y++)
 		(dst->rows[y] = src->rows[y])->refs++;
 	dst->clipboard = src->clip_len == 0 ? NULL :
 	    memcpy(vt_alloc(NULL, src->clip_len), src->clipboard, src->clip_len);

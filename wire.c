@@ -460,7 +460,7 @@ wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out
 	size_t *len[2] = { &out->diff_len, &out->chaff_len };
 	struct tlv t;
 	memset(out, 0, sizeof *out);
-	if (tlv_find(p, p + n, 1, WT_VARINT, &t) <= 0)
+	if (n == 0 || tlv_find(p, p + n, 1, WT_VARINT, &t) <= 0)
 		return -1;      /* malformed, or no protocol_version */
 	out->diff = out->chaff = p;     /* absent: empty, and never NULL */
 	out->protocol_version = (uint32_t)t.v;

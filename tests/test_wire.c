@@ -967,6 +967,9 @@ tlv_bad_instructions(void **state)
 		if (rc != t[i].ok)
 			fail_msg("%s: got %d", t[i].why, rc);
 	}
+	/* No bytes at all, as a caller with nothing assembled may pass. */
+	struct wire_instruction none;
+	assert_int_equal(wire_instruction_decode(NULL, 0, &none), -1);
 	/* The skipping row above keeps the version and leaves diff empty. */
 	uint8_t m[32];
 	size_t n = hex2bin("48ff01" "510102030405060708" "5d01020304" "6202aabb"

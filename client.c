@@ -109,10 +109,7 @@ cl_write(const void *p, size_t n)
 }
 
 static void
-cl_puts(const char *s)
-{
-	cl_write(s, strlen(s));
-}
+cl_puts(const char *s) { cl_write(s, strlen(s)); }
 
 static void
 cl_raw(void)
@@ -320,10 +317,7 @@ cl_show_error(struct client *c, uint64_t now)
 
 /* The shorter of two poll timeouts; -1 (none) compares as the longest. */
 static int
-min_timeout(int a, int b)
-{
-	return (unsigned)a < (unsigned)b ? a : b;
-}
+min_timeout(int a, int b) { return (unsigned)a < (unsigned)b ? a : b; }
 
 /* The main loop; returns whether the session ended cleanly. */
 static bool

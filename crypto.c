@@ -310,10 +310,7 @@ ocb_init(struct ocb_ctx *c, const uint8_t key[KEY_LEN])
 }
 
 void
-ocb_wipe(struct ocb_ctx *c)
-{
-	crypto_wipe(c, sizeof *c);
-}
+ocb_wipe(struct ocb_ctx *c) { crypto_wipe(c, sizeof *c); }
 
 /* n full blocks, four per AES pass, Offset_i = Offset_i-1 ^ L_ntz(i):
  *   OCB_HASH: sum ^= E(A_i ^ Offset_i)                 (HASH, §4.1)
@@ -541,7 +538,4 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 }
 
 void
-crypto_wipe(void *p, size_t n)
-{
-	explicit_bzero(p, n);
-}
+crypto_wipe(void *p, size_t n) { explicit_bzero(p, n); }

@@ -449,10 +449,7 @@ pred_kill_epoch(struct pred *p, uint64_t e, const struct term_fb *fb)
 }
 
 static uint64_t
-pred_age(uint64_t now, uint64_t then)
-{
-	return now > then ? now - then : 0;
-}
+pred_age(uint64_t now, uint64_t then) { return now > then ? now - then : 0; }
 
 /* A correct prediction: its epoch is confirmed, the rest of the row takes
  * the server's renditions, and a quick one helps repair a glitch. */

@@ -62,10 +62,7 @@ buf_putc(struct buf *b, uint8_t c)
 }
 
 void
-buf_puts(struct buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
+buf_puts(struct buf *b, const char *s) { buf_put(b, s, strlen(s)); }
 
 void
 buf_printf(struct buf *b, const char *fmt, ...)

@@ -505,10 +505,19 @@ hoststate_apply(void *p, const uint8_t *diff, size_t n)
 	return r;
 }
 
-const struct ssp_state_ops hoststate_ops = {
-	.copy = hoststate_copy,
-	.free = hoststate_free,
-	.equal = hoststate_equal,
-	.diff = hoststate_diff,
-	.apply = hoststate_apply,
+/* A row held by several snapshots counts a share in each (SSP_HELD_MAX). */
+static size_t
+hoststate_size(const void *p)
+{
+	const struct term_fb *fb = term_fb(((const struct hoststate *)p)->term);
+	size_t n = sizeof *fb + fb->clip_len;
+
+	for (int y = 0; y < fb->ds.height; y++)
+		n += fb->rows[y]->width * sizeof(struct term_cell) / fb->rows[y]->refs;
+	return n;
+}
+
+const struct ssp_state_ops hoststate_ops = {   /* no subtract: no history */
+	hoststate_copy, hoststate_free, hoststate_equal, NULL, hoststate_diff,
+	hoststate_apply, hoststate_size,
 };

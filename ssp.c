@@ -65,6 +65,7 @@
 #define SSP_SENT_THIN       16      /* ...past it, drop the 16th from the end */
 #define SSP_RECEIVED_MAX    1024    /* received states kept */
 #define SSP_QUENCH_MS       15000   /* then accept one per this interval */
+#define SSP_HELD_MAX        (64 << 20) /* bytes of received states kept */
 #define SSP_CHAFF_MAX       16
 #define SSP_NEVER           UINT64_MAX
 #define SSP_SHUTDOWN_NUM    UINT64_MAX
@@ -552,7 +553,7 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 {
 	struct ssp_entry *ref = NULL;
 	void *state;
-	size_t i, kept;
+	size_t i, kept, held;
 
 	if (in->protocol_version != SSP_PROTOCOL_VERSION)
 		return ssp_err(t, "mosh protocol version mismatch");
@@ -575,12 +576,19 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 		t->rops->free(state);
 		return ssp_err(t, "malformed diff in state %llu", (unsigned long long)in->new_num);
 	}
+	held = t->rops->size(state);
 	for (i = kept = 0; i < t->nrecvd; i++)  /* the peer's throwaway */
 		if (t->recvd[i].num >= in->throwaway_num)
-			t->recvd[kept++] = t->recvd[i];
+			held += t->rops->size((t->recvd[kept++] = t->recvd[i]).state);
 		else
 			t->rops->free(t->recvd[i].state);
 	t->nrecvd = kept;
+	/* Over budget, a new state is dropped (resent once the peer's throwaway
+	 * frees ours) unless it would be the only other one: no deadlock. */
+	if (t->nrecvd > 1 && held > SSP_HELD_MAX) {
+		t->rops->free(state);
+		return ssp_err(t, "received states over %d MiB, state dropped", SSP_HELD_MAX >> 20);
+	}
 	if (t->nrecvd > SSP_RECEIVED_MAX && now < t->quench_until) {
 		t->rops->free(state);
 		return ssp_err(t, "receiver queue full, state dropped");
@@ -881,6 +889,8 @@ us_copy(const void *s)
 
 static void
 us_free(void *s) { buf_free(s), free(s); }
+static size_t
+us_size(const void *s) { return ((const struct buf *)s)->len; }
 static bool
 us_equal(const void *a, const void *b)
 {
@@ -946,5 +956,5 @@ us_apply(void *s, const uint8_t *diff, size_t n)
 }
 
 const struct ssp_state_ops userstream_ops = {
-	us_copy, us_free, us_equal, us_subtract, us_diff, us_apply,
+	us_copy, us_free, us_equal, us_subtract, us_diff, us_apply, us_size,
 };

@@ -40,6 +40,8 @@ struct ssp_state_ops {
 	void (*diff)(const void *from, const void *to, struct buf *out);
 	/* Applies a peer's diff: 0, or -1 if malformed (the caller drops s). */
 	int (*apply)(void *s, const uint8_t *diff, size_t n);
+	/* Bytes s holds, a part shared with other states in proportion. */
+	size_t (*size)(const void *s);
 };
 
 struct ssp;

@@ -83,7 +83,14 @@ bytes_apply(void *s, const uint8_t *diff, size_t n)
 	return rc;
 }
 
+static size_t
+bytes_size(const void *s)
+{
+	return ((const struct buf *)s)->len;
+}
+
 static const struct ssp_state_ops bytes_ops = {
 	bytes_copy, bytes_free, bytes_equal, bytes_subtract, bytes_diff, bytes_apply,
+	bytes_size,
 };
 #endif

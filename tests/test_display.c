@@ -647,6 +647,37 @@ hoststate_round_trip(void **state)
 	buf_free(&msg);
 }
 
+/*
+ * What a held host state weighs for the receiver's byte budget (SPEC §12,
+ * SSP_HELD_MAX): the cells of its rows, a row shared by k snapshots
+ * counting 1/k in each, plus a fixed header.  A copy shares every row, so
+ * the two together weigh one screen of cells and two headers; writing a
+ * row un-shares it, and that row then counts whole in both.
+ */
+static void
+hoststate_weight(void **state)
+{
+	const struct ssp_state_ops *ops = &hoststate_ops;
+	const size_t row = 80 * sizeof(struct term_cell);
+	struct hoststate *a = hoststate_new(80, 24), *b;
+	size_t one, header;
+
+	(void)state;
+	one = ops->size(a);
+	assert_true(one >= 24 * row && one < 24 * row + 65536);
+	header = one - 24 * row;
+	b = ops->copy(a);
+	assert_int_equal(ops->size(a) + ops->size(b), 2 * header + 24 * row);
+	feed(b->term, "\033[5;1Hx");           /* un-shares row 5 only */
+	assert_int_equal(ops->size(a) + ops->size(b), 2 * header + 25 * row);
+	term_resize(b->term, TERM_MAX_WIDTH, TERM_MAX_HEIGHT);
+	feed(b->term, "\033[2J");              /* every row its own */
+	assert_true(ops->size(b) >= (size_t)TERM_MAX_WIDTH * TERM_MAX_HEIGHT *
+	    sizeof(struct term_cell));
+	ops->free(a);
+	ops->free(b);
+}
+
 /* Seeded pairs through the transport's interface: diff, then apply to a
  * copy of the old state (with a client's modes), with echo acks and
  * resizes; the copy then equals the new state but for what a frame
@@ -744,6 +775,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(repaint_random),
 		cmocka_unit_test(hoststate_round_trip),
 		cmocka_unit_test(hoststate_random),
+		cmocka_unit_test(hoststate_weight),
 		cmocka_unit_test(hoststate_apply_rejects),
 	};
 	return RUN_TESTS("display", tests);

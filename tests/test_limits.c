@@ -6,18 +6,26 @@
  * parameter, 16384-character OSC strings, 256 for titles) or, for limits
  * mosh does not have, from the SPEC §12 row that promises them.
  *
- * Transport rows drive a server transport directly through ssp_input with
- * datagrams sealed here under the session key: no sockets, and `now` is
- * ours, so the 15 s quench needs no waiting.
+ * Transport rows drive a transport directly through ssp_input with
+ * datagrams sealed here under the session key, and `now` is ours, so the
+ * 15 s quench needs no waiting.  The sender rows use a client whose local
+ * object is a byte string (tests/ssp_bytes.h); it sends to a silent socket
+ * on 127.0.0.1 that the test reads, and the test plays its server.
  */
 #include "testutil.h"
 #include "display.h"
 #include "ssp.h"
+#include "ssp_bytes.h"
 #include "term.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* Limits restated from the facts, so that a changed constant in the code
  * fails here instead of silently moving the behaviour. */
@@ -29,6 +37,9 @@
 #define FACT_PARAM_MAX      65535
 #define FACT_OSC_MAX        16384       /* facts §9.4 (OSC) */
 #define FACT_TITLE_END      256         /* chars [offset, min(len, 256)) */
+#define FACT_SENT_MAX       32          /* facts §6.4: sent states kept... */
+#define FACT_SENT_THIN      16          /* ...then the 16th from the end goes */
+#define FACT_FRAG_ROOM      1214        /* facts §2.5: 1252 - 12 - 16 - 10 (IPv4) */
 /* Our own limits (SPEC §12), not mosh's. */
 #define OUR_FRAGMENTS_MAX   4096
 #define OUR_ASSEMBLY_MAX    (FACT_INFLATE_MAX + 65536)
@@ -42,12 +53,15 @@
 
 static const uint8_t key[KEY_LEN] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 
-/* ---- a server transport fed by hand ---- */
+#define SENT_STEP_MS        2000        /* past the sender's RTO + 100 ms grace */
+
+/* ---- a transport fed by hand ---- */
 struct feed {
 	struct ssp *t;
 	struct ocb_ctx ocb;
-	uint64_t seq, id, now;
+	uint64_t dir, seq, id, now;     /* dir: bit 63 of what we seal */
 	struct sockaddr_in from;
+	int sink;                       /* a client's peer socket, or -1 */
 };
 
 static struct feed *
@@ -62,6 +76,33 @@ feed_new(void)
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	f->t = ssp_new(SSP_SERVER, key, &userstream_ops, userstream_new(), &userstream_ops,
 	    userstream_new(), f->now);
+	f->sink = -1;
+	ocb_init(&f->ocb, key);
+	return f;
+}
+
+/* A client whose local object is a byte string, sending to f->sink; the
+ * datagrams sealed here come from its server (direction bit set). */
+static struct feed *
+feed_client(void)
+{
+	struct feed *f = calloc(1, sizeof *f);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof sa;
+	char port[16], err[128];
+
+	assert_non_null(f);
+	f->now = 1000000;
+	f->id = 100;
+	f->dir = 1ULL << 63;
+	f->sink = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_true(f->sink >= 0);
+	assert_int_equal(bind(f->sink, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(getsockname(f->sink, (struct sockaddr *)&sa, &len), 0);
+	snprintf(port, sizeof port, "%d", ntohs(sa.sin_port));
+	f->t = ssp_new(SSP_CLIENT, key, &bytes_ops, bytes_new(), &userstream_ops,
+	    userstream_new(), f->now);
+	assert_int_equal(ssp_connect(f->t, "127.0.0.1", port, err, sizeof err), 0);
 	ocb_init(&f->ocb, key);
 	return f;
 }
@@ -69,6 +110,8 @@ feed_new(void)
 static void
 feed_free(struct feed *f)
 {
+	if (f->sink >= 0)
+		close(f->sink);
 	ssp_free(f->t);
 	ocb_wipe(&f->ocb);
 	free(f);
@@ -79,7 +122,7 @@ static int
 feed_payload(struct feed *f, const uint8_t *payload, size_t n)
 {
 	uint8_t dg[FACT_DATAGRAM_MAX];
-	size_t len = ssp_datagram_seal(&f->ocb, f->seq++, 0xFFFF, 0xFFFF, payload, n, dg);
+	size_t len = ssp_datagram_seal(&f->ocb, f->dir | f->seq++, 0xFFFF, 0xFFFF, payload, n, dg);
 
 	assert_true(len > 0);
 	return ssp_input(f->t, dg, len, (struct sockaddr *)&f->from, sizeof f->from, f->now);
@@ -350,6 +393,215 @@ receiver_queue(void **unused)
 	feed_free(f);
 }
 
+/* ---- sender rows ---- */
+
+/* Types one byte and ticks until the client sends it as a new state. */
+static void
+send_one_state(struct feed *f)
+{
+	uint64_t before = ssp_sent_state_num(f->t);
+
+	buf_putc(ssp_local(f->t), 'x');
+	for (int i = 0; i < 10 && ssp_sent_state_num(f->t) == before; i++)
+		ssp_tick(f->t, f->now++);
+	assert_int_equal(ssp_sent_state_num(f->t), before + 1);
+	f->now += SENT_STEP_MS;
+}
+
+/* The test's server acknowledges state `ack` in its own state n (a diff
+ * from its state 0); returns the sender's acknowledged state afterwards. */
+static uint64_t
+ack_through(struct feed *f, uint64_t ack, uint64_t n)
+{
+	struct wire_instruction in = { .protocol_version = 2, .old_num = 0, .new_num = n,
+		.ack_num = ack };
+	struct buf plain = { 0 };
+
+	wire_instruction_encode(&plain, &in);
+	feed_instruction(f, &plain);
+	buf_free(&plain);
+	return ssp_acked_state_num(f->t);
+}
+
+/* Reads every datagram waiting at the sink and decodes the newest, a
+ * one-fragment instruction, into *in (pointing into plain). */
+static void
+sink_newest(struct feed *f, struct buf *plain, struct wire_instruction *in)
+{
+	uint8_t dg[FACT_DATAGRAM_MAX], last[FACT_DATAGRAM_MAX], payload[FACT_DATAGRAM_MAX];
+	size_t lastn = 0, plen;
+	uint64_t dseq;
+	uint16_t ts, tsr;
+	ssize_t n;
+
+	for (int i = 0; i < 10000 && (n = recv(f->sink, dg, sizeof dg, 0)) > 0; i++)
+		memcpy(last, dg, lastn = (size_t)n);
+	assert_true(lastn > 0);
+	assert_null(ssp_datagram_open(&f->ocb, last, lastn, &dseq, &ts, &tsr, payload, &plen));
+	assert_int_equal(dseq >> 63, 0);                /* client to server */
+	assert_true(plen > SSP_FRAGMENT_HEADER);
+	assert_int_equal(payload[8], 0x80);             /* final, number 0 */
+	assert_int_equal(payload[9], 0);
+	plain->len = 0;
+	assert_int_equal(zlib_inflate(payload + SSP_FRAGMENT_HEADER, plen - SSP_FRAGMENT_HEADER,
+	    plain, FACT_INFLATE_MAX), ZLIB_OK);
+	assert_int_equal(wire_instruction_decode(plain->data, plain->len, in), 0);
+}
+
+/*
+ * The sender's sent-state list (facts §6.4): after appending, a list of
+ * more than 32 states (the acknowledged front, state 0 here, included)
+ * loses the one 16th from the end.  Nothing is acknowledged while the
+ * client sends states 1..`unacked`:
+ *   31: 32 states held, the limit: nothing is dropped;
+ *   32: 33 states 0..32, so 33 - 16 = index 17, state 17, goes;
+ *   33: then 33 states 0..16, 18..33 lose index 17 again: state 18.
+ * Which states are held shows through acks (facts §6.3): an ack of a held
+ * state makes it the front, an ack of a dropped one is ignored.  So the
+ * test's server acks 1, 2, 3, ... in turn.  After the ack of 17 the client
+ * sends one more state, which must diff from (old_num) and throw away up
+ * to (throwaway_num) the front it really has: 16 where 17 was dropped.
+ */
+static void
+sent_states(void **unused)
+{
+	static const struct { uint64_t unacked, dropped[2]; } rows[] = {
+		{ FACT_SENT_MAX - 1, { 0, 0 } },
+		{ FACT_SENT_MAX, { 17, 0 } },
+		{ FACT_SENT_MAX + 1, { 17, 18 } },
+	};
+
+	(void)unused;
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		struct feed *f = feed_client();
+		struct buf plain = { 0 };
+		struct wire_instruction in;
+		uint64_t unacked = rows[r].unacked, front = 0, server_num = 0;
+		size_t held = 1;        /* the front, state 0 */
+
+		for (uint64_t i = 1; i <= unacked; i++)
+			send_one_state(f);
+		assert_int_equal(ssp_sent_state_num(f->t), unacked);
+		sink_newest(f, &plain, &in);    /* nothing acked: all from state 0 */
+		assert_int_equal(in.new_num, unacked);
+		assert_int_equal(in.old_num, 0);
+		assert_int_equal(in.throwaway_num, 0);
+		for (uint64_t k = 1; k <= unacked + 1; k++) {
+			bool dropped = k == rows[r].dropped[0] || k == rows[r].dropped[1];
+			front = dropped ? front : k;
+			assert_int_equal(ack_through(f, k, ++server_num), front);
+			held += !dropped && k <= unacked;
+			if (k != FACT_SENT_MAX + 1 - FACT_SENT_THIN)
+				continue;
+			send_one_state(f);      /* state unacked + 1 */
+			sink_newest(f, &plain, &in);
+			assert_int_equal(in.new_num, unacked + 1);
+			assert_int_equal(in.old_num, front);
+			assert_int_equal(in.throwaway_num, front);
+		}
+		assert_int_equal(held, FACT_SENT_MAX);
+		buf_free(&plain);
+		feed_free(f);
+	}
+}
+
+/*
+ * Fragments per instruction on the sending side (SPEC §12: refused with
+ * an error).  A client on IPv4 puts 1214 zlib bytes in each fragment
+ * (facts §2.5), so 4096 fragments carry up to 4,972,544 bytes: more than
+ * any receiver takes (ours drops past SSP_ASSEMBLY_MAX, 4 MiB + 64 KiB of
+ * compressed bytes; mosh inflates at most 4 MiB).  What the limit
+ * guarantees is the sender's own bound: a zlib stream of exactly 4096
+ * fragments' room goes out as 4096 datagrams, one byte more is not sent.
+ */
+static size_t
+varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >>= 7)
+		n++;
+	return n;
+}
+
+/* The sender's chaff length is its first random byte mod 17.  This
+ * program's getentropy takes the place of libc's and gives zeros, so the
+ * instructions carry no chaff and their sizes are exact. */
+int
+getentropy(void *buf, size_t len)
+{
+	memset(buf, 0, len);
+	return 0;
+}
+
+/* The zlib stream the client sends for its state 1 of n typed bytes, from
+ * the layouts, not our encoder: the diff is UserMessage.instruction
+ * { Keystroke (extension 2) { keys (field 4) } } (facts §5, SPEC §7.1);
+ * the Instruction is 08 02 10 00 18 01 20 00 28 00, 32 diff, 3A 00 (no
+ * chaff); stored blocks of at most 65535 bytes cost 5 bytes each, plus
+ * the 2-byte zlib header and the 4-byte Adler-32 (RFC 1950, 1951). */
+static size_t
+sent_zlib_len(size_t n)
+{
+	size_t keys = 1 + varint_len(n) + n, ext = 1 + varint_len(keys) + keys;
+	size_t diff = 1 + varint_len(ext) + ext;
+	size_t plain = 10 + 1 + varint_len(diff) + diff + 2;
+
+	return 2 + 5 * (plain / 65535 + (plain % 65535 != 0)) + plain + 4;
+}
+
+/* Sends state 1 holding n typed bytes; returns the datagrams it took and
+ * whether the sender reported an error. */
+static uint64_t
+send_typed(size_t n, bool *err)
+{
+	struct feed *f = feed_client();
+	uint8_t *bytes = malloc(n), dg[FACT_DATAGRAM_MAX], payload[FACT_DATAGRAM_MAX];
+	uint64_t sent, dseq;
+	uint16_t ts, tsr;
+	size_t plen;
+	ssize_t got;
+
+	assert_non_null(bytes);
+	memset(bytes, 'x', n);
+	buf_put(ssp_local(f->t), bytes, n);
+	free(bytes);
+	ssp_tick(f->t, f->now);
+	sent = ssp_datagrams_sent(f->t);
+	*err = ssp_last_error(f->t) != NULL;
+	if (sent > 0) {         /* the first fragment: number 0, not final, full */
+		got = recv(f->sink, dg, sizeof dg, 0);
+		assert_true(got > 0);
+		assert_null(ssp_datagram_open(&f->ocb, dg, (size_t)got, &dseq, &ts, &tsr,
+		    payload, &plen));
+		assert_int_equal(plen, SSP_FRAGMENT_HEADER + FACT_FRAG_ROOM);
+		assert_int_equal(payload[8], 0);
+		assert_int_equal(payload[9], 0);
+	}
+	feed_free(f);
+	return sent;
+}
+
+static void
+fragments_sent(void **unused)
+{
+	const size_t cap = OUR_FRAGMENTS_MAX * (size_t)FACT_FRAG_ROOM;
+	size_t at = cap;
+	bool err;
+
+	(void)unused;
+	for (int i = 0; i < 1000 && sent_zlib_len(at) > cap; i++)
+		at--;
+	assert_int_equal(sent_zlib_len(at), cap);
+	assert_int_equal(sent_zlib_len(at + 1), cap + 1);
+	print_message("%zu typed bytes: %zu zlib bytes, 4096 fragments; one more: 4097\n",
+	    at, cap);
+	assert_int_equal(send_typed(at, &err), OUR_FRAGMENTS_MAX);
+	assert_false(err);
+	assert_int_equal(send_typed(at + 1, &err), 0);
+	assert_true(err);
+}
+
 /* ---- state rows ---- */
 
 static int
@@ -607,6 +859,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(inflated_instruction_size),
 		cmocka_unit_test(assembly_bytes),
 		cmocka_unit_test(receiver_queue),
+		cmocka_unit_test(sent_states),
+		cmocka_unit_test(fragments_sent),
 		cmocka_unit_test(user_resize_bounds),
 		cmocka_unit_test(host_resize_bounds),
 		cmocka_unit_test(term_size_bounds),

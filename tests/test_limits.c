@@ -48,6 +48,8 @@
 #define OUR_MAX_WIDTH       1024
 #define OUR_MAX_HEIGHT      512
 #define OUR_DIM_MAX         65535       /* a resize must fit struct winsize */
+#define OUR_HELD_MAX        (64u << 20) /* bytes of held received states */
+#define OUR_EVENT_BYTES     12          /* a user-stream event's weight */
 
 #define FRAG_ROOM           2000        /* zlib bytes per fragment we seal */
 
@@ -602,6 +604,59 @@ fragments_sent(void **unused)
 	assert_true(err);
 }
 
+/*
+ * The byte budget for held received states (SPEC §12, SSP_HELD_MAX, our
+ * limit, not mosh's): a user-stream state weighs 12 bytes per event.
+ * States 1 and 2, each from the empty state 0, weigh together the largest
+ * multiple of 12 within 64 MiB: both are taken.  One event more in state
+ * 2 and it is dropped.  Once the peer's throwaway leaves only state 1, a
+ * state past the budget is taken: an honest peer is never stuck.
+ */
+static void
+keystrokes(struct buf *plain, uint64_t old_num, uint64_t new_num, uint64_t throwaway,
+    size_t n)
+{
+	uint8_t *keys = malloc(n);
+	struct buf diff = { 0 };
+
+	assert_non_null(keys);
+	memset(keys, 'k', n);
+	wire_put_bytes(&diff, keys, n);
+	plain->len = 0;
+	wire_instruction_encode(plain, &(struct wire_instruction){ .protocol_version = 2,
+	    .old_num = old_num, .new_num = new_num, .throwaway_num = throwaway,
+	    .diff = diff.data, .diff_len = diff.len });
+	buf_free(&diff);
+	free(keys);
+}
+
+static void
+held_bytes(void **unused)
+{
+	const size_t events = OUR_HELD_MAX / OUR_EVENT_BYTES, half = events / 2;
+	struct buf plain = { 0 };
+
+	(void)unused;
+	for (size_t extra = 0; extra < 2; extra++) {
+		struct feed *f = feed_new();
+		keystrokes(&plain, 0, 1, 0, half);
+		assert_int_equal(feed_instruction(f, &plain), 1);
+		keystrokes(&plain, 0, 2, 0, events - half + extra);
+		ssp_clear_error(f->t);
+		assert_int_equal(feed_instruction(f, &plain), extra ? 0 : 1);
+		assert_int_equal(ssp_remote_num(f->t), extra ? 1 : 2);
+		if (extra) {
+			assert_non_null(ssp_last_error(f->t));
+			/* Only state 1 left after the throwaway: taken though over. */
+			keystrokes(&plain, 1, 3, 1, events - half + extra);
+			assert_int_equal(feed_instruction(f, &plain), 1);
+			assert_int_equal(ssp_remote_num(f->t), 3);
+		}
+		feed_free(f);
+	}
+	buf_free(&plain);
+}
+
 /* ---- state rows ---- */
 
 static int
@@ -859,6 +914,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(inflated_instruction_size),
 		cmocka_unit_test(assembly_bytes),
 		cmocka_unit_test(receiver_queue),
+		cmocka_unit_test(held_bytes),
 		cmocka_unit_test(sent_states),
 		cmocka_unit_test(fragments_sent),
 		cmocka_unit_test(user_resize_bounds),

@@ -111,38 +111,26 @@ vt_alloc(void *p, size_t size)
 }
 
 static void
-vt_cell_reset(struct term_cell *c, uint32_t bg)
-{
-	c->rend = (struct term_rend){ .bg = bg };
-	c->len = c->wide = c->fallback = 0;
-}
-
-/* Blanks every cell with background bg; the row counts as new (fresh gen). */
-static void
-vt_row_blank(struct term_row *r, uint32_t bg)
-{
-	r->gen = vt_next_gen++;
-	r->wrap = false;
-	for (int x = 0; x < r->width; x++)
-		vt_cell_reset(&r->cells[x], bg);
-}
-
-static struct term_row *
-vt_row_new(int width, uint32_t bg)
-{
-	struct term_row *r = vt_alloc(NULL, VT_ROW_SIZE(width));
-
-	r->refs = 1;
-	r->width = width;
-	vt_row_blank(r, bg);
-	return r;
-}
-
-static void
 vt_row_unref(struct term_row *r)
 {
 	if (r != NULL && --r->refs == 0)
 		free(r);
+}
+
+/* Row r (or NULL) blanked with background bg, as a new row (fresh gen): r
+ * itself unless shared, so the line scrolled in costs no malloc. */
+static struct term_row *
+vt_row_blank(struct term_row *r, int width, uint32_t bg)
+{
+	if (r == NULL || r->refs > 1) {
+		vt_row_unref(r);
+		r = vt_alloc(NULL, VT_ROW_SIZE(width));
+	}
+	*r = (struct term_row){ .refs = 1, .width = width, .gen = vt_next_gen++ };
+	memset(r->cells, 0, (size_t)width * sizeof r->cells[0]);
+	for (int x = 0; bg != 0 && x < width; x++)
+		r->cells[x].rend.bg = bg;
+	return r;
 }
 
 static int
@@ -219,14 +207,14 @@ fb_resize(struct term_fb *fb, int width, int height)
 		vt_row_unref(fb->rows[y]);
 	fb->rows = vt_alloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
 	for (y = 0; y < oldh && y < height && width != oldw; y++) {
-		struct term_row *old = fb->rows[y], *r = vt_row_new(width, ds->rend.bg);
+		struct term_row *old = fb->rows[y], *r = vt_row_blank(NULL, width, ds->rend.bg);
 		r->gen = old->gen;
 		memcpy(r->cells, old->cells, (size_t)(oldw < width ? oldw : width) * sizeof r->cells[0]);
 		vt_row_unref(old);
 		fb->rows[y] = r;
 	}
 	for (y = oldh; y < height; y++)
-		fb->rows[y] = vt_row_new(width, ds->rend.bg);
+		fb->rows[y] = vt_row_blank(NULL, width, ds->rend.bg);
 	for (x = oldw < width ? oldw : width; x < TERM_MAX_WIDTH; x++)
 		ds->tabs[x] = x < width && ds->default_tabs && x % 8 == 0;
 	ds->width = width;
@@ -330,7 +318,7 @@ struct term {
 	struct buf *reply;              /* replies to the application, or NULL */
 };
 
-static void vt_print(struct term *t, uint32_t cp);
+static size_t vt_print(struct term *t, uint32_t cp, const uint8_t *more, size_t n);
 static void vt_control(struct term *t, uint32_t c);
 static void vt_esc_dispatch(struct term *t, uint32_t c);
 static void vt_csi_dispatch(struct term *t, uint32_t c);
@@ -377,7 +365,7 @@ vt_act(struct term *t, enum vt_action a, uint32_t c)
 	int *v = &t->param[t->param_idx];       /* for VT_PARAM */
 
 	switch (a) {
-	case VT_PRINT: vt_print(t, c); break;
+	case VT_PRINT: vt_print(t, c, NULL, 0); break;
 	case VT_EXECUTE: vt_control(t, c); break;
 	case VT_ESC_DISPATCH: vt_esc_dispatch(t, c); break;
 	case VT_CSI_DISPATCH: vt_csi_dispatch(t, c); break;
@@ -566,19 +554,17 @@ static void
 vt_shift_lines(struct term *t, int y, int n)
 {
 	struct term_ds *ds = &t->fb.ds;
-	struct term_row **rows = t->fb.rows;
-	int bottom = ds->scroll_bottom, k = n < 0 ? -n : n, fresh;
+	struct term_row **rows = t->fb.rows, *out[TERM_MAX_HEIGHT];
+	int span = ds->scroll_bottom - y + 1, k = vt_clamp(n < 0 ? -n : n, 0, span);
+	int fresh = n > 0 ? y : y + span - k;   /* the k pushed out come back here */
 
-	if (y < ds->scroll_top || y > bottom)
+	if (y < ds->scroll_top || span <= 0)
 		return;
-	k = vt_clamp(k, 0, bottom - y + 1);
-	fresh = n > 0 ? y : bottom - k + 1;     /* the k rows that become blank */
-	for (int i = 0; i < k; i++)
-		vt_row_unref(rows[n > 0 ? bottom - i : y + i]);
+	memcpy(out, rows + (n > 0 ? y + span - k : y), (size_t)k * sizeof out[0]);
 	memmove(rows + (n > 0 ? y + k : y), rows + (n > 0 ? y : y + k),
-	    (size_t)(bottom - y + 1 - k) * sizeof rows[0]);
+	    (size_t)(span - k) * sizeof rows[0]);
 	for (int i = 0; i < k; i++)
-		rows[fresh + i] = vt_row_new(ds->width, ds->rend.bg);
+		rows[fresh + i] = vt_row_blank(out[i], ds->width, ds->rend.bg);
 }
 
 /* Line feed (n = 1) or reverse line feed (n = -1), scrolling the region's
@@ -602,10 +588,10 @@ vt_autoscroll(struct term *t, int n)
 static struct term_row *
 vt_erase(struct term *t, int y, int x0, int x1)
 {
-	struct term_row *r = t->fb.rows[y]->refs == 1 ? t->fb.rows[y] : fb_row_mut(&t->fb, y);
+	struct term_row *r = fb_row_mut(&t->fb, y);
 
 	for (int x = x0; x < x1; x++)
-		vt_cell_reset(&r->cells[x], t->fb.ds.rend.bg);
+		r->cells[x] = (struct term_cell){ .rend.bg = t->fb.ds.rend.bg };
 	if (x1 >= r->width && x0 < x1)
 		r->wrap = false;
 	return r;
@@ -664,20 +650,23 @@ vt_combine(struct term *t, uint32_t cp)
 }
 
 /* Print (SPEC.md §9.4): pending wrap, wide characters at the margin,
- * insert mode, then the cell with the pen's rendition. */
-static void
-vt_print(struct term *t, uint32_t cp)
+ * insert mode, then the cell with the pen's rendition.  After cp (ASCII if
+ * n > 0), the printable ASCII in more[0..n) that would be only cell writes
+ * (short of the margin, not in insert mode, nor where vt_snap is to move
+ * the cursor, after DECOM) goes straight into the row; returns how much. */
+static size_t
+vt_print(struct term *t, uint32_t cp, const uint8_t *more, size_t n)
 {
 	struct term_ds *ds = &t->fb.ds;
+	struct term_row *r;
 	struct term_cell *c;
-	int n, w = (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF) ?
+	int k, room, w = (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF) ?
 	    1 : term_wcwidth(cp);
 
-	if (w <= 0) {
-		if (w == 0)
-			vt_combine(t, cp);
-		return;
-	}
+	if (w == 0)
+		vt_combine(t, cp);
+	if (w <= 0)
+		return 0;
 	if (ds->autowrap && ds->next_print_will_wrap) {
 		fb_row_mut(&t->fb, ds->row)->wrap = true;
 		vt_move_col(t, 0, false, false);
@@ -689,12 +678,23 @@ vt_print(struct term *t, uint32_t cp)
 	}
 	if (ds->insert_mode)
 		vt_shift_cells(t, w);
-	n = w == 2 && ds->col + 1 < ds->width ? 2 : 1;  /* with the right half */
-	c = &vt_erase(t, ds->row, ds->col, ds->col + n)->cells[ds->col];
+	k = w == 2 && ds->col + 1 < ds->width ? 2 : 1;  /* with the right half */
+	c = (r = vt_erase(t, ds->row, ds->col, ds->col + k))->cells + ds->col;
 	c->rend = ds->rend;
 	c->wide = w == 2;
 	c->len = (uint8_t)term_utf8_encode(cp, c->text);
+	room = ds->insert_mode || (ds->origin_mode && (ds->row < ds->scroll_top ||
+	    ds->row > ds->scroll_bottom)) ? 0 : ds->width - ds->col - 1;
+	for (k = 0; (size_t)k < n && k < room && more[k] >= 0x20 && more[k] < 0x7F; k++) {
+		c[k + 1].rend = c->rend;
+		c[k + 1].len = 1;
+		c[k + 1].wide = c[k + 1].fallback = 0;
+		c[k + 1].text[0] = (char)more[k];
+	}
+	r->wrap = r->wrap && (k < room || k == 0);      /* as vt_erase */
+	ds->col += k;
 	vt_move_col(t, w, true, true);
+	return (size_t)k;
 }
 
 /* Execute: C0 and C1 controls (SPEC.md §9.3).  All but HT drop the
@@ -758,7 +758,7 @@ vt_alt_screen(struct term *t, int mode, bool on)
 		fb_copy(&t->primary, fb);
 	for (int y = 0; y < fb->ds.height; y++) {
 		vt_row_unref(fb->rows[y]);
-		fb->rows[y] = on ? vt_row_new(fb->ds.width, fb->ds.rend.bg) : t->primary.rows[y];
+		fb->rows[y] = on ? vt_row_blank(NULL, fb->ds.width, fb->ds.rend.bg) : t->primary.rows[y];
 		if (!on)
 			fb->rows[y]->refs++;
 	}
@@ -777,7 +777,7 @@ vt_reset(struct term *t)
 	vt_alt_screen(t, 47, false);
 	vt_ds_reset(&fb->ds, fb->ds.width, fb->ds.height);
 	for (int y = 0; y < fb->ds.height; y++)
-		vt_row_blank(fb_row_mut(fb, y), fb->ds.rend.bg);
+		fb->rows[y] = vt_row_blank(fb->rows[y], fb->ds.width, fb->ds.rend.bg);
 	fb->title_len = 0;
 	fb->clip_len = 0;
 }
@@ -871,7 +871,7 @@ vt_set_mode(struct term *t, int mode, bool on)
 		vt_move_col(t, 0, false, false);
 		ds->origin_mode = mode == 6 ? on : ds->origin_mode;
 		for (int y = 0; mode == 3 && y < ds->height; y++)  /* DECCOLM clears */
-			vt_row_blank(fb_row_mut(&t->fb, y), ds->rend.bg);
+			t->fb.rows[y] = vt_row_blank(t->fb.rows[y], ds->width, ds->rend.bg);
 		break;
 	}
 }
@@ -922,9 +922,9 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 			vt_erase(t, ds->row, p0 ? 0 : ds->col, p0 ? ds->col + 1 : ds->width);
 		for (i = c == 'K' || p0 == 0 ? ds->row + 1 : 0; c == 'J' && p0 <= 2 &&
 		    i < (p0 == 1 ? ds->row : ds->height); i++)
-			vt_row_blank(fb_row_mut(&t->fb, i), ds->rend.bg);
+			t->fb.rows[i] = vt_row_blank(t->fb.rows[i], ds->width, ds->rend.bg);
 		if (c == 'K' && p0 == 2)
-			vt_row_blank(fb_row_mut(&t->fb, ds->row), ds->rend.bg);
+			t->fb.rows[ds->row] = vt_row_blank(t->fb.rows[ds->row], ds->width, ds->rend.bg);
 		break;
 	case 'L': case 'M':                                     /* IL DL */
 		vt_shift_lines(t, ds->row, c == 'L' ? n : -n);
@@ -1060,7 +1060,7 @@ term_write(struct term *t, const uint8_t *p, size_t n, struct buf *reply)
 	t->reply = reply;
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] >= 0x20 && p[i] < 0x7F && t->state == VT_GROUND && t->u8_need == 0)
-			vt_print(t, p[i]);      /* the common case, without the machine */
+			i += vt_print(t, p[i], p + i + 1, n - i - 1);  /* without the machine */
 		else
 			vt_utf8(t, p[i]);
 	}

@@ -576,6 +576,108 @@ wrap_flag_rules(void **state)
 	term_free(t);
 }
 
+/*
+ * Runs of printable ASCII (term.c writes them straight into the row, SPEC
+ * §9.4) at their edges, on a 10 x 4 screen.  Each expected screen is worked
+ * out by hand from the printing rules of facts §8.5 and §9 (pending wrap,
+ * margins, insert mode, combining, the scroll region, DECOM's homing), and
+ * each input is fed whole and then one byte per write: both must give it.
+ */
+static void
+ascii_runs(void **state)
+{
+	static const struct {
+		const char *in, *rows[4];
+		int row, col, pending;          /* pending: -1 = not checked */
+		const char *wraps;              /* row wrap flags, '0' or '1' */
+	} cases[] = {
+		{ "0123456789", { "0123456789", "", "", "" }, 0, 9, 1, "0000" },
+		{ "0123456789AB", { "0123456789", "AB", "", "" }, 1, 2, 0, "1000" },
+		{ "abcdefghijklmnopqrstuvwxyz", { "abcdefghij", "klmnopqrst", "uvwxyz", "" },
+		    2, 6, 0, "1100" },
+		/* autowrap off: the last cell takes every further character */
+		{ "\033[?7labcdefghijklm", { "abcdefghim", "", "", "" }, 0, 9, -1, "0000" },
+		/* insert mode pushes the row right, one cell a character */
+		{ "0123456789\r\033[4hab", { "ab01234567", "", "", "" }, 0, 2, 0, "0000" },
+		/* UTF-8 and controls between runs: BS, HT, CR LF, a wide character */
+		{ "ab\xc3\xa9" "cd\be\tf\r\nx\xe4\xb8\xadyz", { "ab\xc3\xa9" "ce   f", "x\xe4\xb8\xadyz",
+		    "", "" }, 1, 5, 0, "0000" },
+		/* a combining character joins the run's last cell, at the margin too */
+		{ "abc\xcc\x81" "d", { "abc\xcc\x81" "d", "", "", "" }, 0, 4, 0, "0000" },
+		{ "0123456789\xcc\x81", { "0123456789\xcc\x81", "", "", "" }, 0, 9, 1, "0000" },
+		/* the wrap at the region's bottom scrolls the region only */
+		{ "\033[4;1Hkeep\033[2;3r\033[3;1H0123456789AB", { "", "0123456789", "AB", "keep" },
+		    2, 2, 0, "0100" },
+		/* DECOM homes above the region; the first advance snaps into it */
+		{ "\033[2;3r\033[?6hab", { "a", " b", "", "" }, 1, 2, 0, "0000" },
+		/* rewriting the last cell clears the row's wrap flag; short of it, not */
+		{ "0123456789A\033[1;6Hxxxxx", { "01234xxxxx", "A", "", "" }, 0, 9, 1, "0000" },
+		{ "0123456789A\033[1;6Hxx", { "01234xx789", "A", "", "" }, 0, 7, 0, "1000" },
+		/* ASCII right after a wide character starts after its right half */
+		{ "\xe4\xb8\xad" "ab", { "\xe4\xb8\xad" "ab", "", "", "" }, 0, 4, 0, "0000" },
+		/* a wide character short of the margin keeps the row's wrap flag */
+		{ "0123456789A\033[1;3H\xe4\xb8\xad", { "01\xe4\xb8\xad" "456789", "A", "", "" },
+		    0, 4, 0, "1000" },
+		/* a wide character after a run that ends in the last column but one */
+		{ "012345678\xe4\xb8\xad", { "012345678", "\xe4\xb8\xad", "", "" }, 1, 2, 0, "0000" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (int split = 0; split < 2; split++) {
+			struct term *t = term_new(10, 4);
+			const char *in = cases[i].in;
+			for (size_t j = 0, n = strlen(in); j < n; j += split ? 1 : n)
+				term_write(t, (const uint8_t *)in + j, split ? 1 : n, NULL);
+			for (int y = 0; y < 4; y++) {
+				assert_string_equal(row_text(t, y), cases[i].rows[y]);
+				assert_int_equal(term_fb(t)->rows[y]->wrap, cases[i].wraps[y] == '1');
+			}
+			assert_cursor(t, cases[i].row, cases[i].col);
+			if (cases[i].pending >= 0)
+				assert_int_equal(term_fb(t)->ds.next_print_will_wrap, cases[i].pending);
+			assert_valid(t);
+			term_free(t);
+		}
+	}
+}
+
+/* The line scrolled in is blank with the pen's background and counts as a
+ * new row (fresh gen, no wrap flag), whether term.c reuses the row that
+ * left or, when a snapshot still holds that one, makes another (SPEC §9.5). */
+static void
+scrolled_rows_fresh(void **state)
+{
+	struct term *t = term_new(10, 3);
+	struct term_fb *fb = term_fb(t), snap;
+	struct term_row *r, *top;
+	uint64_t gen;
+
+	(void)state;
+	feed(t, "0123456789wrapped\r\nc");
+	gen = fb->rows[0]->gen;
+	assert_true(fb->rows[0]->wrap);
+	for (int held = 0; held < 2; held++) {
+		if (held)
+			fb_copy(&snap, fb);
+		top = fb->rows[0];
+		feed(t, "\033[44m\r\n");
+		r = fb->rows[2];
+		assert_true(r->gen > gen);
+		assert_false(r->wrap);
+		for (int x = 0; x < 10; x++) {
+			assert_int_equal(r->cells[x].len, 0);
+			assert_int_equal(r->cells[x].rend.bg, 44);     /* BCE */
+		}
+	}
+	assert_string_equal(row_text(t, 0), "c");
+	assert_ptr_equal(snap.rows[0], top);    /* unchanged, and now the */
+	assert_int_equal(top->refs, 1);         /* snapshot's alone */
+	assert_int_equal(top->cells[0].text[0], 'w');
+	fb_free(&snap);
+	term_free(t);
+}
+
 /* emulation-80th-column: 25 lines of 80 E's, each with CR LF. */
 static void
 eightieth_column(void **state)
@@ -1036,6 +1138,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(renditions),
 		cmocka_unit_test(pending_wrap_backspace),
 		cmocka_unit_test(wrap_flag_rules),
+		cmocka_unit_test(ascii_runs),
+		cmocka_unit_test(scrolled_rows_fresh),
 		cmocka_unit_test(eightieth_column),
 		cmocka_unit_test(alternate_screen),
 		cmocka_unit_test(replies),

@@ -118,11 +118,11 @@ vt_row_unref(struct term_row *r)
 }
 
 /* Row r (or NULL) blanked with background bg, as a new row (fresh gen): r
- * itself unless shared, so the line scrolled in costs no malloc. */
+ * itself unless shared or of another width, so a scroll costs no malloc. */
 static struct term_row *
 vt_row_blank(struct term_row *r, int width, uint32_t bg)
 {
-	if (r == NULL || r->refs > 1) {
+	if (r == NULL || r->refs > 1 || r->width != width) {
 		vt_row_unref(r);
 		r = vt_alloc(NULL, VT_ROW_SIZE(width));
 	}

@@ -22,6 +22,7 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,18 @@ cl_restore(void)
 
 static const char usage_fmt[] = "Usage: %s [-# 'ARGS'] IP PORT\n       %s -c\n";
 
+/* A mistake found before the session starts: say so and exit 1. */
+static void
+cl_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
 /*
  * MOSH_ESCAPE_KEY (facts §11.2): one character 1..127; empty disables it;
  * anything else, or a key the terminal needs (^C ^D LF ^L CR), gives Ctrl-^.
@@ -217,7 +230,8 @@ cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
 			snprintf(help, sizeof help,
 			    "Commands: Ctrl-Z suspends, \".\" quits, \"%c\" gives literal %s",
 			    e->pass, e->name);
-			notify_set_message(&c->bar, help, NOTIFY_PERMANENT | NOTIFY_NO_QUIT_KEY, now);
+			notify_set_message(&c->bar, help, NOTIFY_PERMANENT | NOTIFY_NO_QUIT_KEY,
+			    now);
 			continue;
 		}
 		e->after_newline = b == '\r' || b == '\n';
@@ -279,37 +293,27 @@ cl_draw(struct client *c, uint64_t now)
 	c->initialized = true;
 }
 
-static void
-cl_resize(struct client *c)
-{
-	int w, h;
-
-	cl_window_size(&w, &h);
-	if (w == c->width && h == c->height)
-		return;
-	c->width = w;
-	c->height = h;
-	userstream_push_resize(ssp_local(c->t), w, h);
-	pred_reset(c->pred);
-}
-
 /*
  * Shows a transport failure the way mosh does: a bad packet as a crypto
- * exception for 1 s, a socket error as a network error.  Protocol noise (a
- * diff from a state we dropped, a duplicate fragment) stays silent.
+ * exception for 1 s, a socket error (and any error in sending) as a network
+ * error, which lapses once sending works.  Protocol noise (a diff from a
+ * state we dropped, a duplicate fragment) stays silent.
  */
 static void
-cl_show_error(struct client *c, uint64_t now)
+cl_show_error(struct client *c, bool sending, uint64_t now)
 {
 	const char *e = ssp_last_error(c->t);
 	char msg[NOTIFY_TEXT_MAX];
 
+	if (e == NULL && sending)
+		notify_clear_network_error(&c->bar, now);
 	if (e == NULL)
 		return;
 	if (strncmp(e, "Packet failed", 13) == 0 || strncmp(e, "Ciphertext", 10) == 0) {
 		snprintf(msg, sizeof msg, "Crypto exception: %s", e);
 		notify_set_message(&c->bar, msg, 0, now);
-	} else if (strncmp(e, "recvmsg", 7) == 0 || strncmp(e, "Received oversize", 17) == 0) {
+	} else if (sending || strncmp(e, "recvmsg", 7) == 0 ||
+	    strncmp(e, "Received oversize", 17) == 0) {
 		notify_set_message(&c->bar, e, NOTIFY_NETWORK_ERROR, now);
 	}
 	ssp_clear_error(c->t);
@@ -335,9 +339,8 @@ cl_loop(struct client *c)
 
 		cl_draw(c, now);
 		timeout = min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
-		timeout = min_timeout(timeout, notify_wait_time(&c->bar, now));
-		if (!c->got_state)
-			timeout = min_timeout(timeout, CONNECT_POLL_MS);
+		timeout = min_timeout(timeout, min_timeout(notify_wait_time(&c->bar, now),
+		    c->got_state ? -1 : CONNECT_POLL_MS));
 		nfd = ssp_fds(c->t, fds, MAX_FDS);
 		for (int i = 0; i < nfd; i++)
 			pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
@@ -356,7 +359,7 @@ cl_loop(struct client *c)
 				c->got_state = true;
 				c->bar.heard = now;
 			}
-			cl_show_error(c, now);
+			cl_show_error(c, false, now);
 			const struct hoststate *hs = ssp_remote(c->t);
 			pred_set_transport(c->pred, ssp_sent_state_num(c->t), hs->echo_ack,
 			    ssp_send_interval(c->t));
@@ -373,8 +376,13 @@ cl_loop(struct client *c)
 			}
 		}
 		if (got_winch) {
+			int w = c->width, h = c->height;
 			got_winch = 0;
-			cl_resize(c);
+			cl_window_size(&c->width, &c->height);
+			if (w != c->width || h != c->height) {
+				userstream_push_resize(ssp_local(c->t), c->width, c->height);
+				pred_reset(c->pred);
+			}
 		}
 		if (got_cont) {
 			got_cont = 0;
@@ -397,12 +405,7 @@ cl_loop(struct client *c)
 		}
 
 		ssp_tick(c->t, now);
-		if (ssp_last_error(c->t) != NULL) {
-			notify_set_message(&c->bar, ssp_last_error(c->t), NOTIFY_NETWORK_ERROR, now);
-			ssp_clear_error(c->t);
-		} else {
-			notify_clear_network_error(&c->bar, now);
-		}
+		cl_show_error(c, true, now);
 		/* Clean: our shutdown acknowledged, or the server's acknowledged by us. */
 		if (ssp_shutdown_in_progress(c->t) && !ssp_shutdown_acknowledged(c->t) &&
 		    ssp_shutdown_ack_timed_out(c->t, now))
@@ -430,11 +433,10 @@ int
 main(int argc, char **argv)
 {
 	static struct client c;
-	const char *env, *ip, *port;
+	const char *env;
 	uint8_t key[KEY_LEN];
 	enum pred_mode mode;
 	char err[256];
-	bool clean;
 	int opt;
 
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });     /* a core would hold the key */
@@ -447,58 +449,37 @@ main(int argc, char **argv)
 			return 0;
 		}
 	}
-	while ((opt = getopt(argc, argv, "#:cv")) != -1) {
-		switch (opt) {
-		case '#':           /* the wrapper's command line, for ps */
-		case 'v':
-			break;
-		case 'c':
+	/* -# (the wrapper's command line, for ps) and -v are taken and ignored. */
+	while ((opt = getopt(argc, argv, "#:cv")) != -1 && opt != '?')
+		if (opt == 'c') {
 			/* Colours of $TERM: without terminfo, the name tells. */
 			env = getenv("TERM");
 			puts(env != NULL && strstr(env, "256color") ? "256" : "8");
 			return 0;
-		default:
-			fprintf(stderr, usage_fmt, argv[0], argv[0]);
-			return 1;
 		}
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, usage_fmt, argv[0], argv[0]);
-		return 1;
-	}
-	ip = argv[optind];
-	port = argv[optind + 1];
-	if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5) {
-		fprintf(stderr, "%s: Bad UDP port (%s)\n", argv[0], port);
-		return 1;
-	}
+	if (opt == '?' || argc - optind != 2)
+		cl_die(usage_fmt, argv[0], argv[0]);
+	const char *ip = argv[optind], *port = argv[optind + 1];
+	if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
+		cl_die("%s: Bad UDP port (%s)\n", argv[0], port);
 	env = getenv("MOSH_KEY");
-	if (env == NULL) {
-		fputs("MOSH_KEY environment variable not found.\n", stderr);
-		return 1;
-	}
+	if (env == NULL)
+		cl_die("MOSH_KEY environment variable not found.\n");
 	const char *bad = key_decode(env, key);
 	unsetenv("MOSH_KEY");
-	if (bad != NULL) {
-		fprintf(stderr, "%s: bad MOSH_KEY: %s\n", argv[0], bad);
-		return 1;
-	}
-	if (pred_mode_parse(getenv("MOSH_PREDICTION_DISPLAY"), &mode) < 0) {
-		fprintf(stderr, PRED_UNKNOWN_MODE_FMT, getenv("MOSH_PREDICTION_DISPLAY"));
-		return 1;
-	}
+	if (bad != NULL)
+		cl_die("%s: bad MOSH_KEY: %s\n", argv[0], bad);
+	env = getenv("MOSH_PREDICTION_DISPLAY");
+	if (pred_mode_parse(env, &mode) < 0)
+		cl_die("Unknown prediction mode %s.\n", env);
 	setlocale(LC_ALL, "");
 	env = nl_langinfo(CODESET);
-	if (strcmp(env, "UTF-8") != 0 && strcmp(env, "utf-8") != 0) {
-		fprintf(stderr, "mosh-client needs a UTF-8 native locale to run.\n\n"
+	if (strcmp(env, "UTF-8") != 0 && strcmp(env, "utf-8") != 0)
+		cl_die("mosh-client needs a UTF-8 native locale to run.\n\n"
 		    "Unfortunately, the client's environment specifies the character set \"%s\".\n"
 		    "Set LANG (for example LANG=C.UTF-8) and try again.\n", env);
-		return 1;
-	}
-	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0) {
-		fprintf(stderr, "%s: standard input is not a terminal: %s\n", argv[0], strerror(errno));
-		return 1;
-	}
+	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0)
+		cl_die("%s: standard input is not a terminal: %s\n", argv[0], strerror(errno));
 
 	cl_escape_init(&c.esc, getenv("MOSH_ESCAPE_KEY"));
 	term_init = getenv("MOSH_NO_TERM_INIT") == NULL;
@@ -510,10 +491,8 @@ main(int argc, char **argv)
 	c.t = ssp_new(SSP_CLIENT, key, &userstream_ops, userstream_new(),
 	    &hoststate_ops, hoststate_new(c.width, c.height), ssp_now());
 	crypto_wipe(key, sizeof key);
-	if (ssp_connect(c.t, ip, port, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: %s\n", argv[0], err);
-		return 1;
-	}
+	if (ssp_connect(c.t, ip, port, err, sizeof err) < 0)
+		cl_die("%s: %s\n", argv[0], err);
 	/* The first state the server sees is our window size (facts §7.1). */
 	userstream_push_resize(ssp_local(c.t), c.width, c.height);
 	env = getenv("MOSH_PREDICTION_OVERWRITE");
@@ -534,7 +513,7 @@ main(int argc, char **argv)
 	atexit(cl_restore);
 	cl_raw();
 
-	clean = cl_loop(&c);
+	bool clean = cl_loop(&c);
 
 	cl_restore();
 	cl_puts("[mosh is exiting.]\n");

@@ -240,8 +240,7 @@ pred_newline(struct pred *p, const struct term_fb *fb, uint64_t now)
 		cur->row++;
 	else
 		for (int x = 0; x < p->width; x++)
-			memset(&pred_cell_start(p, fb, cur->row, x, now)->repl, 0,
-			    sizeof(struct term_cell));
+			pred_cell_start(p, fb, cur->row, x, now)->repl = (struct term_cell){ 0 };
 }
 
 /* Cell i of row y takes what cell src showed (predicted, or else actual),
@@ -295,14 +294,13 @@ pred_backspace(struct pred *p, const struct term_fb *fb,
 		return;
 	cur->col--;
 	cur->expires = p->sent + 1;
-	if (!p->overwrite) {
+	if (p->overwrite)
+		pred_cell_start(p, fb, cur->row, cur->col, now)->repl = (struct term_cell){
+		    .rend = fb->rows[cur->row]->cells[cur->col].rend, .len = 1, .text = " " };
+	else
 		for (int i = cur->col; i < p->width; i++)
 			pred_shift(p, fb, cur->row, i, i + 1 < p->width ? i + 1 : i,
 			    i + 2 >= p->width, now);
-		return;
-	}
-	pred_cell_start(p, fb, cur->row, cur->col, now)->repl = (struct term_cell){
-		.rend = fb->rows[cur->row]->cells[cur->col].rend, .len = 1, .text = " " };
 }
 
 /* One typed character (its UTF-8 is in p->u8) through the parser.  C0
@@ -573,7 +571,7 @@ pred_wait_time(const struct pred *p)
 void
 notify_init(struct notify *n, const char *quit_key_name, uint64_t now)
 {
-	*n = (struct notify){ .show_quit_key = true, .heard = now, .acked = now };
+	*n = (struct notify){ .heard = now, .acked = now };
 	if (quit_key_name != NULL)
 		snprintf(n->quit_key, sizeof n->quit_key, " [To quit: %.200s .]",
 		    quit_key_name);
@@ -584,17 +582,15 @@ notify_set_message(struct notify *n, const char *msg, unsigned flags,
     uint64_t now)
 {
 	snprintf(n->message, sizeof n->message, "%s", msg);
-	n->permanent = flags & NOTIFY_PERMANENT;
-	n->show_quit_key = !(flags & NOTIFY_NO_QUIT_KEY);
-	n->network_error = flags & NOTIFY_NETWORK_ERROR;
-	n->expires = now + (n->network_error ? NOTIFY_ERROR_LIFE :
+	n->flags = flags;
+	n->expires = now + (flags & NOTIFY_NETWORK_ERROR ? NOTIFY_ERROR_LIFE :
 	    NOTIFY_MESSAGE_LIFE);
 }
 
 void
 notify_clear_network_error(struct notify *n, uint64_t now)
 {
-	if (n->network_error && n->expires > now + NOTIFY_MESSAGE_LIFE)
+	if ((n->flags & NOTIFY_NETWORK_ERROR) && n->expires > now + NOTIFY_MESSAGE_LIFE)
 		n->expires = now + NOTIFY_MESSAGE_LIFE;
 }
 
@@ -603,12 +599,12 @@ notify_clear_network_error(struct notify *n, uint64_t now)
 void
 notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 {
-	bool message = n->message[0] && (n->permanent || now < n->expires);
+	bool message = n->message[0] && ((n->flags & NOTIFY_PERMANENT) || now < n->expires);
 	bool server_late = pred_age(now, n->heard) > NOTIFY_SERVER_LATE;
 	bool reply = !server_late && pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
 	bool late = server_late || reply;       /* reply: only we are unheard */
 	char dur[48], text[3 * NOTIFY_TEXT_MAX];
-	const char *key = n->show_quit_key ? n->quit_key : "", *s = text;
+	const char *key = n->flags & NOTIFY_NO_QUIT_KEY ? "" : n->quit_key, *s = text;
 	const char *what = reply ? "reply" : "contact";
 	unsigned long sec = pred_age(now, reply ? n->acked : n->heard) / 1000;
 	if (!message && !late)
@@ -646,7 +642,7 @@ notify_wait_time(const struct notify *n, uint64_t now)
 {
 	int wait = INT_MAX, every = pred_age(now, n->heard) > NOTIFY_SLOW_AFTER ?
 	    NOTIFY_COUNTUP_SLOW : NOTIFY_COUNTUP;
-	if (n->message[0] && !n->permanent && now < n->expires)
+	if (n->message[0] && !(n->flags & NOTIFY_PERMANENT) && now < n->expires)
 		wait = n->expires - now < INT_MAX ? (int)(n->expires - now) : INT_MAX;
 	if (pred_age(now, n->heard) <= NOTIFY_SERVER_LATE &&
 	    pred_age(now, n->acked) <= NOTIFY_REPLY_LATE)

@@ -25,10 +25,8 @@
 #include <stdint.h>
 #include "term.h"
 
-/* MOSH_PREDICTION_DISPLAY (NULL: adaptive): 0, or -1 for an unknown word,
- * which the client prints with this format before exiting 1. */
+/* MOSH_PREDICTION_DISPLAY (NULL: adaptive): 0, or -1 for an unknown word. */
 enum pred_mode { PRED_ADAPTIVE, PRED_ALWAYS, PRED_NEVER, PRED_EXPERIMENTAL };
-#define PRED_UNKNOWN_MODE_FMT "Unknown prediction mode %s.\n"
 int pred_mode_parse(const char *s, enum pred_mode *m);
 
 struct pred;
@@ -63,8 +61,8 @@ enum {
 struct notify {
 	char message[NOTIFY_TEXT_MAX];  /* "" = none */
 	char quit_key[NOTIFY_TEXT_MAX]; /* " [To quit: Ctrl-^ .]" */
-	bool permanent, show_quit_key, network_error;
-	uint64_t expires;               /* when !permanent */
+	unsigned flags;                 /* NOTIFY_* */
+	uint64_t expires;               /* unless NOTIFY_PERMANENT */
 	uint64_t heard, acked;
 };
 /* quit_key_name: "Ctrl-^", or "\"~\"" if printable; NULL if none. */

@@ -24,7 +24,6 @@
  * longer than one step); a tracked column equal to the width means "the
  * last column, with a wrap pending", where only CR and CUP are exact.
  */
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "display.h"
@@ -178,11 +177,10 @@ static void
 put_blanks(struct frame *fr, int row, int x, int n,
     const struct term_rend *r, bool at_eol, bool wraps)
 {
-	bool can_erase;
+	bool can_erase = fr->caps->has_bce || rend_equal(r, &display_default_rend);
 
 	frame_silent_move(fr, row, x - n);
 	frame_rend(fr, r, false);
-	can_erase = fr->caps->has_bce || rend_equal(r, &display_default_rend);
 	if (at_eol && can_erase && !wraps) {
 		buf_puts(fr->out, "\033[K");
 	} else if (!at_eol && can_erase && fr->caps->has_ech &&
@@ -275,15 +273,14 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 
 /*
  * facts §8.4: if new row 0 is old row r > 0 (and the rows after it follow),
- * scroll the receiver by r instead of redrawing.  old[] is shifted to what
- * the receiver then holds.  Returns the first row still to be drawn.
+ * scroll the receiver by r instead of redrawing.  Returns the first row to
+ * draw; rows from it to *bottom are then blank, the ones below still last's.
  */
 static int
-put_scroll(struct frame *fr, const struct term_fb *last,
-    const struct term_fb *f, const struct term_row **old)
+put_scroll(struct frame *fr, const struct term_fb *last, const struct term_fb *f, int *bottom)
 {
 	const int h = f->ds.height;
-	int r, n, bottom, y;
+	int r, n;
 
 	for (r = 0; r < h; r++)
 		if (row_same(f->rows[0], last->rows[r]))
@@ -292,22 +289,20 @@ put_scroll(struct frame *fr, const struct term_fb *last,
 		return 0;
 	for (n = 1; r + n < h && row_same(f->rows[n], last->rows[r + n]); n++)
 		;
-	bottom = r + n - 1;
+	*bottom = r + n - 1;
 	frame_rend(fr, &display_default_rend, true);    /* blank new lines */
-	if (bottom == h - 1 && fr->row == h - 1) {
+	if (*bottom == h - 1 && fr->row == h - 1) {
 		buf_putc(fr->out, '\r');
 		display_repeat(fr->out, '\n', r);
 		fr->col = 0;
 	} else {
-		buf_printf(fr->out, "\033[1;%dr", bottom + 1);
+		buf_printf(fr->out, "\033[1;%dr", *bottom + 1);
 		fr->row = fr->col = -1;
-		frame_silent_move(fr, bottom, 0);
+		frame_silent_move(fr, *bottom, 0);
 		display_repeat(fr->out, '\n', r);
 		buf_puts(fr->out, "\033[r");
 		fr->row = fr->col = -1;
 	}
-	for (y = 0; y <= bottom; y++)
-		old[y] = y + r <= bottom ? old[y + r] : NULL;
 	return n;
 }
 
@@ -339,7 +334,6 @@ void
 display_frame(struct buf *out, const struct term_fb *last,
     const struct term_fb *f, bool initialized, const struct display_caps *caps)
 {
-	const struct term_row *old[TERM_MAX_HEIGHT];
 	const struct term_ds *ds = &f->ds;
 	struct frame fr = {
 		.out = out, .caps = caps, .width = ds->width,
@@ -347,9 +341,8 @@ display_frame(struct buf *out, const struct term_fb *last,
 		.cursor_visible = last->ds.cursor_visible,
 	};
 	bool wrap = false;
-	int y, first = 0;
+	int y, first = 0, bottom = -1;
 
-	assert(ds->height <= TERM_MAX_HEIGHT);
 	if (f->bell_count != last->bell_count)
 		buf_putc(out, '\007');
 	if (caps->has_title && f->title_initialized && (!initialized ||
@@ -381,12 +374,11 @@ display_frame(struct buf *out, const struct term_fb *last,
 		buf_puts(out, "\033[?25l");
 		fr.cursor_visible = false;
 	}
-	for (y = 0; y < ds->height; y++)
-		old[y] = initialized ? last->rows[y] : NULL;
 	if (initialized)
-		first = put_scroll(&fr, last, f, old);
+		first = put_scroll(&fr, last, f, &bottom);
 	for (y = first; y < ds->height; y++)
-		wrap = put_row(&fr, f, y, old[y], initialized, wrap);
+		wrap = put_row(&fr, f, y, initialized && y > bottom ? last->rows[y] : NULL,
+		    initialized, wrap);
 	if (!initialized || fr.row != ds->row || fr.col != ds->col)
 		frame_move(&fr, ds->row, ds->col);
 	if (!initialized || fr.cursor_visible != ds->cursor_visible)
@@ -429,8 +421,7 @@ hoststate_copy(const void *p)
 
 	if (c == NULL)
 		abort();
-	c->term = term_clone(s->term);
-	c->echo_ack = s->echo_ack;
+	*c = (struct hoststate){ term_clone(s->term), s->echo_ack };
 	return c;
 }
 
@@ -448,8 +439,7 @@ hoststate_equal(const void *a, const void *b)
 {
 	const struct hoststate *s = a, *t = b;
 
-	return s->echo_ack == t->echo_ack &&
-	    fb_equal(term_fb(s->term), term_fb(t->term));
+	return s->echo_ack == t->echo_ack && fb_equal(term_fb(s->term), term_fb(t->term));
 }
 
 /* A HostMessage: EchoAck, Resize, HostBytes, in that order (facts §7.2). */

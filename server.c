@@ -64,8 +64,7 @@ static const char usage_fmt[] =
 struct server_opts {
 	const char *ip;             /* -i, or from SSH_CONNECTION with -s */
 	int port_lo, port_hi;
-	int colors;
-	int verbose;
+	int colors, verbose;
 	const char *locale_vars[LOCALE_ARGS_MAX];
 	int nlocale;
 	char **command;             /* NULL: the login shell */
@@ -79,13 +78,7 @@ struct echo_entry {
 static volatile sig_atomic_t got_term, got_usr1;
 
 static void
-on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		got_usr1 = 1;
-	else
-		got_term = 1;
-}
+on_signal(int sig) { *(sig == SIGUSR1 ? &got_usr1 : &got_term) = 1; }
 
 /*
  * PORT or LOW:HIGH (facts §3.4), with mosh's messages: each number is
@@ -115,13 +108,11 @@ srv_parse_range(const char *arg, int *lo, int *hi)
 		}
 		*out[i] = (int)v;
 	}
-	if (colon == NULL)
-		return 0;
 	if (*lo > *hi) {
 		fprintf(stderr, "Low port %d greater than high port %d\n", *lo, *hi);
 		return -1;
 	}
-	if (*lo == 0) {
+	if (colon != NULL && *lo == 0) {
 		fprintf(stderr, "Low port 0 incompatible with port ranges\n");
 		return -1;
 	}
@@ -339,8 +330,7 @@ srv_pty_write(int fd, const uint8_t *p, size_t n)
  * Returns whether there was any event; false in *ok if the pty failed.
  */
 static bool
-srv_apply_user(struct hoststate *hs, int master, const struct buf *diff,
-    bool *ok)
+srv_apply_user(struct hoststate *hs, int master, const struct buf *diff, bool *ok)
 {
 	const uint8_t *p = diff->data, *end = diff->data + diff->len;
 	struct wire_event ev, next;
@@ -377,8 +367,7 @@ srv_apply_user(struct hoststate *hs, int master, const struct buf *diff,
  * ago.  Returns the milliseconds until the next frame's ack is due, or -1.
  */
 static int
-srv_echo_ack(struct hoststate *hs, struct echo_entry *hist, int *n,
-    uint64_t now)
+srv_echo_ack(struct hoststate *hs, struct echo_entry *hist, int *n, uint64_t now)
 {
 	int done = 0;
 
@@ -391,10 +380,7 @@ srv_echo_ack(struct hoststate *hs, struct echo_entry *hist, int *n,
 
 /* The shorter of two poll timeouts; -1 (none) compares as the longest. */
 static int
-min_timeout(int a, int b)
-{
-	return (unsigned)a < (unsigned)b ? a : b;
-}
+min_timeout(int a, int b) { return (unsigned)a < (unsigned)b ? a : b; }
 
 /* The serve loop; returns when the session is over. */
 static void

@@ -312,7 +312,7 @@ cl_show_error(struct client *c, bool sending, uint64_t now)
 	if (strncmp(e, "Packet failed", 13) == 0 || strncmp(e, "Ciphertext", 10) == 0) {
 		snprintf(msg, sizeof msg, "Crypto exception: %s", e);
 		notify_set_message(&c->bar, msg, 0, now);
-	} else if (sending || strncmp(e, "recvmsg", 7) == 0 ||
+	} else if (sending || strncmp(e, "recvfrom", 8) == 0 ||
 	    strncmp(e, "Received oversize", 17) == 0) {
 		notify_set_message(&c->bar, e, NOTIFY_NETWORK_ERROR, now);
 	}

@@ -363,8 +363,7 @@ display_frame(struct buf *out, const struct term_fb *last,
 	}
 	if (!initialized || ds->reverse_video != last->ds.reverse_video)
 		buf_printf(out, "\033[?5%c", ds->reverse_video ? 'h' : 'l');
-	if (!initialized || ds->width != last->ds.width ||
-	    ds->height != last->ds.height) {
+	if (!initialized || ds->width != last->ds.width || ds->height != last->ds.height) {
 		buf_puts(out, "\033[r\033[0m\033[H\033[2J");
 		initialized = false;
 		fr.row = fr.col = 0;

@@ -1,7 +1,6 @@
 /*
- * display.h -- the frame diff: the escape string that turns one
- * framebuffer into another on a terminal that holds the first (SPEC.md §8),
- * and the terminal as the server's synchronized object (SPEC.md §7.2).
+ * display.h -- the frame diff (SPEC.md §8) and the terminal as the server's
+ * synchronized object (SPEC.md §7.2).
  */
 #ifndef DISPLAY_H
 #define DISPLAY_H

@@ -348,7 +348,7 @@ srv_apply_user(struct hoststate *hs, int master, const struct buf *diff, bool *o
 			/* A peer may send nonsense sizes: ignore or clamp, never trust. */
 			int w = ev.width < TERM_MAX_WIDTH ? ev.width : TERM_MAX_WIDTH;
 			int h = ev.height < TERM_MAX_HEIGHT ? ev.height : TERM_MAX_HEIGHT;
-			struct winsize ws = { .ws_row = (unsigned short)h, .ws_col = (unsigned short)w };
+			struct winsize ws = { .ws_row = h, .ws_col = w };
 			if (!srv_pty_write(master, out.data, out.len) ||
 			    ioctl(master, TIOCSWINSZ, &ws) < 0)
 				*ok = false;
@@ -432,7 +432,8 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 				ok = ok && srv_pty_write(master, (const uint8_t *)"\n", 1);
 				released = true;
 				/* Only -v keeps stderr: the daemon's is /dev/null. */
-				fprintf(stderr, "Client connected from %s\n", ssp_remote_addr_str(t));
+				fprintf(stderr, "Client connected from %s\n",
+				    ssp_remote_addr_str(t));
 			}
 			if (!ok && !ssp_shutdown_in_progress(t))
 				ssp_start_shutdown(t, now);
@@ -456,15 +457,12 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			}
 		}
 
-		bool want_exit = got_term;
-		got_term = 0;
-		if (got_usr1) {
-			got_usr1 = 0;
-			if (sig_tmout == 0 || now - last_state >= (uint64_t)sig_tmout * 1000) {
-				fprintf(stderr, "Network idle for %llu seconds when SIGUSR1 received\n",
-				    (unsigned long long)(now - last_state) / 1000);
-				want_exit = true;
-			}
+		bool want_exit = got_term, usr1 = got_usr1;
+		got_term = got_usr1 = 0;
+		if (usr1 && (sig_tmout == 0 || now - last_state >= (uint64_t)sig_tmout * 1000)) {
+			fprintf(stderr, "Network idle for %llu seconds when SIGUSR1 received\n",
+			    (unsigned long long)(now - last_state) / 1000);
+			want_exit = true;
 		}
 		if (net_tmout > 0 && released &&
 		    now - last_state >= (uint64_t)net_tmout * 1000) {
@@ -472,7 +470,8 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			want_exit = true;
 		}
 		if (!released && now - start >= START_TIMEOUT_MS) {
-			fprintf(stderr, "No connection within %d seconds.\n", START_TIMEOUT_MS / 1000);
+			fprintf(stderr, "No connection within %d seconds.\n",
+			    START_TIMEOUT_MS / 1000);
 			break;
 		}
 		if (want_exit) {
@@ -539,8 +538,7 @@ main(int argc, char **argv)
 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	pid = fork();
-	if (pid < 0) {
+	if ((pid = fork()) < 0) {
 		perror("fork");
 		return 1;
 	}
@@ -557,8 +555,7 @@ main(int argc, char **argv)
 		if (null > STDERR_FILENO)
 			close(null);
 	}
-	child = forkpty(&master, NULL, NULL, &ws);
-	if (child < 0) {
+	if ((child = forkpty(&master, NULL, NULL, &ws)) < 0) {
 		perror("forkpty");
 		return 1;
 	}

@@ -403,7 +403,7 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 	if (getentropy(chaff, sizeof chaff) == 0)
 		in.chaff_len = chaff[0] % (SSP_CHAFF_MAX + 1);
 	wire_instruction_encode(&plain, &in);
-	zlib_store(&z, plain.data, plain.len);
+	zlib_deflate(&z, plain.data, plain.len);
 	t->next_id++;
 	if (z.len > SSP_FRAGMENTS_MAX * room)   /* the peer could not assemble it */
 		ssp_err(t, "instruction of %zu bytes too large to send", z.len);

@@ -2,9 +2,9 @@
  * wire.c -- byte buffers, the zlib container and the tag-length-value
  * codec, from reassembled fragments to a decoded message (SPEC.md §5).
  * Three layers: struct buf, the program's growable byte string; the zlib
- * container (RFC 1950, 1951), where our sender writes only stored blocks,
- * which every inflater accepts, and our receiver is a full inflater, as
- * mosh sends Huffman blocks; the TLV codec for mosh's protobuf messages.
+ * container (RFC 1950, 1951): our sender writes a fixed-Huffman block of
+ * LZ77 matches (stored blocks if not larger), our receiver is a full
+ * inflater, as mosh sends dynamic blocks; the TLV codec for protobuf.
  *
  * Invariants: every byte the peer controls is read only after a bounds
  * check against the end of its input; inflate never appends more than its
@@ -20,6 +20,10 @@
 #define BUF_MIN_CAP      64         /* first allocation of a buf */
 #define ZLIB_STORED_MAX  65535      /* bytes in one stored block (16-bit LEN) */
 #define ADLER_MOD        65521      /* largest prime below 2^16 */
+#define DEFL_WINDOW      32768u     /* farthest match back (RFC 1951) */
+#define DEFL_MATCH_MIN   3          /* shortest and longest match (RFC 1951) */
+#define DEFL_MATCH_MAX   258
+#define DEFL_HASH_BITS   14         /* match candidates: one per 3-byte hash */
 #define INFL_MAXBITS     15         /* longest Huffman code in deflate */
 #define INFL_NLITLEN     288        /* literal/length symbols, 286-287 invalid */
 #define INFL_NDIST       30         /* distance symbols (fixed code has 32) */
@@ -101,6 +105,17 @@ adler32(const uint8_t *p, size_t n)
 	return b << 16 | a;
 }
 
+/* Length and distance bases and extra bits (RFC 1951 §3.2.5). */
+static const uint16_t len_base[29] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15,
+	17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
+static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+	2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+static const uint16_t dist_base[INFL_NDIST] = { 1, 2, 3, 4, 5, 7, 9, 13, 17, 25,
+	33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
+	6145, 8193, 12289, 16385, 24577 };
+static const uint8_t dist_extra[INFL_NDIST] = { 0, 0, 0, 0, 1, 1, 2, 2, 3,
+	3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+
 void
 zlib_store(struct buf *out, const uint8_t *in, size_t n)
 {
@@ -117,8 +132,63 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 		off += k;
 	} while (off < n);
 	uint32_t a = adler32(in, n);
-	uint8_t trailer[4] = { a >> 24, a >> 16, a >> 8, a };
-	buf_put(out, trailer, 4);
+	buf_put(out, (uint8_t[4]){ a >> 24, a >> 16, a >> 8, a }, 4);
+}
+
+/* Appends v's k low bits to out, lowest first, or highest first for a
+ * Huffman code; *bit counts those already in out's last byte. */
+static void
+defl_put(struct buf *out, unsigned *bit, unsigned v, unsigned k, int huffman)
+{
+	for (unsigned i = 0; i < k; i++, *bit = (*bit + 1) % 8) {
+		if (*bit == 0)
+			buf_putc(out, 0);
+		out->data[out->len - 1] |= ((huffman ? v >> (k - 1 - i) : v >> i) & 1) << *bit;
+	}
+}
+
+/* Greedy LZ77, one candidate per position: the last with its hash.  Fixed
+ * codes (RFC 1951 §3.2.6): literals 0-143 8 bits from 0x30, 144-255 9 from
+ * 0x190; 256-279 (end, lengths) 7 from 0, 280-287 8 from 0xC0; distances 5. */
+void
+zlib_deflate(struct buf *out, const uint8_t *in, size_t n)
+{
+	size_t start = out->len, stored = 11 + n + 5 * (n ? (n - 1) / ZLIB_STORED_MAX : 0);
+	uint32_t head[1 << DEFL_HASH_BITS] = { 0 };     /* position mod 2^32 by hash */
+	unsigned bit = 0;
+	buf_put(out, "\x78\x01", 2);            /* as zlib_store */
+	defl_put(out, &bit, 3, 3, 0);           /* BFINAL 1, BTYPE 01 */
+	for (size_t i = 0, len; i < n && out->len - start < stored;
+	    i += len < DEFL_MATCH_MIN ? 1 : len) {
+		/* Knuth's 2^32 / phi; the last 2 bytes, which cannot match, use slot 0. */
+		uint32_t h = n - i < DEFL_MATCH_MIN ? 0 : (uint32_t)(in[i] << 16 |
+		    in[i + 1] << 8 | in[i + 2]) * 2654435761u >> (32 - DEFL_HASH_BITS);
+		uint32_t dist = (uint32_t)i - head[h];
+		head[h] = (uint32_t)i;
+		for (len = 0; dist - 1 < DEFL_WINDOW && dist <= i && len < DEFL_MATCH_MAX &&
+		    len < n - i && in[i - dist + len] == in[i + len]; len++)
+			;
+		if (len < DEFL_MATCH_MIN) {
+			defl_put(out, &bit, in[i] + (in[i] < 144 ? 0x30 : 0x100), 8 + (in[i] >= 144), 1);
+			continue;
+		}
+		unsigned lc = 28, dc = INFL_NDIST - 1;  /* the last codes, then down */
+		while (len_base[lc] > len)
+			lc--;
+		while (dist_base[dc] > dist)
+			dc--;
+		defl_put(out, &bit, lc < 23 ? 1 + lc : 0xC0 + lc - 23, 7 + (lc >= 23), 1);
+		defl_put(out, &bit, (unsigned)len - len_base[lc], len_extra[lc], 0);
+		defl_put(out, &bit, dc, 5, 1);
+		defl_put(out, &bit, dist - dist_base[dc], dist_extra[dc], 0);
+	}
+	defl_put(out, &bit, 0, 7, 1);           /* end of block (256) */
+	uint32_t a = adler32(in, n);
+	buf_put(out, (uint8_t[4]){ a >> 24, a >> 16, a >> 8, a }, 4);
+	if (out->len - start >= stored) {       /* no smaller: stored instead */
+		out->len = start;
+		zlib_store(out, in, n);
+	}
 }
 
 /* The inflater.  Bits are read least significant first, by their index
@@ -214,17 +284,6 @@ infl_stored(struct inflater *s)
 	s->bit += 8 * (size_t)len;
 	return ZLIB_OK;
 }
-
-/* Length and distance bases and extra bits (RFC 1951 §3.2.5). */
-static const uint16_t len_base[29] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15,
-	17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
-static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
-	2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const uint16_t dist_base[INFL_NDIST] = { 1, 2, 3, 4, 5, 7, 9, 13, 17, 25,
-	33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
-	6145, 8193, 12289, 16385, 24577 };
-static const uint8_t dist_extra[INFL_NDIST] = { 0, 0, 0, 0, 1, 1, 2, 2, 3,
-	3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
 
 /* Decodes one Huffman-coded block up to its end-of-block symbol. */
 static int

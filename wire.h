@@ -31,6 +31,9 @@ void buf_free(struct buf *b);
 
 /* Appends a valid zlib stream holding n bytes in stored blocks. */
 void zlib_store(struct buf *out, const uint8_t *in, size_t n);
+/* Appends a zlib stream holding n bytes in one fixed-Huffman block, or,
+ * if that is not smaller, zlib_store's stream (what the sender writes). */
+void zlib_deflate(struct buf *out, const uint8_t *in, size_t n);
 
 enum zlib_err {
 	ZLIB_OK = 0,

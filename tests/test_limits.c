@@ -515,6 +515,8 @@ sent_states(void **unused)
  * compressed bytes; mosh inflates at most 4 MiB).  What the limit
  * guarantees is the sender's own bound: a zlib stream of exactly 4096
  * fragments' room goes out as 4096 datagrams, one byte more is not sent.
+ * The typed bytes are an xorshift sequence: no compressor shrinks them, so
+ * the sender writes stored blocks (SPEC §5.1) and the sizes are exact.
  */
 static size_t
 varint_len(uint64_t v)
@@ -552,20 +554,24 @@ sent_zlib_len(size_t n)
 	return 2 + 5 * (plain / 65535 + (plain % 65535 != 0)) + plain + 4;
 }
 
-/* Sends state 1 holding n typed bytes; returns the datagrams it took and
- * whether the sender reported an error. */
+/* Sends state 1 holding n typed bytes (xorshift32 from a fixed seed);
+ * returns the datagrams it took and whether the sender reported an error. */
 static uint64_t
 send_typed(size_t n, bool *err)
 {
 	struct feed *f = feed_client();
 	uint8_t *bytes = malloc(n), dg[FACT_DATAGRAM_MAX], payload[FACT_DATAGRAM_MAX];
 	uint64_t sent, dseq;
+	uint32_t x = 2463534242u;
 	uint16_t ts, tsr;
 	size_t plen;
 	ssize_t got;
 
 	assert_non_null(bytes);
-	memset(bytes, 'x', n);
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		bytes[i] = (uint8_t)x;
+	}
 	buf_put(ssp_local(f->t), bytes, n);
 	free(bytes);
 	ssp_tick(f->t, f->now);

@@ -10,9 +10,9 @@ FUZZFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefine
 FUZZ_EXTRA += $(FUZZSRC:tests/%.c=build/fuzz/%)
 TEST_EXTRA += $(FUZZSRC:tests/fuzz_%.c=$(B)/replay_%)
 
-build/fuzz/fuzz_%: tests/fuzz_%.c $(LIBSRC) $(wildcard *.h)
+build/fuzz/fuzz_%: tests/fuzz_%.c $(LIBSRC) $(wildcard *.h tests/fuzz_*.h)
 	@mkdir -p build/fuzz
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $< $(LIBSRC)
 
-$(B)/replay_%: tests/fuzz_%.c tests/fuzz_replay.c $(B)/libmosh.a
+$(B)/replay_%: tests/fuzz_%.c tests/fuzz_replay.c $(B)/libmosh.a $(wildcard tests/fuzz_*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< tests/fuzz_replay.c $(B)/libmosh.a

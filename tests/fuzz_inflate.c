@@ -15,44 +15,16 @@
  *    the two inflates whole within the cap, the other inflates to the
  *    same bytes (zlib consuming every input byte, as ours requires).
  */
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz_zlib.h"
 #include "wire.h"
 
 #define FI_CAP (1u << 16)     /* output cap for the fuzzed stream */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* zlib's uncompress2 (zlib.h); Z_OK is 0. */
-typedef int (*fi_uncompress2)(uint8_t *dest, unsigned long *destlen,
-    const uint8_t *src, unsigned long *srclen);
-
-static void
-fi_check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_inflate: %s\n", what);
-		abort();
-	}
-}
-
-static fi_uncompress2
-fi_zlib(void)
-{
-	static int tried;
-	static fi_uncompress2 fn;
-	void *lib;
-
-	if (!tried) {
-		tried = 1;
-		if ((lib = dlopen("libz.so.1", RTLD_NOW)) != NULL)
-			*(void **)&fn = dlsym(lib, "uncompress2");
-	}
-	return fn;
-}
 
 /* Inflates into a buffer holding pre (k bytes); checks the contract and
  * returns the result, the output (without the prefix) left in *got. */
@@ -65,9 +37,9 @@ fi_inflate(const uint8_t *in, size_t n, size_t cap, const uint8_t *pre, size_t k
 
 	buf_put(&out, pre, k);
 	rc = zlib_inflate(in, n, &out, cap);
-	fi_check(out.len >= k && (k == 0 || memcmp(out.data, pre, k) == 0), "prefix changed");
-	fi_check(rc == ZLIB_OK || out.len == k, "error but output appended");
-	fi_check(out.len - k <= cap, "output over the cap");
+	fz_check(out.len >= k && (k == 0 || memcmp(out.data, pre, k) == 0), "prefix changed");
+	fz_check(rc == ZLIB_OK || out.len == k, "error but output appended");
+	fz_check(out.len - k <= cap, "output over the cap");
 	got->len = 0;
 	buf_put(got, out.data + k, out.len - k);
 	buf_free(&out);
@@ -79,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t pre[16] = "prefix.prefix.p";
 	struct buf got = { 0 }, again = { 0 }, z = { 0 };
-	fi_uncompress2 ref = fi_zlib();
+	fz_uncompress2 ref = fz_zlib();
 	size_t k, n;
 	int rc;
 
@@ -90,11 +62,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc = fi_inflate(data, n, FI_CAP, pre, k, &got);
 	if (rc == ZLIB_OK) {
-		fi_check(fi_inflate(data, n, got.len, pre, k, &again) == ZLIB_OK &&
+		fz_check(fi_inflate(data, n, got.len, pre, k, &again) == ZLIB_OK &&
 		    again.len == got.len && (got.len == 0 || memcmp(again.data, got.data, got.len) == 0),
 		    "result changes with an exact cap");
 		if (got.len > 0)
-			fi_check(fi_inflate(data, n, got.len - 1, NULL, 0, &again) == ZLIB_E_TOOBIG,
+			fz_check(fi_inflate(data, n, got.len - 1, NULL, 0, &again) == ZLIB_E_TOOBIG,
 			    "one byte under the cap is not TOOBIG");
 	}
 	if (ref != NULL) {
@@ -105,19 +77,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (zok || rc == ZLIB_OK) {
 			if (zok != (rc == ZLIB_OK))
 				fprintf(stderr, "zlib %d (used %lu of %zu), ours %d\n", zrc, slen, n, rc);
-			fi_check(zok == (rc == ZLIB_OK), "zlib and ours disagree on validity");
-			fi_check(dlen == got.len && (dlen == 0 || memcmp(dst, got.data, dlen) == 0),
+			fz_check(zok == (rc == ZLIB_OK), "zlib and ours disagree on validity");
+			fz_check(dlen == got.len && (dlen == 0 || memcmp(dst, got.data, dlen) == 0),
 			    "zlib and ours disagree on the output");
 		}
 		free(dst);
 	}
 
 	zlib_store(&z, data, n);
-	fi_check(fi_inflate(z.data, z.len, n, pre, k, &again) == ZLIB_OK &&
+	fz_check(fi_inflate(z.data, z.len, n, pre, k, &again) == ZLIB_OK &&
 	    again.len == n && (n == 0 || memcmp(again.data, data, n) == 0),
 	    "inflate(store(x)) != x");
 	if (n > 0)
-		fi_check(fi_inflate(z.data, z.len, n - 1, pre, k, &again) == ZLIB_E_TOOBIG,
+		fz_check(fi_inflate(z.data, z.len, n - 1, pre, k, &again) == ZLIB_E_TOOBIG,
 		    "stored x fits under |x| - 1");
 	buf_free(&got);
 	buf_free(&again);

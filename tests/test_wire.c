@@ -743,6 +743,14 @@ store_matches_zlib(void **state)
 	}
 }
 
+/* The size of zlib_store's stream for n bytes: header, five bytes per
+ * block of at most 65535, trailer (RFC 1950, 1951). */
+static size_t
+stored_len(size_t n)
+{
+	return 2 + 5 * (n == 0 ? 1 : (n + 65534) / 65535) + n + 4;
+}
+
 static void
 store_round_trip(void **state)
 {
@@ -760,9 +768,7 @@ store_round_trip(void **state)
 		    test_rand(&seed) % (max + 1);
 		struct buf z = { 0 }, out = { 0 };
 		zlib_store(&z, plain, n);
-		/* Header, five bytes per block of at most 65535, trailer. */
-		size_t blocks = n == 0 ? 1 : (n + 65534) / 65535;
-		assert_int_equal(z.len, 2 + 5 * blocks + n + 4);
+		assert_int_equal(z.len, stored_len(n));
 		assert_int_equal(zlib_inflate(z.data, z.len, &out, n), ZLIB_OK);
 		assert_int_equal(out.len, n);
 		if (n > 0)
@@ -774,14 +780,6 @@ store_round_trip(void **state)
 }
 
 /* ---- zlib_deflate ---- */
-
-/* The size of zlib_store's stream for n bytes: header, five bytes per
- * block of at most 65535, trailer (RFC 1950, 1951). */
-static size_t
-stored_len(size_t n)
-{
-	return 2 + 5 * (n == 0 ? 1 : (n + 65534) / 65535) + n + 4;
-}
 
 /* Deflates n bytes, checks the stream is no larger than the stored one and
  * that our inflater (tested against real zlib above) gives them back;

@@ -456,12 +456,17 @@ open_trace_file(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	struct stat st;
-	if (fd < 0)
-		die("cannot write the trace file %s", path);
+	char why[512];
+	if (fd < 0) {
+		snprintf(why, sizeof why, "%s: %s", path, strerror(errno));
+		die("cannot write the trace file %s", why);
+	}
 	/* An existing file keeps its mode through O_TRUNC. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0 &&
-	    fchmod(fd, 0600) != 0)
-		die("cannot make the trace file %s private (chmod 600)", path);
+	    fchmod(fd, 0600) != 0) {
+		snprintf(why, sizeof why, "%s: %s", path, strerror(errno));
+		die("cannot make the trace file private (chmod 600) %s", why);
+	}
 	FILE *f = fdopen(fd, "w");
 	if (f == NULL)
 		die("%s", "out of memory");

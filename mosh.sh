@@ -94,7 +94,7 @@ if [ $local = 1 ]; then
 	[ -z "$host" ] || [ "$host" = 127.0.0.1 ] || die "--local takes no host"
 	host=127.0.0.1
 	relay=$here/build/relay
-	[ -z "$delay$loss" ] || [ -x "$relay" ] || die "--delay and --loss need build/relay (make tests)"
+	[ -z "$delay$loss" ] || [ -x "$relay" ] || die "--delay and --loss need build/relay (run make)"
 else
 	[ -n "$host" ] || { echo "mosh: no host given" >&2; usage >&2; exit 1; }
 	[ -z "$delay$loss" ] || die "--delay and --loss need --local"

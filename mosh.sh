@@ -3,19 +3,23 @@
 #
 # It logs in with ssh, starts `mosh-server new` there, reads the line
 # `MOSH CONNECT <port> <key>` the server prints, and replaces itself with
-# mosh-client, handing it the key in the environment (never in argv).  The
+# mosh-client, handing it the key in the client's environment alone: never
+# in argv (public in ps), never to ssh, getent, awk or the relay.  The
 # server's address is the third word of SSH_CONNECTION as seen on the
 # server, which a small `sh -c` prefix prints before the server starts
 # (`MOSH SSH_CONNECTION ...`); when that line is missing (a shell that is
 # not POSIX, a proxy) the host name is resolved here with `ssh -G` and
 # getent.  `--local` skips ssh and runs the server on this machine.
 #
-# Every argument of the remote command is single-quoted, so the remote
-# shell sees exactly our words.  Exit status: the client's, or 1 (bad
-# usage or locale), 2 (no startup line: ssh or the server failed).
+# Every word that reaches a shell -- the remote one, or `sh -c` for
+# --local -- is single-quoted, except the --server command, which may carry
+# its own words.  Exit status: the client's, or 1 (bad usage or locale),
+# 2 (no startup line: ssh or the server failed).
 
 VERSION="mosh.sh (minimal mosh, wire-compatible with mosh 1.4.0) 0.1"
 here=$(cd "$(dirname "$0")" && pwd)
+# Only the key we read from the server goes to the client, and only there.
+unset MOSH_KEY
 
 usage() {
 	cat <<EOF
@@ -43,9 +47,21 @@ die() {
 	exit 1
 }
 
-# Single-quotes one word for a POSIX shell: ' becomes '\''.
+# Single-quotes one word for a POSIX shell: each ' becomes '\'' (close the
+# quote, an escaped quote, reopen).  Done by parameter expansion alone: a
+# command substitution would drop the word's trailing newlines.
 quote() {
-	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+	_q_rest=$1
+	_q_done=
+	while :; do
+		case $_q_rest in
+		*"'"*) ;;
+		*) break ;;
+		esac
+		_q_done=$_q_done${_q_rest%%"'"*}"'\\''"
+		_q_rest=${_q_rest#*"'"}
+	done
+	printf "'%s%s'" "$_q_done" "$_q_rest"
 }
 
 client="" server="" ssh="ssh" port="" local=0 noinit=0 delay="" loss=""
@@ -143,9 +159,16 @@ parse='
 END { if (!done) print "none" }'
 
 if [ $local = 1 ]; then
-	[ -n "$server" ] || if [ -x "$here/mosh-server" ]; then server=$here/mosh-server; else server=mosh-server; fi
-	# The server starts in $HOME: a relative path must not change meaning.
-	case $server in /*) ;; */*) server=$PWD/$server ;; esac
+	if [ -z "$server" ]; then
+		if [ -x "$here/mosh-server" ]; then
+			server=$(quote "$here/mosh-server")
+		else
+			server=mosh-server
+		fi
+	else
+		# The server starts in $HOME: a relative path must not change meaning.
+		case $server in /*) ;; */*) server=$(quote "$PWD")/$server ;; esac
+	fi
 	conn=$(cd && unset SSH_CONNECTION && sh -c "$server$cmd" 2>&1 </dev/null | awk "$parse")
 	ip=127.0.0.1
 else
@@ -162,11 +185,11 @@ none | "")
 	exit 2
 	;;
 esac
-set -- $conn
-port=$2
-# The key goes into the environment only: never into a command line.
-MOSH_KEY=$3
-export MOSH_KEY
+# "<ip or -> <port> <key>", split without the shell's globbing: the first
+# word came from the remote side.
+conn=${conn#* }
+port=${conn%% *}
+key=${conn#* }
 if [ "$ip" = "-" ]; then
 	name=${host#*@}
 	real=$($ssh -G "$host" 2>/dev/null | awk '$1 == "hostname" { print $2; exit }')
@@ -176,7 +199,11 @@ fi
 
 export MOSH_PREDICTION_DISPLAY=$predict
 [ $noinit = 0 ] || export MOSH_NO_TERM_INIT=1
-[ -n "$delay$loss" ] || exec "$client" -# "$args |" "$ip" "$port"
+# The key goes into the client's environment only, by an assignment on its
+# own command: never a command-line word, never exported to a helper.
+if [ -z "$delay$loss" ]; then
+	MOSH_KEY=$key exec "$client" -# "$args |" "$ip" "$port"
+fi
 
 # --local with impairment: the client talks to the relay, which forwards to
 # the server; the relay lives as long as the client does.
@@ -191,7 +218,7 @@ until port=$(sed -n 's/^RELAY //p' "$out") && [ -n "$port" ]; do
 	sleep 0.1
 done
 rm -f "$out"
-"$client" -# "$args |" "$ip" "$port"
+MOSH_KEY=$key "$client" -# "$args |" "$ip" "$port"
 status=$?
 kill $relay_pid 2>/dev/null
 exit $status

@@ -64,9 +64,10 @@ fuzz: $(FUZZ_EXTRA)
 	@tests/fuzz.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 mosh-server mosh-client $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 mosh.sh $(DESTDIR)$(PREFIX)/bin/mosh
+	install -m 644 man/mosh.1 man/mosh-server.1 man/mosh-client.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf $(B) mosh-server mosh-client

@@ -57,6 +57,8 @@ Usage: $0 [options] [--] [user@]host [command...]
                      (default 127.0.0.1)
   --delay=MS --loss=PCT  with --local: send the traffic through
                      build/relay with this one-way delay and loss
+  --trace=FILE       with --local: send the traffic through build/relay,
+                     which writes every datagram to FILE, decoded
   -h, --help, --version
 
 Options take a value as --name=VALUE or --name VALUE.  Everything after
@@ -141,7 +143,7 @@ resolve() {
 	esac
 }
 
-client="" server="" ssh="ssh" port="" local=0 delay="" loss=""
+client="" server="" ssh="ssh" port="" local=0 delay="" loss="" trace=""
 predict=${MOSH_PREDICTION_DISPLAY:-adaptive}
 overwrite=0 init=1 ssh_pty=1
 family=prefer-inet bind=ssh remote_ip=proxy
@@ -152,7 +154,7 @@ while [ $# -gt 0 ]; do
 	# as well as `--name=value`: the first becomes the second here.
 	case $1 in
 	-p | --port | --client | --server | --ssh | --predict | --family | \
-	--bind-server | --experimental-remote-ip | --delay | --loss)
+	--bind-server | --experimental-remote-ip | --delay | --loss | --trace)
 		[ $# -ge 2 ] || die "option $1 needs an argument"
 		opt=$1=$2
 		shift
@@ -184,6 +186,7 @@ while [ $# -gt 0 ]; do
 	--local) local=1 ;;
 	--delay=*) delay=${opt#*=} ;;
 	--loss=*) loss=${opt#*=} ;;
+	--trace=*) trace=${opt#*=}; [ -n "$trace" ] || die "--trace needs a file name" ;;
 	--help | -h) usage; exit 0 ;;
 	--version) echo "$VERSION"; exit 0 ;;
 	--) shift; dashdash=1; break ;;
@@ -234,11 +237,11 @@ if [ -n "$port" ]; then
 fi
 if [ $local = 1 ]; then
 	relay=$here/build/relay
-	if [ -n "$delay$loss" ] && [ ! -x "$relay" ]; then
-		die "--delay and --loss need build/relay (run make)"
+	if [ -n "$delay$loss$trace" ] && [ ! -x "$relay" ]; then
+		die "--delay, --loss and --trace need build/relay (run make)"
 	fi
 else
-	[ -z "$delay$loss" ] || die "--delay and --loss need --local"
+	[ -z "$delay$loss$trace" ] || die "--delay, --loss and --trace need --local"
 fi
 if [ -z "$client" ]; then
 	if [ -x "$here/mosh-client" ]; then client=$here/mosh-client; else client=mosh-client; fi
@@ -372,24 +375,38 @@ export MOSH_PREDICTION_DISPLAY="$predict"
 [ $init = 1 ] || export MOSH_NO_TERM_INIT=1
 # The key goes into the client's environment only, by an assignment on its
 # own command: never a command-line word, never exported to a helper.
-if [ -z "$delay$loss" ]; then
+if [ -z "$delay$loss$trace" ]; then
 	MOSH_KEY=$key exec "$client" -# "$args |" "$ip" "$port"
 fi
 
-# --local with impairment: the client talks to the relay, which forwards to
-# the server; the relay lives as long as the client does.
+# --local with impairment or a trace: the client talks to the relay, which
+# forwards to the server; the relay lives as long as the client does.  To
+# decode the trace the relay needs the key: it reads it as one line on its
+# stdin (printf is a shell builtin, so the key is in no process's argv).
+key_line() {
+	[ -z "$trace" ] || printf '%s\n' "$key"
+}
 out=$(mktemp) || exit 1
-"$relay" --listen 127.0.0.1:0 --to "$ip:$port" --duration 86400 \
-    ${delay:+--delay "$delay"} ${loss:+--loss "$loss"} >"$out" 2>/dev/null &
+err=$(mktemp) || exit 1
+key_line | "$relay" --listen 127.0.0.1:0 --to "$ip:$port" --duration 86400 \
+    ${delay:+--delay "$delay"} ${loss:+--loss "$loss"} ${trace:+--trace "$trace"} \
+    >"$out" 2>"$err" &
 relay_pid=$!
 n=0
 until port=$(sed -n 's/^RELAY //p' "$out") && [ -n "$port" ]; do
 	n=$((n + 1))
-	[ $n -lt 50 ] || { kill "$relay_pid"; rm -f "$out"; die "the relay did not start"; }
+	if [ $n -ge 50 ] || ! kill -0 "$relay_pid" 2>/dev/null; then
+		kill "$relay_pid" 2>/dev/null
+		cat "$err" >&2
+		rm -f "$out" "$err"
+		die "the relay did not start"
+	fi
 	sleep 0.1
 done
 rm -f "$out"
 MOSH_KEY=$key "$client" -# "$args |" "$ip" "$port"
 status=$?
 kill "$relay_pid" 2>/dev/null
+rm -f "$err"
+[ -z "$trace" ] || echo "mosh: the protocol trace is in $trace" >&2
 exit "$status"

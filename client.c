@@ -515,6 +515,13 @@ main(int argc, char **argv)
 
 	bool clean = cl_loop(&c);
 
+	/* The last frame, which the loop ends before drawing: the session's
+	 * final output stays on the screen, without the bar or the prefix. */
+	uint64_t now = ssp_now();
+	notify_set_message(&c.bar, "", 0, now);
+	c.bar.heard = now;
+	c.title_prefix = false;
+	cl_draw(&c, now);
 	cl_restore();
 	cl_puts("[mosh is exiting.]\n");
 	if (!c.got_state)

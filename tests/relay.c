@@ -21,7 +21,9 @@
  *
  * It prints "RELAY <listen port>" on stdout (PORT 0 picks a free one),
  * exits after --duration seconds (default 120) or on SIGTERM/SIGINT, and
- * then prints its counters on stderr.  Addresses must be loopback
+ * then prints its counters on stderr, with the sequence number (bits
+ * 62..0 of the first 8 bytes, sent in the clear) of the first datagram
+ * each way: what a sender's numbering starts at, read off the wire.  Addresses must be loopback
  * (127.0.0.0/8 or ::1): the relay never talks to another host.
  */
 #include <errno.h>
@@ -67,6 +69,7 @@ struct relay {
 	struct held *heap[RELAY_QUEUE_MAX];
 	int nheld;
 	unsigned long in[2], fwd[2], lost[2], dark[2], dups[2], full, rebinds;
+	unsigned long long first_seq[2];
 };
 
 static volatile sig_atomic_t stop;
@@ -247,7 +250,9 @@ in_blackout(const struct relay *r, uint64_t now)
 static void
 impair(struct relay *r, int dir, const uint8_t *p, size_t len, uint64_t now)
 {
-	r->in[dir]++;
+	if (r->in[dir]++ == 0)
+		for (size_t i = 0; i < 8 && i < len; i++)
+			r->first_seq[dir] = (r->first_seq[dir] << 8 | p[i]) & ~(1ULL << 63);
 	if (in_blackout(r, now)) {
 		r->dark[dir]++;
 		return;
@@ -357,8 +362,9 @@ relay_run(struct relay *r)
 			drain(r, r->ufd, DOWN, now);
 	}
 	for (int d = UP; d <= DOWN; d++)
-		fprintf(stderr, "relay: %s: in %lu, forwarded %lu, lost %lu, blackout %lu, dup %lu\n",
-		    dir_name[d], r->in[d], r->fwd[d], r->lost[d], r->dark[d], r->dups[d]);
+		fprintf(stderr, "relay: %s: in %lu, forwarded %lu, lost %lu, blackout %lu, dup %lu, "
+		    "first seq %llu\n", dir_name[d], r->in[d], r->fwd[d], r->lost[d], r->dark[d],
+		    r->dups[d], r->first_seq[d]);
 	fprintf(stderr, "relay: rebinds %lu, queue full %lu, still held %d\n",
 	    r->rebinds, r->full, r->nheld);
 	while (r->nheld > 0) {

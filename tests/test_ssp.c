@@ -34,6 +34,9 @@ static const char golden_s2c_seq5[] =
 static const char resize_80x24[] = "0a061a0428503018";
 static const char keys_ab[] = "0a0612042202" "6162";
 #define TO_CLIENT (1ULL << 63)
+/* SPEC §13: a transport's first sequence number is random below 2^62
+ * (mosh starts at 0: the traces below differ from the facts there). */
+#define SEQ_START_LIMIT (1ULL << 62)
 
 static void
 golden_seal(uint64_t dseq, const char *expect)
@@ -576,7 +579,8 @@ roaming_newer_datagram(void **state)
 	struct sockaddr_in oa;
 	socklen_t olen = sizeof oa;
 	char want[64];
-	size_t n = ssp_datagram_seal(&p->ocb, 1ULL << 40, 0x1111, 0xFFFF, payload, sizeof payload, dg);
+	uint64_t newer = SEQ_START_LIMIT + (1ULL << 40);  /* past any start */
+	size_t n = ssp_datagram_seal(&p->ocb, newer, 0x1111, 0xFFFF, payload, sizeof payload, dg);
 	struct pollfd pf = { .fd = other, .events = POLLIN };
 
 	deliver_from(p, other, dg, n);
@@ -937,7 +941,7 @@ trace_first_exchange(void **unused)
 		ssp_tick(c, ssp_now());
 	}
 	capture(sfd, &ocb, &c2s);
-	assert_int_equal(c2s.dseq, 0);
+	assert_true(c2s.dseq < SEQ_START_LIMIT);        /* the trace: 0 */
 	assert_int_equal(c2s.id, 1);
 	assert_int_equal(c2s.tsr, 0xFFFF);
 	assert_int_equal(c2s.in.protocol_version, 2);
@@ -954,7 +958,7 @@ trace_first_exchange(void **unused)
 	assert_int_equal(ssp_wait_time(s, ssp_now()), 0);
 	ssp_tick(s, ssp_now());
 	capture(cfd, &ocb, &s2c);
-	assert_int_equal(s2c.dseq, TO_CLIENT | 0);
+	assert_true(s2c.dseq >= TO_CLIENT && s2c.dseq - TO_CLIENT < SEQ_START_LIMIT);
 	assert_int_equal(s2c.id, 1);
 	assert_int_equal(s2c.in.old_num, 0);
 	assert_int_equal(s2c.in.new_num, 1);
@@ -992,6 +996,7 @@ trace_delayed_ack(void **unused)
 	    bytes_new(), t0);
 	int sfd, cfd, p = ssp_bind(s, "127.0.0.1", 0, 0, err, sizeof err);
 	uint16_t frame_ts;
+	uint64_t c2s_first, s2c_first;
 	struct wire_event ev;
 	const uint8_t *q;
 
@@ -1004,9 +1009,11 @@ trace_delayed_ack(void **unused)
 	userstream_push_resize(ssp_local(c), 80, 24);
 	ssp_tick(c, t0 + 250);                  /* state 1: the resize */
 	capture(sfd, &ocb, &c2s);
+	c2s_first = c2s.dseq;
 	ssp_input(s, c2s.raw, c2s.n, (struct sockaddr *)&c2s.from, c2s.fromlen, t0 + 251);
 	ssp_tick(s, t0 + 251);                  /* the immediate empty ack */
 	capture(cfd, &ocb, &s2c);
+	s2c_first = s2c.dseq;
 	assert_int_equal(s2c.tsr, c2s.ts);      /* held 0 ms */
 	ssp_input(c, s2c.raw, s2c.n, (struct sockaddr *)&s2c.from, s2c.fromlen, t0 + 252);
 	buf_puts(ssp_local(s), "hello");
@@ -1014,7 +1021,7 @@ trace_delayed_ack(void **unused)
 	assert_int_equal(ssp_wait_time(s, t0 + 520), 8);
 	ssp_tick(s, t0 + 528);
 	capture(cfd, &ocb, &s2c);
-	assert_int_equal(s2c.dseq, TO_CLIENT | 1);
+	assert_int_equal(s2c.dseq, s2c_first + 1);     /* the trace: TO_CLIENT | 1 */
 	assert_int_equal(s2c.in.old_num, 0);
 	assert_int_equal(s2c.in.new_num, 2);
 	assert_int_equal(s2c.in.ack_num, 1);
@@ -1033,7 +1040,7 @@ trace_delayed_ack(void **unused)
 	assert_int_equal(ssp_datagrams_sent(c), 1);     /* not yet */
 	ssp_tick(c, t0 + 630);
 	capture(sfd, &ocb, &c2s);
-	assert_int_equal(c2s.dseq, 1);
+	assert_int_equal(c2s.dseq, c2s_first + 1);     /* the trace: 1 */
 	assert_int_equal(c2s.in.old_num, 1);
 	assert_int_equal(c2s.in.new_num, 2);
 	assert_int_equal(c2s.in.ack_num, 2);
@@ -1045,6 +1052,48 @@ trace_delayed_ack(void **unused)
 	ocb_wipe(&ocb);
 	ssp_free(c);
 	ssp_free(s);
+}
+
+/*
+ * SPEC §13: transports under one key (a client started again with the same
+ * MOSH_KEY) start their sequence numbers, and so their nonces, at random
+ * points below 2^62.  Eight clients send their first datagram to a socket
+ * read here: eight different numbers, in range, not all small.
+ */
+static void
+nonce_per_transport(void **unused)
+{
+	struct ocb_ctx ocb;
+	struct seen dg = { 0 };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof sa;
+	int sink = socket(AF_INET, SOCK_DGRAM, 0);
+	uint64_t t0 = ssp_now(), seq[8], high = 0;
+	char err[64], port[16];
+
+	(void)unused;
+	ocb_init(&ocb, key);
+	assert_int_equal(bind(sink, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(getsockname(sink, (struct sockaddr *)&sa, &len), 0);
+	snprintf(port, sizeof port, "%d", ntohs(sa.sin_port));
+	for (int i = 0; i < 8; i++) {
+		struct ssp *c = ssp_new(SSP_CLIENT, key, &userstream_ops, userstream_new(),
+		    &bytes_ops, bytes_new(), t0);
+		assert_int_equal(ssp_connect(c, "127.0.0.1", port, err, sizeof err), 0);
+		userstream_push_resize(ssp_local(c), 80, 24);
+		ssp_tick(c, t0 + 250);
+		capture(sink, &ocb, &dg);
+		seq[i] = dg.dseq;
+		assert_true(seq[i] < SEQ_START_LIMIT);
+		for (int j = 0; j < i; j++)
+			assert_true(seq[j] != seq[i]);
+		high = seq[i] > high ? seq[i] : high;
+		ssp_free(c);
+	}
+	assert_true(high >= 1ULL << 40);        /* all 8 below: odds 2^-176 */
+	buf_free(&dg.plain);
+	ocb_wipe(&ocb);
+	close(sink);
 }
 
 /* Appendix A session 3 on a fake clock: the server goes silent, the
@@ -1117,6 +1166,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(userstream_encodings),
 		cmocka_unit_test(trace_first_exchange),
 		cmocka_unit_test(trace_delayed_ack),
+		cmocka_unit_test(nonce_per_transport),
 		ROW(forged_instruction_accepted),
 		ROW(fragments_any_order),
 		ROW(large_diff_fragmented),

@@ -7,7 +7,8 @@
  *              Receiving checks the direction bit, applies the replay rule
  *              and moves the server to any newer authentic source address.
  *   fragment   one per datagram: instruction id, final bit, number; one
- *              instruction is reassembled at a time.
+ *              instruction is reassembled at a time, and while one is,
+ *              fragments of an older one are ignored.
  *   transport  numbered states.  The sender keeps what it sent, the
  *              acknowledged state first, and diffs the live object from the
  *              state it assumes the receiver has; the receiver keeps the
@@ -644,6 +645,10 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	const char *why = NULL;
 	int rc = 0, zrc;
 
+	/* Ids only grow, so an older one is late or replayed: it must not cost
+	 * the instruction being assembled, which supersedes it anyway. */
+	if (ssp_get64(p) < t->asm_id && t->frag_count > 0)
+		return 0;
 	if (ssp_get64(p) != t->asm_id) {  /* (an empty assembly has no id to keep) */
 		ssp_assembly_clear(t);
 		t->asm_id = ssp_get64(p);

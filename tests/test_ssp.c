@@ -804,11 +804,20 @@ bad_conflicting_duplicate(void **state)
 	    "conflicting duplicate fragment 0");
 	deliver_fragment(p, p->forged_id, true, 1, z.data + half, z.len - half);
 	assert_int_not_equal(ssp_remote_num(p->s), 1000);
+	/* That fragment began a new partial instruction.  Forged ids run above
+	 * the client's, whose fragments, older, wait while it lasts (SPEC §4);
+	 * the forger's next instruction replaces it, as a sender's always does
+	 * (a version 3 one, which the transport then drops). */
+	assert_string_equal(deliver_instruction(p, 3, 0, 1000, &d), "mosh protocol version mismatch");
 	buf_free(&d);
 	buf_free(&z);
 	still_works(p);
 }
 
+/* Two instructions interleaved: the newer id replaces the older one's
+ * partial assembly, whose last fragment is then ignored; the newer one
+ * completes (a version 3 instruction, so that what completes shows as the
+ * transport's error and no forged state stands in the client's way). */
 static void
 bad_interleaved(void **state)
 {
@@ -816,21 +825,57 @@ bad_interleaved(void **state)
 	struct buf d = { 0 }, a = { 0 }, b = { 0 };
 	uint64_t ida = ++p->forged_id, idb = ++p->forged_id;
 	size_t ha, hb;
+	const char *e;
 
 	wire_put_bytes(&d, (const uint8_t *)"XYZZY", 5);
 	forge(&a, 2, ssp_remote_num(p->s), 1000, &d);
-	forge(&b, 2, ssp_remote_num(p->s), 1001, &d);
+	forge(&b, 3, ssp_remote_num(p->s), 1001, &d);
 	ha = a.len / 2;
 	hb = b.len / 2;
-	deliver_fragment(p, ida, false, 0, a.data, ha);
-	deliver_fragment(p, idb, false, 0, b.data, hb);
-	deliver_fragment(p, ida, true, 1, a.data + ha, a.len - ha);
-	deliver_fragment(p, idb, true, 1, b.data + hb, b.len - hb);
+	assert_null(deliver_fragment(p, ida, false, 0, a.data, ha));
+	assert_null(deliver_fragment(p, idb, false, 0, b.data, hb));
+	assert_null(deliver_fragment(p, ida, true, 1, a.data + ha, a.len - ha));
+	e = deliver_fragment(p, idb, true, 1, b.data + hb, b.len - hb);
+	assert_non_null(e);
+	assert_string_equal(e, "mosh protocol version mismatch");
 	assert_true(ssp_remote_num(p->s) < 1000);
 	buf_free(&d);
 	buf_free(&a);
 	buf_free(&b);
 	still_works(p);
+}
+
+/*
+ * SPEC §13: a replay only delivers late.  A 25-fragment instruction with
+ * the client's first datagram replayed between fragments 11 and 12 (the
+ * real datagram, golden_c2s_seq0: id 1, the resize) still completes.  Its
+ * forged state 1000 then stands above the client's own, so this row, like
+ * the positive controls, has no keystroke afterwards.
+ */
+static void
+bad_replayed_mid_assembly(void **state)
+{
+	struct pair *p = *state;
+	struct buf d = { 0 }, z = { 0 };
+	uint8_t big[25 * 100], old[128];
+	size_t nold = hex2bin(golden_c2s_seq0, old, sizeof old);
+
+	memset(big, 'r', sizeof big);
+	memcpy(big + sizeof big - 5, "XYZZY", 5);
+	wire_put_bytes(&d, big, sizeof big);
+	forge(&z, 2, ssp_remote_num(p->s), 1000, &d);
+	p->forged_id++;
+	for (size_t i = 0; i < 25; i++) {
+		size_t lo = z.len * i / 25, hi = z.len * (i + 1) / 25;
+		if (i == 12)
+			assert_null(deliver(p, old, nold));
+		assert_null(deliver_fragment(p, p->forged_id, i == 24, (unsigned)i,
+		    z.data + lo, hi - lo));
+	}
+	assert_int_equal(ssp_remote_num(p->s), 1000);
+	assert_true(pump(p, 100, got_forged));
+	buf_free(&d);
+	buf_free(&z);
 }
 
 static void
@@ -1191,6 +1236,7 @@ main(int argc, char **argv)
 		ROW(bad_fragment_7fff),
 		ROW(bad_conflicting_duplicate),
 		ROW(bad_interleaved),
+		ROW(bad_replayed_mid_assembly),
 		ROW(bad_resize_0x0),
 		ROW(bad_resize_huge),
 	};

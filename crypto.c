@@ -13,7 +13,8 @@
  * Invariant: no table index, branch or loop count depends on the key (its
  * text included), the plaintext or anything derived from them -- only on
  * lengths and on the nonce, which travels in clear (tests/ctgrind.test
- * checks the compiled code).  Secret temporaries are wiped before return; ocb_wipe wipes keys.
+ * checks the compiled code).  Secret temporaries are wiped before return;
+ * ocb_wipe wipes keys.
  */
 #include "crypto.h"
 

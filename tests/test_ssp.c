@@ -808,7 +808,8 @@ bad_conflicting_duplicate(void **state)
 	 * the client's, whose fragments, older, wait while it lasts (SPEC §4);
 	 * the forger's next instruction replaces it, as a sender's always does
 	 * (a version 3 one, which the transport then drops). */
-	assert_string_equal(deliver_instruction(p, 3, 0, 1000, &d), "mosh protocol version mismatch");
+	assert_string_equal(deliver_instruction(p, 3, 0, 1000, &d),
+	    "mosh protocol version mismatch");
 	buf_free(&d);
 	buf_free(&z);
 	still_works(p);

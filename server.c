@@ -7,7 +7,9 @@
  * print `[mosh-server detached, pid = N]` and exit so that ssh can finish.
  * The daemon starts the command on a pty whose child first waits for one
  * line on its stdin: the server writes that line when the first client
- * state arrives, so nothing the command prints is lost before anyone sees it.
+ * state arrives, so nothing the command prints is lost before anyone sees it,
+ * and writes it before that state's keystrokes, so that keys typed while the
+ * session connected reach the command whole.
  *
  * The serve loop has two inputs.  Bytes from the pty go through the
  * emulator (term_write) into the local state, the transport's live object,

@@ -22,8 +22,11 @@
  *
  * It prints "RELAY <listen port>" on stdout (PORT 0 picks a free one),
  * exits after --duration seconds (default 120) or on SIGTERM/SIGINT, and
- * then prints its counters on stderr.  Addresses must be loopback
- * (127.0.0.0/8 or ::1): the relay never talks to another host.
+ * then prints its counters on stderr, with the sequence number (bits
+ * 62..0 of the first 8 bytes, sent in the clear) of the first datagram
+ * each way: what a sender's numbering starts at, read off the wire.
+ * Addresses must be loopback (127.0.0.0/8 or ::1): the relay never talks
+ * to another host.
  *
  * --trace FILE writes every datagram that arrives, decoded, to FILE
  * (tests/trace.c decodes; `./mosh.sh --local --trace=FILE` starts it).
@@ -109,6 +112,7 @@ struct relay {
 	int nheld;
 	unsigned long in[2], fwd[2], lost[2], dark[2], dups[2], full, rebinds;
 	struct trace *trace;    /* NULL without --trace */
+	unsigned long long first_seq[2];
 };
 
 static volatile sig_atomic_t stop;
@@ -293,6 +297,10 @@ impair(struct relay *r, int dir, const uint8_t *p, size_t len, uint64_t now)
 	int copies = 1;
 	uint64_t due = now + r->delay_ms;
 
+	if (r->in[dir] == 0) {
+		for (size_t i = 0; i < 8 && i < len; i++)
+			r->first_seq[dir] = (r->first_seq[dir] << 8 | p[i]) & ~(1ULL << 63);
+	}
 	r->in[dir]++;
 	if (in_blackout(r, now)) {
 		r->dark[dir]++;
@@ -411,8 +419,9 @@ relay_run(struct relay *r)
 			drain(r, r->ufd, DOWN, now);
 	}
 	for (int d = UP; d <= DOWN; d++)
-		fprintf(stderr, "relay: %s: in %lu, forwarded %lu, lost %lu, blackout %lu, dup %lu\n",
-		    dir_name[d], r->in[d], r->fwd[d], r->lost[d], r->dark[d], r->dups[d]);
+		fprintf(stderr, "relay: %s: in %lu, forwarded %lu, lost %lu, blackout %lu, dup %lu, "
+		    "first seq %llu\n", dir_name[d], r->in[d], r->fwd[d], r->lost[d], r->dark[d],
+		    r->dups[d], r->first_seq[d]);
 	fprintf(stderr, "relay: rebinds %lu, queue full %lu, still held %d\n",
 	    r->rebinds, r->full, r->nheld);
 	while (r->nheld > 0) {

@@ -22,8 +22,22 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
+
+/*
+ * Kernel randomness: getentropy(3) where a header declares it, else
+ * /dev/urandom (crypto_random).  getentropy is POSIX only since 2024 (in
+ * <unistd.h>); glibc 2.25 and later declare it in <sys/random.h> whatever
+ * the feature macros say.  Elsewhere (musl, the BSDs and macOS under the
+ * strict POSIX 2008 flags) the device is read, as mosh's own PRNG does
+ * (src/crypto/prng.h).
+ */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 25)
+#include <sys/random.h>
+#define CRYPTO_HAVE_GETENTROPY 1
+#elif _POSIX_VERSION >= 202405L
+#define CRYPTO_HAVE_GETENTROPY 1
+#endif
 
 #define AES_ROUNDS      10
 #define AES_BATCH       4           /* blocks per pass of the circuit */
@@ -314,6 +328,19 @@ ocb_init(struct ocb_ctx *c, const uint8_t key[KEY_LEN])
 void
 ocb_wipe(struct ocb_ctx *c) { crypto_wipe(c, sizeof *c); }
 
+/* The number of trailing zero bits of i > 0, a block's number: public. */
+static unsigned
+ocb_ntz(uint64_t i)
+{
+	unsigned n = 0;
+
+	while ((i & 1) == 0) {
+		i >>= 1;
+		n++;
+	}
+	return n;
+}
+
 /* n full blocks, four per AES pass, Offset_i = Offset_i-1 ^ L_ntz(i):
  *   OCB_HASH: sum ^= E(A_i ^ Offset_i)                 (HASH, §4.1)
  *   OCB_SEAL: out = Offset_i ^ E(P_i ^ Offset_i), sum ^= P_i
@@ -329,7 +356,8 @@ ocb_blocks(const struct ocb_ctx *c, enum ocb_mode mode, uint8_t off[16],
 		size_t b = n - done < AES_BATCH ? n - done : AES_BATCH;
 		for (size_t j = 0; j < b; j++) {
 			const uint8_t *p = in + 16 * (done + j);
-			ocb_xor(off, off, c->l[__builtin_ctzll(++i)], 16);
+			i++;
+			ocb_xor(off, off, c->l[ocb_ntz(i)], 16);
 			memcpy(offs + 16 * j, off, 16);
 			ocb_xor(x + 16 * j, p, off, 16);
 			if (mode == OCB_SEAL)
@@ -478,24 +506,28 @@ key_b64_char(int v)
 }
 
 int
-key_generate(uint8_t key[KEY_LEN])
+crypto_random(void *buf, size_t n)
 {
-	ssize_t n;
+	ssize_t got = -1;
 	int fd;
-	do      /* up to 256 bytes come whole once the pool is ready */
-		n = getrandom(key, KEY_LEN, 0);
-	while (n < 0 && errno == EINTR);
-	/* Kernels before 3.17 have no getrandom(2). */
-	if (n != KEY_LEN &&
-	    (fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
+
+#ifdef CRYPTO_HAVE_GETENTROPY
+	/* Up to 256 bytes come whole once the kernel's pool is ready. */
+	if (getentropy(buf, n) == 0)
+		return 0;
+#endif
+	/* No getentropy, or a kernel without the system call under it
+	 * (Linux before 3.17 has no getrandom(2)). */
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
 		do
-			n = read(fd, key, KEY_LEN);
-		while (n < 0 && errno == EINTR);
+			got = read(fd, buf, n);
+		while (got < 0 && errno == EINTR);
 		close(fd);
 	}
-	if (n == KEY_LEN)
+	if (got >= 0 && (size_t)got == n)
 		return 0;
-	crypto_wipe(key, KEY_LEN);
+	crypto_wipe(buf, n);
 	return -1;
 }
 
@@ -549,5 +581,17 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 	return (const char *)verdict;
 }
 
+/*
+ * A wipe is a store that nothing reads afterwards, which a compiler may
+ * delete.  Calling memset through a volatile pointer stops that: the
+ * compiler must load the pointer at run time, so it cannot know that the
+ * call is memset, nor drop it.  (explicit_bzero and memset_s do the same
+ * job but are not in POSIX 2008.)
+ */
+static void *(*const volatile crypto_memset)(void *, int, size_t) = memset;
+
 void
-crypto_wipe(void *p, size_t n) { explicit_bzero(p, n); }
+crypto_wipe(void *p, size_t n)
+{
+	crypto_memset(p, 0, n);
+}

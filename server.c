@@ -516,7 +516,7 @@ main(int argc, char **argv)
 
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0 || ws.ws_row == 0)
 		ws = (struct winsize){ .ws_row = DEFAULT_HEIGHT, .ws_col = DEFAULT_WIDTH };
-	if (key_generate(key) < 0) {
+	if (crypto_random(key, sizeof key) < 0) {
 		fprintf(stderr, "mosh-server: cannot read random bytes for the key\n");
 		return 1;
 	}

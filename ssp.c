@@ -193,7 +193,7 @@ ssp_random_first_seq(void)
 {
 	uint8_t r[8];
 
-	if (getentropy(r, sizeof r) != 0) {
+	if (crypto_random(r, sizeof r) != 0) {
 		fprintf(stderr, "ssp: cannot read random bytes: %s\n", strerror(errno));
 		exit(1);
 	}
@@ -424,7 +424,7 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER, len;
 
 	/* Chaff hides the exact length; it needs no secrecy. */
-	if (getentropy(chaff, sizeof chaff) == 0)
+	if (crypto_random(chaff, sizeof chaff) == 0)
 		in.chaff_len = chaff[0] % (SSP_CHAFF_MAX + 1);
 	wire_instruction_encode(&plain, &in);
 	zlib_deflate(&z, plain.data, plain.len);

@@ -24,14 +24,17 @@
 #include "ssp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -257,13 +260,25 @@ ssp_send_interval(const struct ssp *t)
 static int
 ssp_socket(int family)
 {
-	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0), tos = SSP_ECT0;
-	int pmtu = IP_PMTUDISC_DONT;
+	int fd = socket(family, SOCK_DGRAM, 0);
+	int tos = SSP_ECT0;
 
-	/* Best effort: mark ECN-capable, and let IP fragment if it must. */
-	setsockopt(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
-	    family == AF_INET6 ? IPV6_TCLASS : IP_TOS, &tos, sizeof tos);
+	if (fd < 0)
+		return -1;
+	/* Never blocks (a full send buffer drops the datagram, as a network
+	 * would), and the server's command does not inherit it. */
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* Best effort: mark ECN-capable, and let IP fragment if it must
+	 * (src/network/network.cc, Connection::Socket::Socket). */
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos);
+	else
+		setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+#ifdef IP_MTU_DISCOVER
+	int pmtu = IP_PMTUDISC_DONT;        /* Linux only */
 	setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+#endif
 	return fd;
 }
 
@@ -375,7 +390,7 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	if ((len = ssp_datagram_seal(&t->ocb, dseq, ts, tsr, payload, n, dg)) == 0)
 		return ssp_err(t, "Encrypted 2^47 blocks.");
 	t->seq++;
-	if (sendto(t->socks[t->nsocks - 1], dg, len, MSG_DONTWAIT,
+	if (sendto(t->socks[t->nsocks - 1], dg, len, 0,
 	    (struct sockaddr *)&t->remote, t->remote_len) < 0) {
 		if (errno == EMSGSIZE)
 			t->mtu = SSP_MTU_DEFAULT;
@@ -749,13 +764,108 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 	if (!ours)
 		return 0;
 	/* One byte more than the peer may send shows an oversize datagram. */
-	n = recvfrom(fd, dg, sizeof dg, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+	n = recvfrom(fd, dg, sizeof dg, 0, (struct sockaddr *)&from, &fromlen);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			ssp_err(t, "recvfrom: %s", strerror(errno));
 		return 0;
 	}
 	return ssp_input(t, dg, (size_t)n, (struct sockaddr *)&from, fromlen, now);
+}
+
+/* ---- the programs' wait (SPEC.md §11.2, §11.3) ---- */
+void
+ssp_wait_signals(const int *sigs, int n, void (*handler)(int))
+{
+	struct sigaction sa = { .sa_handler = handler };
+	sigset_t block;
+
+	sigemptyset(&block);
+	for (int i = 0; i < n; i++) {
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &block, NULL);
+}
+
+/*
+ * A loop that checks a flag set by a signal handler and then waits has a
+ * race: a signal that arrives after the check and before the wait starts
+ * is noticed only when the wait ends, perhaps never.  So the loop's
+ * signals stay blocked (ssp_wait_signals), and pselect unblocks them only
+ * for the wait itself, atomically: a signal that came in between is
+ * delivered as pselect starts and ends it at once (EINTR).  pselect is
+ * POSIX; ppoll, which does the same for poll, is not (macOS lacks it).
+ */
+int
+ssp_wait(struct ssp *t, int fd, int timeout_ms)
+{
+	int socks[SSP_PORTS_MAX + 1];
+	int nsocks = ssp_fds(t, socks, SSP_PORTS_MAX + 1);
+	struct timespec limit = {
+		.tv_sec = timeout_ms / 1000,
+		.tv_nsec = timeout_ms % 1000 * 1000000L,
+	};
+	fd_set readable;
+	sigset_t unblocked;
+	int top = fd;
+	int found = 0;
+	uint64_t now;
+
+	for (int i = 0; i < nsocks; i++)
+		if (socks[i] > top)
+			top = socks[i];
+	if (top >= FD_SETSIZE) {        /* an fd_set has no room for it */
+		errno = EBADF;
+		return -1;
+	}
+	FD_ZERO(&readable);
+	for (int i = 0; i < nsocks; i++)
+		FD_SET(socks[i], &readable);
+	if (fd >= 0)
+		FD_SET(fd, &readable);
+	sigemptyset(&unblocked);
+	if (pselect(top + 1, &readable, NULL, NULL, timeout_ms < 0 ? NULL : &limit,
+	    &unblocked) < 0)
+		return errno == EINTR ? 0 : -1;
+	/* One datagram from each readable socket, the oldest socket first. */
+	now = ssp_now();
+	for (int i = 0; i < nsocks; i++) {
+		if (!FD_ISSET(socks[i], &readable))
+			continue;
+		found |= SSP_WAIT_DATAGRAM;
+		if (ssp_recv(t, socks[i], now) == 1)
+			found |= SSP_WAIT_STATE;
+	}
+	if (fd >= 0 && FD_ISSET(fd, &readable))
+		found |= SSP_WAIT_FD;
+	return found;
+}
+
+int
+ssp_min_timeout(int a, int b)
+{
+	/* -1 (no timeout) is the largest unsigned number */
+	if ((unsigned)a < (unsigned)b)
+		return a;
+	return b;
+}
+
+bool
+ssp_write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *at = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, at, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		at += w;
+		n -= (size_t)w;
+	}
+	return true;
 }
 
 /* ---- life cycle and queries ---- */

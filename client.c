@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,7 +42,6 @@
 #define SILENCE_NOTICE_MS  250      /* "Nothing received" after this long */
 #define CONNECT_TIMEOUT_MS 15000    /* give up without any server state */
 #define ESCAPE_KEY_DEFAULT 0x1E     /* Ctrl-^ */
-#define MAX_FDS            16       /* sockets polled (the transport keeps <= 10) */
 
 /* Terminal set-up strings (facts §8.7); we have no terminfo, so the
  * alternate screen is xterm's, which every terminal we meet understands.
@@ -98,31 +96,30 @@ on_signal(int sig)
 }
 
 static void
-cl_write(const void *p, size_t n)
+cl_puts(const char *s)
 {
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		c += w;
-		n -= (size_t)w;
-	}
+	ssp_write_all(STDOUT_FILENO, s, strlen(s));
 }
-
-static void
-cl_puts(const char *s) { cl_write(s, strlen(s)); }
 
 static void
 cl_raw(void)
 {
 	struct termios raw = saved_tio;
 
-	cfmakeraw(&raw);
+	/* What BSD's and glibc's cfmakeraw do (it is not POSIX): bytes pass
+	 * unchanged both ways, one read per byte available, no echo, no
+	 * line editing, no signals from ^C or ^Z, no flow control. */
+	raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+	raw.c_oflag &= ~(tcflag_t)OPOST;
+	raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	raw.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+	raw.c_cflag |= CS8;
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+#ifdef IUTF8
+	/* Linux and macOS: the line discipline knows UTF-8 (for erase). */
 	raw.c_iflag |= IUTF8;
+#endif
 	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	raw_on = true;
 	cl_puts(term_init ? SMCUP OPEN_STR : OPEN_STR);
@@ -290,7 +287,7 @@ cl_draw(struct client *c, uint64_t now)
 		cl_title_prefix(&shown);
 	notify_apply(&c->bar, &shown, now);
 	display_frame(&out, &c->last, &shown, c->initialized, &c->caps);
-	cl_write(out.data, out.len);
+	ssp_write_all(STDOUT_FILENO, out.data, out.len);
 	buf_free(&out);
 	fb_free(&c->last);
 	c->last = shown;
@@ -323,53 +320,40 @@ cl_show_error(struct client *c, bool sending, uint64_t now)
 	ssp_clear_error(c->t);
 }
 
-/* The shorter of two poll timeouts; -1 (none) compares as the longest. */
-static int
-min_timeout(int a, int b) { return (unsigned)a < (unsigned)b ? a : b; }
-
 /* The main loop; returns whether the session ended cleanly. */
 static bool
 cl_loop(struct client *c)
 {
 	static uint8_t kbuf[STDIN_READ_MAX];
 	uint64_t start = ssp_now();
-	sigset_t none;
 
-	sigemptyset(&none);
 	for (;;) {
 		uint64_t now = ssp_now();
-		struct pollfd pfd[MAX_FDS + 1];
-		int fds[MAX_FDS], nfd, timeout;
+		int keyboard = c->stdin_eof ? -1 : STDIN_FILENO;
+		int timeout, ready;
 
 		cl_draw(c, now);
-		timeout = min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
-		timeout = min_timeout(timeout, min_timeout(notify_wait_time(&c->bar, now),
-		    c->got_state ? -1 : CONNECT_POLL_MS));
-		nfd = ssp_fds(c->t, fds, MAX_FDS);
-		for (int i = 0; i < nfd; i++)
-			pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-		pfd[nfd] = (struct pollfd){ .fd = c->stdin_eof ? -1 : STDIN_FILENO,
-		    .events = POLLIN };
-		struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
-		if (ppoll(pfd, (nfds_t)nfd + 1, timeout < 0 ? NULL : &ts, &none) < 0 &&
-		    errno != EINTR)
+		timeout = ssp_min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
+		timeout = ssp_min_timeout(timeout, notify_wait_time(&c->bar, now));
+		if (!c->got_state)
+			timeout = ssp_min_timeout(timeout, CONNECT_POLL_MS);
+		ready = ssp_wait(c->t, keyboard, timeout);
+		if (ready < 0)
 			return false;
 		now = ssp_now();
 
-		for (int i = 0; i < nfd; i++) {
-			if (!(pfd[i].revents & POLLIN))
-				continue;
-			if (ssp_recv(c->t, pfd[i].fd, now) == 1) {
-				c->got_state = true;
-				c->bar.heard = now;
-			}
-			cl_show_error(c, false, now);
+		if (ready & SSP_WAIT_STATE) {
+			c->got_state = true;
+			c->bar.heard = now;
+		}
+		if (ready & SSP_WAIT_DATAGRAM) {
 			const struct hoststate *hs = ssp_remote(c->t);
+			cl_show_error(c, false, now);
 			pred_set_transport(c->pred, ssp_sent_state_num(c->t), hs->echo_ack,
 			    ssp_send_interval(c->t));
 			c->bar.acked = ssp_last_roundtrip_success(c->t);
 		}
-		if (pfd[nfd].revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (ready & SSP_WAIT_FD) {
 			ssize_t n = read(STDIN_FILENO, kbuf, sizeof kbuf);
 			if (n > 0 && !cl_keyboard(c, kbuf, (size_t)n, now))
 				return false;
@@ -504,16 +488,9 @@ main(int argc, char **argv)
 	notify_init(&c.bar, c.esc.key >= 0 ? c.esc.name : NULL, ssp_now());
 	fb_init(&c.last, c.width, c.height);
 
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block;
+	/* The signals the loop handles arrive only inside its wait (ssp_wait). */
 	const int sigs[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT };
-	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		sigaddset(&block, sigs[i]);
-		sigaction(sigs[i], &sa, NULL);
-	}
-	/* Blocked except inside ppoll, so none can slip past the wait. */
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	ssp_wait_signals(sigs, sizeof sigs / sizeof sigs[0], on_signal);
 	atexit(cl_restore);
 	cl_raw();
 

@@ -25,11 +25,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
-#include <pty.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -76,6 +73,9 @@ struct server_opts {
 struct echo_entry {
 	uint64_t num, when;
 };
+
+/* POSIX: the program declares it itself. */
+extern char **environ;
 
 static volatile sig_atomic_t got_term, got_usr1;
 
@@ -268,6 +268,57 @@ srv_env_seconds(const char *name)
 }
 
 /*
+ * A new pty of size ws, and a child process whose controlling terminal,
+ * stdin, stdout and stderr are its slave side (what BSD's forkpty does, in
+ * POSIX calls).  Returns the child's pid and the master in *master, 0 in
+ * the child, or -1 (errno) if there is no pty or no child.
+ */
+static pid_t
+srv_fork_pty(const struct winsize *ws, int *master)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	const char *name = NULL;
+	int slave = -1;
+	pid_t pid = -1;
+
+	/* The slave's device, owned by us and opened up. */
+	if (m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0)
+		name = ptsname(m);
+	/* Held open here until the child has it: a master whose slave side
+	 * is closed reads as hung up (Linux: EIO), the sign the command is gone. */
+	if (name != NULL)
+		slave = open(name, O_RDWR | O_NOCTTY);
+	if (slave >= 0 && ioctl(slave, TIOCSWINSZ, ws) == 0)
+		pid = fork();
+	if (pid != 0) {
+		if (slave >= 0)
+			close(slave);
+		if (pid < 0 && m >= 0)
+			close(m);
+		*master = m;
+		return pid;
+	}
+	/* The child: a new session, without a controlling terminal; the
+	 * first terminal its leader opens becomes it (System V, Linux), and
+	 * BSD and macOS make it so on request (TIOCSCTTY). */
+	close(m);
+	setsid();
+	int tty = open(name, O_RDWR);
+	if (tty < 0)
+		_exit(1);
+#ifdef TIOCSCTTY
+	ioctl(tty, TIOCSCTTY, 0);
+#endif
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		dup2(tty, fd);
+	if (tty > STDERR_FILENO)
+		close(tty);
+	if (slave > STDERR_FILENO)
+		close(slave);
+	return 0;
+}
+
+/*
  * The child on the pty: sets up the terminal and environment, waits for the
  * server's release line, and execs the command (never returns).
  */
@@ -283,10 +334,13 @@ srv_child(const struct server_opts *o, const struct rlimit *core)
 
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+#ifdef IUTF8
+	/* Linux and macOS: the line discipline knows UTF-8 (for erase). */
 	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
 		tio.c_iflag |= IUTF8;
 		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
 	}
+#endif
 	setenv("TERM", o->colors == 256 ? "xterm-256color" : "xterm", 1);
 	setenv("NCURSES_NO_UTF8_ACS", "1", 1);
 	unsetenv("STY");
@@ -308,22 +362,6 @@ srv_child(const struct server_opts *o, const struct rlimit *core)
 	fprintf(stderr, "\r\nmosh-server: could not run %s: %s\r\n", path, strerror(errno));
 	sleep(3);
 	_exit(1);
-}
-
-/* Writes all of p to the pty; false if the pty is gone. */
-static bool
-srv_pty_write(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
 }
 
 /*
@@ -351,14 +389,14 @@ srv_apply_user(struct hoststate *hs, int master, const struct buf *diff, bool *o
 			int w = ev.width < TERM_MAX_WIDTH ? ev.width : TERM_MAX_WIDTH;
 			int h = ev.height < TERM_MAX_HEIGHT ? ev.height : TERM_MAX_HEIGHT;
 			struct winsize ws = { .ws_row = h, .ws_col = w };
-			if (!srv_pty_write(master, out.data, out.len) ||
+			if (!ssp_write_all(master, out.data, out.len) ||
 			    ioctl(master, TIOCSWINSZ, &ws) < 0)
 				*ok = false;
 			out.len = 0;
 			term_resize(hs->term, w, h);
 		}
 	}
-	if (!srv_pty_write(master, out.data, out.len))
+	if (!ssp_write_all(master, out.data, out.len))
 		*ok = false;
 	buf_free(&out);
 	return any;
@@ -380,10 +418,6 @@ srv_echo_ack(struct hoststate *hs, struct echo_entry *hist, int *n, uint64_t now
 	return *n > 0 ? (int)(hist[0].when + ECHO_TIMEOUT_MS - now) : -1;
 }
 
-/* The shorter of two poll timeouts; -1 (none) compares as the longest. */
-static int
-min_timeout(int a, int b) { return (unsigned)a < (unsigned)b ? a : b; }
-
 /* The serve loop; returns when the session is over. */
 static void
 srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
@@ -393,33 +427,22 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 	uint64_t start = ssp_now(), last_state = 0;
 	bool released = false, pty_open = true;
 	static uint8_t rbuf[PTY_READ_MAX];
-	sigset_t none;
 
-	sigemptyset(&none);
 	for (;;) {
 		struct hoststate *hs = ssp_local(t);
-		struct pollfd pfd[8];
 		uint64_t now = ssp_now();
-		int fds[7], nfd, timeout;
+		int timeout, ready;
 
-		timeout = min_timeout(ssp_wait_time(t, now),
-		    srv_echo_ack(hs, hist, &nhist, now));
+		timeout = ssp_min_timeout(ssp_wait_time(t, now), srv_echo_ack(hs, hist, &nhist, now));
 		/* Idle limits are checked once a second (or every IDLE_POLL_MS). */
 		if (!released || ssp_shutdown_in_progress(t) || net_tmout > 0)
-			timeout = min_timeout(timeout, net_tmout > 0 ? 1000 : IDLE_POLL_MS);
-		nfd = ssp_fds(t, fds, 7);
-		for (int i = 0; i < nfd; i++)
-			pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-		pfd[nfd] = (struct pollfd){ .fd = pty_open ? master : -1, .events = POLLIN };
-		struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
-		if (ppoll(pfd, (nfds_t)nfd + 1, timeout < 0 ? NULL : &ts, &none) < 0 &&
-		    errno != EINTR)
+			timeout = ssp_min_timeout(timeout, net_tmout > 0 ? 1000 : IDLE_POLL_MS);
+		ready = ssp_wait(t, pty_open ? master : -1, timeout);
+		if (ready < 0)
 			break;
 		now = ssp_now();
 
-		for (int i = 0; i < nfd; i++) {
-			if (!(pfd[i].revents & POLLIN) || ssp_recv(t, pfd[i].fd, now) != 1)
-				continue;
+		if (ready & SSP_WAIT_STATE) {
 			struct buf diff = { 0 };
 			bool ok = true;
 			ssp_take_remote_diff(t, &diff);
@@ -427,7 +450,7 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			if (!released) {
 				/* Releases the child, which waits for one line: before the
 				 * user's bytes, or its read would take their first line. */
-				ok = srv_pty_write(master, (const uint8_t *)"\n", 1);
+				ok = ssp_write_all(master, "\n", 1);
 				released = true;
 				/* Only -v keeps stderr: the daemon's is /dev/null. */
 				fprintf(stderr, "Client connected from %s\n",
@@ -441,12 +464,12 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			if (!ok && !ssp_shutdown_in_progress(t))
 				ssp_start_shutdown(t, now);
 		}
-		if (pty_open && (pfd[nfd].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (ready & SSP_WAIT_FD) {
 			ssize_t n = read(master, rbuf, sizeof rbuf);
 			if (n > 0) {
 				struct buf reply = { 0 };
 				term_write(hs->term, rbuf, (size_t)n, &reply);
-				if (!srv_pty_write(master, reply.data, reply.len))
+				if (!ssp_write_all(master, reply.data, reply.len))
 					n = 0;
 				buf_free(&reply);
 			}
@@ -558,22 +581,17 @@ main(int argc, char **argv)
 		if (null > STDERR_FILENO)
 			close(null);
 	}
-	if ((child = forkpty(&master, NULL, NULL, &ws)) < 0) {
-		perror("forkpty");
+	child = srv_fork_pty(&ws, &master);
+	if (child < 0) {
+		perror("mosh-server: pty");
 		return 1;
 	}
 	if (child == 0)
 		srv_child(&o, &core);   /* our sockets are close-on-exec */
 
-	sigset_t block;
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&block);
-	for (int i = 0, sigs[] = { SIGTERM, SIGINT, SIGUSR1 }; i < 3; i++) {
-		sigaddset(&block, sigs[i]);
-		sigaction(sigs[i], &sa, NULL);
-	}
-	/* Blocked except inside ppoll, so a signal can never slip past it. */
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	/* The signals the loop handles arrive only inside its wait (ssp_wait). */
+	const int sigs[] = { SIGTERM, SIGINT, SIGUSR1 };
+	ssp_wait_signals(sigs, sizeof sigs / sizeof sigs[0], on_signal);
 	srv_serve(t, master, net_tmout, sig_tmout);
 	ssp_free(t);
 	close(master);

@@ -15,6 +15,13 @@
  * start to finish, and every way out (the loop ending, a fatal error,
  * exit() anywhere) passes cl_restore, which puts it back.  The exit status
  * is 0 only after a clean shutdown handshake (§6.6).
+ *
+ * The loop (cl_loop) draws, then waits in ssp_wait for a datagram, a key,
+ * a timer or a signal.  The signals it handles (window size, the end of a
+ * suspension, the ones that end a session) only set a flag, and are
+ * blocked except during that wait, so none can slip in between the checks
+ * of the flags and the wait.  Raw mode is set field by field in POSIX
+ * termios (cl_raw), as is everything else here: no cfmakeraw, no ppoll.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -43,7 +50,7 @@
 #define CONNECT_TIMEOUT_MS 15000    /* give up without any server state */
 #define ESCAPE_KEY_DEFAULT 0x1E     /* Ctrl-^ */
 
-/* Terminal set-up strings (facts §8.7); we have no terminfo, so the
+/* Terminal set-up strings; we have no terminfo, so the
  * alternate screen is xterm's, which every terminal we meet understands.
  * xterm's smcup/rmcup also save and restore the window title (XTWINOPS
  * 22;0;0 and 23;0;0), so the session's title does not outlive it; mosh
@@ -106,13 +113,14 @@ cl_raw(void)
 {
 	struct termios raw = saved_tio;
 
-	/* What BSD's and glibc's cfmakeraw do (it is not POSIX): bytes pass
-	 * unchanged both ways, one read per byte available, no echo, no
-	 * line editing, no signals from ^C or ^Z, no flow control. */
-	raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-	raw.c_oflag &= ~(tcflag_t)OPOST;
-	raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
-	raw.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+	/* Raw mode, field by field: what cfmakeraw does on the BSDs and in
+	 * glibc (it is not POSIX).  Bytes pass unchanged both ways and a read
+	 * returns as soon as one byte is there: no echo, no line editing, no
+	 * signals from ^C or ^Z, no flow control, no output processing. */
+	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+	raw.c_oflag &= ~OPOST;
+	raw.c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	raw.c_cflag &= ~(CSIZE | PARENB);
 	raw.c_cflag |= CS8;
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
@@ -151,8 +159,9 @@ cl_die(const char *fmt, ...)
 }
 
 /*
- * MOSH_ESCAPE_KEY (facts §11.2): one character 1..127; empty disables it;
- * anything else, or a key the terminal needs (^C ^D LF ^L CR), gives Ctrl-^.
+ * MOSH_ESCAPE_KEY (read by STMClient::init, src/frontend/stmclient.cc):
+ * one character 1..127; empty disables it; anything else, or a key the
+ * terminal needs (^C ^D LF ^L CR), gives Ctrl-^.
  */
 static void
 cl_escape_init(struct escape *e, const char *env)
@@ -481,7 +490,8 @@ main(int argc, char **argv)
 	crypto_wipe(key, sizeof key);
 	if (ssp_connect(c.t, ip, port, err, sizeof err) < 0)
 		cl_die("%s: %s\n", argv[0], err);
-	/* The first state the server sees is our window size (facts §7.1). */
+	/* The first state the server sees is our window size (SPEC.md §7.1;
+	 * mosh's STMClient::main_init, src/frontend/stmclient.cc). */
 	userstream_push_resize(ssp_local(c.t), c.width, c.height);
 	env = getenv("MOSH_PREDICTION_OVERWRITE");
 	c.pred = pred_new(mode, env != NULL && strcmp(env, "yes") == 0);

@@ -21,6 +21,11 @@
  * (§7.3).  The loop ends when the command exits (after the shutdown
  * handshake), on SIGTERM/SIGINT, on an idle timeout, or when no client came
  * within START_TIMEOUT_MS.  The key is printed once and never passed in argv.
+ *
+ * Everything is POSIX 2008 with XSI (SPEC.md §11.2): the pty is set up
+ * step by step (srv_fork_pty) rather than with forkpty, whose header
+ * differs from system to system, and the loop waits in ssp_wait (pselect),
+ * with SIGTERM, SIGINT and SIGUSR1 blocked except during that wait.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -80,11 +85,18 @@ extern char **environ;
 static volatile sig_atomic_t got_term, got_usr1;
 
 static void
-on_signal(int sig) { *(sig == SIGUSR1 ? &got_usr1 : &got_term) = 1; }
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_term = 1;
+}
 
 /*
- * PORT or LOW:HIGH (facts §3.4), with mosh's messages: each number is
- * named "port", "low port" or "high port".  A lone PORT is read twice, as
+ * PORT or LOW:HIGH, with mosh's messages (Connection::parse_portrange,
+ * src/network/network.cc): each number is named "port", "low port" or
+ * "high port".  A lone PORT is read twice, as
  * both ends.  0, or -1 after printing why.
  */
 static int
@@ -145,7 +157,10 @@ srv_parse_args(int argc, char **argv, struct server_opts *o)
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		bool help = strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0;
 		if (help || strcmp(argv[i], "--version") == 0) {
-			help ? printf(usage_fmt, argv[0]) : puts(SERVER_VERSION);
+			if (help)
+				printf(usage_fmt, argv[0]);
+			else
+				puts(SERVER_VERSION);
 			exit(0);
 		}
 	}
@@ -206,19 +221,25 @@ srv_parse_args(int argc, char **argv, struct server_opts *o)
 static bool
 srv_locale_is_utf8(char *out, size_t n)
 {
-	const char *cs, *var = "LC_ALL", *v;
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *cs;
 
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	if (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf-8") == 0)
 		return true;
-	if ((v = getenv(var)) == NULL || *v == '\0')
-		v = getenv(var = "LC_CTYPE");
-	if (v == NULL || *v == '\0')
-		v = getenv(var = "LANG");
-	snprintf(out, n, "(%s%s%s) specifies\nthe character set \"%s\"",
-	    v && *v ? var : "[no charset variables]", v && *v ? "=" : "", v && *v ? v : "",
-	    strcmp(cs, "ANSI_X3.4-1968") == 0 ? "US-ASCII" : cs);
+	if (strcmp(cs, "ANSI_X3.4-1968") == 0)
+		cs = "US-ASCII";
+	/* The variable that chose it: the first of these that is set. */
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && *v != '\0') {
+			snprintf(out, n, "(%s=%s) specifies\nthe character set \"%s\"",
+			    vars[i], v, cs);
+			return false;
+		}
+	}
+	snprintf(out, n, "([no charset variables]) specifies\nthe character set \"%s\"", cs);
 	return false;
 }
 
@@ -269,41 +290,43 @@ srv_env_seconds(const char *name)
 
 /*
  * A new pty of size ws, and a child process whose controlling terminal,
- * stdin, stdout and stderr are its slave side (what BSD's forkpty does, in
- * POSIX calls).  Returns the child's pid and the master in *master, 0 in
- * the child, or -1 (errno) if there is no pty or no child.
+ * stdin, stdout and stderr are its slave side: what BSD's forkpty does,
+ * in POSIX calls (SPEC.md §11.2 walks through them).  Returns the child's
+ * pid, with the master in *master; 0 in the child; -1 (errno) if there is
+ * no pty or no child, when the caller exits (so nothing is closed here).
  */
 static pid_t
 srv_fork_pty(const struct winsize *ws, int *master)
 {
-	int m = posix_openpt(O_RDWR | O_NOCTTY);
 	const char *name = NULL;
 	int slave = -1;
-	pid_t pid = -1;
+	int tty;
+	pid_t pid;
 
-	/* The slave's device, owned by us and opened up. */
-	if (m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0)
-		name = ptsname(m);
-	/* Held open here until the child has it: a master whose slave side
-	 * is closed reads as hung up (Linux: EIO), the sign the command is gone. */
+	/* The master, not our controlling terminal; its slave made ours, and
+	 * opened up. */
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (*master >= 0 && grantpt(*master) == 0 && unlockpt(*master) == 0)
+		name = ptsname(*master);
+	/* Held open until the child has it too: a master whose slave side is
+	 * closed reads as hung up (Linux: EIO), our sign that the command is
+	 * gone. */
 	if (name != NULL)
 		slave = open(name, O_RDWR | O_NOCTTY);
-	if (slave >= 0 && ioctl(slave, TIOCSWINSZ, ws) == 0)
-		pid = fork();
+	if (slave < 0)
+		return -1;
+	ioctl(slave, TIOCSWINSZ, ws);
+	pid = fork();
 	if (pid != 0) {
-		if (slave >= 0)
-			close(slave);
-		if (pid < 0 && m >= 0)
-			close(m);
-		*master = m;
+		close(slave);
 		return pid;
 	}
-	/* The child: a new session, without a controlling terminal; the
-	 * first terminal its leader opens becomes it (System V, Linux), and
-	 * BSD and macOS make it so on request (TIOCSCTTY). */
-	close(m);
+	/* The child: a new session has no controlling terminal; the first
+	 * terminal its leader opens becomes it (System V, Linux), and on BSD
+	 * and macOS the leader asks (TIOCSCTTY). */
+	close(*master);
 	setsid();
-	int tty = open(name, O_RDWR);
+	tty = open(name, O_RDWR);
 	if (tty < 0)
 		_exit(1);
 #ifdef TIOCSCTTY
@@ -325,9 +348,10 @@ srv_fork_pty(const struct winsize *ws, int *master)
 static void
 srv_child(const struct server_opts *o, const struct rlimit *core)
 {
-	struct termios tio;
 	struct passwd *pw = getpwuid(getuid());
-	const char *shell = getenv("SHELL"), *home = getenv("HOME"), *base, *path;
+	const char *shell = getenv("SHELL");
+	const char *home = getenv("HOME");
+	const char *base, *path;
 	char argv0[256], line[16];
 	char *login_argv[] = { argv0, NULL };
 	char **argv = o->command ? o->command : login_argv;
@@ -336,6 +360,7 @@ srv_child(const struct server_opts *o, const struct rlimit *core)
 	signal(SIGPIPE, SIG_DFL);
 #ifdef IUTF8
 	/* Linux and macOS: the line discipline knows UTF-8 (for erase). */
+	struct termios tio;
 	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
 		tio.c_iflag |= IUTF8;
 		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
@@ -411,8 +436,10 @@ srv_echo_ack(struct hoststate *hs, struct echo_entry *hist, int *n, uint64_t now
 {
 	int done = 0;
 
-	while (done < *n && hist[done].when + ECHO_TIMEOUT_MS <= now)
-		hs->echo_ack = hist[done++].num;
+	while (done < *n && hist[done].when + ECHO_TIMEOUT_MS <= now) {
+		hs->echo_ack = hist[done].num;
+		done++;
+	}
 	memmove(hist, hist + done, (size_t)(*n - done) * sizeof *hist);
 	*n -= done;
 	return *n > 0 ? (int)(hist[0].when + ECHO_TIMEOUT_MS - now) : -1;
@@ -433,7 +460,8 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 		uint64_t now = ssp_now();
 		int timeout, ready;
 
-		timeout = ssp_min_timeout(ssp_wait_time(t, now), srv_echo_ack(hs, hist, &nhist, now));
+		timeout = srv_echo_ack(hs, hist, &nhist, now);
+		timeout = ssp_min_timeout(timeout, ssp_wait_time(t, now));
 		/* Idle limits are checked once a second (or every IDLE_POLL_MS). */
 		if (!released || ssp_shutdown_in_progress(t) || net_tmout > 0)
 			timeout = ssp_min_timeout(timeout, net_tmout > 0 ? 1000 : IDLE_POLL_MS);
@@ -456,10 +484,12 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 				fprintf(stderr, "Client connected from %s\n",
 				    ssp_remote_addr_str(t));
 			}
-			/* Full: the newest entry stands for the one it replaces. */
-			if (srv_apply_user(hs, master, &diff, &ok))
-				hist[nhist < ECHO_HISTORY_MAX ? nhist++ : nhist - 1] =
-				    (struct echo_entry){ ssp_remote_num(t), now };
+			if (srv_apply_user(hs, master, &diff, &ok)) {
+				/* Full: the newest entry stands for the one it replaces. */
+				if (nhist == ECHO_HISTORY_MAX)
+					nhist--;
+				hist[nhist++] = (struct echo_entry){ ssp_remote_num(t), now };
+			}
 			buf_free(&diff);
 			if (!ok && !ssp_shutdown_in_progress(t))
 				ssp_start_shutdown(t, now);
@@ -483,8 +513,10 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			}
 		}
 
-		bool want_exit = got_term, usr1 = got_usr1;
-		got_term = got_usr1 = 0;
+		bool want_exit = got_term;
+		bool usr1 = got_usr1;
+		got_term = 0;
+		got_usr1 = 0;
 		if (usr1 && (sig_tmout == 0 || now - last_state >= (uint64_t)sig_tmout * 1000)) {
 			fprintf(stderr, "Network idle for %llu seconds when SIGUSR1 received\n",
 			    (unsigned long long)(now - last_state) / 1000);
@@ -564,7 +596,8 @@ main(int argc, char **argv)
 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	if ((pid = fork()) < 0) {
+	pid = fork();
+	if (pid < 0) {
 		perror("fork");
 		return 1;
 	}
@@ -575,7 +608,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	setsid();
-	if (!o.verbose && (null = open("/dev/null", O_RDWR)) >= 0) {
+	null = o.verbose ? -1 : open("/dev/null", O_RDWR);
+	if (null >= 0) {
 		for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
 			dup2(null, fd);
 		if (null > STDERR_FILENO)

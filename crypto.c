@@ -15,10 +15,15 @@
  * lengths and on the nonce, which travels in clear (tests/ctgrind.test
  * checks the compiled code).  Secret temporaries are wiped before return;
  * ocb_wipe wipes keys.
+ *
+ * Two services for the rest of the program, each decided in one place
+ * with plain POSIX 2008 as the fallback: crypto_random, the only source of
+ * randomness (getentropy where a header declares it, else /dev/urandom),
+ * and crypto_wipe, a wipe the compiler may not remove (memset called
+ * through a volatile pointer; explicit_bzero is not POSIX).
  */
 #include "crypto.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
@@ -140,10 +145,14 @@ aes_sbox(uint64_t q[8])
 	uint64_t l21 = l1 ^ l7, l22 = l3 ^ l12, l23 = l18 ^ l2, l24 = l15 ^ l9;
 	uint64_t l25 = l6 ^ l10, l26 = l7 ^ l9, l27 = l8 ^ l10;
 	uint64_t l28 = l11 ^ l14, l29 = l11 ^ l17;
-	q[7] = l6 ^ l24;        q[6] = ~(l16 ^ l26);
-	q[5] = ~(l19 ^ l28);    q[4] = l6 ^ l21;
-	q[3] = l20 ^ l22;       q[2] = l25 ^ l29;
-	q[1] = ~(l13 ^ l27);    q[0] = ~(l6 ^ l23);
+	q[7] = l6 ^ l24;
+	q[6] = ~(l16 ^ l26);
+	q[5] = ~(l19 ^ l28);
+	q[4] = l6 ^ l21;
+	q[3] = l20 ^ l22;
+	q[2] = l25 ^ l29;
+	q[1] = ~(l13 ^ l27);
+	q[0] = ~(l6 ^ l23);
 }
 
 /* S(x) = A(x^-1) ^ 0x63, so InvS = f o S o f with f(y) = A^-1(y ^ 0x63),
@@ -151,13 +160,14 @@ aes_sbox(uint64_t q[8])
 static void
 aes_inv_sbox(uint64_t q[8])
 {
+	uint64_t p[8];
+
 	for (int pass = 0; pass < 2; pass++) {
-		uint64_t q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
-		uint64_t q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7];
-		q[0] = ~(q2 ^ q5 ^ q7), q[1] = q3 ^ q6 ^ q0;
-		q[2] = ~(q4 ^ q7 ^ q1), q[3] = q5 ^ q0 ^ q2;
-		q[4] = q6 ^ q1 ^ q3, q[5] = q7 ^ q2 ^ q4;
-		q[6] = q0 ^ q3 ^ q5, q[7] = q1 ^ q4 ^ q6;
+		memcpy(p, q, sizeof p);
+		for (int i = 0; i < 8; i++)
+			q[i] = p[(i + 2) % 8] ^ p[(i + 5) % 8] ^ p[(i + 7) % 8];
+		q[0] = ~q[0];           /* 0x05: bits 0 and 2 */
+		q[2] = ~q[2];
 		if (pass == 0)
 			aes_sbox(q);
 	}
@@ -182,8 +192,13 @@ static void
 aes_xtime(uint64_t x[8])
 {
 	uint64_t hi = x[7];
-	x[7] = x[6], x[6] = x[5], x[5] = x[4], x[4] = x[3] ^ hi;
-	x[3] = x[2] ^ hi, x[2] = x[1], x[1] = x[0] ^ hi, x[0] = hi;
+
+	for (int i = 7; i > 0; i--)     /* each bit one place up */
+		x[i] = x[i - 1];
+	x[0] = hi;                      /* x^8 = x^4 + x^3 + x + 1 */
+	x[1] ^= hi;
+	x[3] ^= hi;
+	x[4] ^= hi;
 }
 
 /* s'_r = 2(s_r ^ s_r+1) ^ s_r+1 ^ s_r+2 ^ s_r+3; InvMixColumns is the
@@ -342,7 +357,7 @@ ocb_ntz(uint64_t i)
 }
 
 /* n full blocks, four per AES pass, Offset_i = Offset_i-1 ^ L_ntz(i):
- *   OCB_HASH: sum ^= E(A_i ^ Offset_i)                 (HASH, §4.1)
+ *   OCB_HASH: sum ^= E(A_i ^ Offset_i)                 (HASH, RFC 7253 §4.1)
  *   OCB_SEAL: out = Offset_i ^ E(P_i ^ Offset_i), sum ^= P_i
  *   OCB_OPEN: out = Offset_i ^ D(C_i ^ Offset_i), sum ^= out
  * in and out may alias: each batch is read whole before it is written. */
@@ -505,32 +520,6 @@ key_b64_char(int v)
 	    + (key_in(v, 63, 63) & ('/' - '+' - 1)));
 }
 
-int
-crypto_random(void *buf, size_t n)
-{
-	ssize_t got = -1;
-	int fd;
-
-#ifdef CRYPTO_HAVE_GETENTROPY
-	/* Up to 256 bytes come whole once the kernel's pool is ready. */
-	if (getentropy(buf, n) == 0)
-		return 0;
-#endif
-	/* No getentropy, or a kernel without the system call under it
-	 * (Linux before 3.17 has no getrandom(2)). */
-	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		do
-			got = read(fd, buf, n);
-		while (got < 0 && errno == EINTR);
-		close(fd);
-	}
-	if (got >= 0 && (size_t)got == n)
-		return 0;
-	crypto_wipe(buf, n);
-	return -1;
-}
-
 /* Character k carries key bits 6k .. 6k+5, most significant first. */
 void
 key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1])
@@ -564,8 +553,11 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 		int v = key_b64_value((unsigned char)text[k]);
 		bad |= (unsigned)v >> 31;
 		acc = acc << 6 | ((unsigned)v & 63);
-		if ((nbits += 6) >= 8)
-			buf[n++] = (uint8_t)(acc >> (nbits -= 8));
+		nbits += 6;
+		if (nbits >= 8) {       /* a whole byte: its place is public */
+			nbits -= 8;
+			buf[n++] = (uint8_t)(acc >> nbits);
+		}
 	}
 	/* Masks of all ones or all zeros: a bad character, else (mosh's
 	 * order) bits set past the 128; the key is written only if neither. */
@@ -579,6 +571,34 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 	crypto_wipe(&acc, sizeof acc);
 	uintptr_t verdict = ((uintptr_t)bad_char & char_mask) | ((uintptr_t)bad_tail & tail_mask);
 	return (const char *)verdict;
+}
+
+/* ---- 4. Randomness and wiping, for every file ---- */
+/* The kernel's randomness; the choice of source is made above, by the
+ * headers this system has (SPEC.md §2.1). */
+int
+crypto_random(void *buf, size_t n)
+{
+	ssize_t got = -1;
+	int fd;
+
+#ifdef CRYPTO_HAVE_GETENTROPY
+	/* Up to 256 bytes come whole once the kernel's pool is ready. */
+	if (getentropy(buf, n) == 0)
+		return 0;
+#endif
+	/* No getentropy, or a kernel without the system call under it
+	 * (Linux before 3.17 has no getrandom(2)).  A read of up to 256 bytes
+	 * from the device is never short and never interrupted by a signal. */
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		got = read(fd, buf, n);
+		close(fd);
+	}
+	if (got == (ssize_t)n)
+		return 0;
+	crypto_wipe(buf, n);
+	return -1;
 }
 
 /*

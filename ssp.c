@@ -344,9 +344,8 @@ ssp_hop_port(struct ssp *t, uint64_t now)
 static in_port_t *
 ssp_port(struct sockaddr_storage *ss)
 {
-	if (ss->ss_family == AF_INET6)
-		return &((struct sockaddr_in6 *)ss)->sin6_port;
-	return &((struct sockaddr_in *)ss)->sin_port;
+	return ss->ss_family == AF_INET6 ? &((struct sockaddr_in6 *)ss)->sin6_port :
+	    &((struct sockaddr_in *)ss)->sin_port;
 }
 
 int
@@ -500,7 +499,6 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 	struct buf z = { 0 };
 	uint8_t frag[SSP_DATAGRAM_MAX];
 	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER;
-	size_t num = 0;
 
 	/* Chaff hides the exact length; it needs no secrecy. */
 	if (crypto_random(chaff, sizeof chaff) == 0)
@@ -513,6 +511,7 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 		z.len = 0;                              /* no fragment goes */
 	}
 	for (size_t off = 0; off < z.len; off += room) {
+		size_t num = off / room;
 		size_t len = z.len - off < room ? z.len - off : room;
 		bool final = off + len == z.len;
 		ssp_put64(frag, t->next_id);
@@ -520,7 +519,6 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 		frag[9] = (uint8_t)num;
 		memcpy(frag + SSP_FRAGMENT_HEADER, z.data + off, len);
 		ssp_send_payload(t, frag, SSP_FRAGMENT_HEADER + len, now);
-		num++;
 	}
 	if (new_num == SSP_SHUTDOWN_NUM)
 		t->shutdown_tries++;
@@ -932,10 +930,8 @@ ssp_wait(struct ssp *t, int fd, int timeout_ms)
 {
 	int socks[SSP_PORTS_MAX + 1];
 	int nsocks = ssp_fds(t, socks, SSP_PORTS_MAX + 1);
-	struct timespec limit = {
-		.tv_sec = timeout_ms / 1000,
-		.tv_nsec = timeout_ms % 1000 * 1000000L,
-	};
+	struct timespec limit = { .tv_sec = timeout_ms / 1000,
+		.tv_nsec = timeout_ms % 1000 * 1000000L };
 	fd_set readable;
 	sigset_t unblocked;
 	int top = fd;

@@ -1,4 +1,4 @@
-# Minimal Mosh in C.  `make` builds mosh-server and mosh-client here;
+# Minimal Mosh in C.  `make` builds mosh-server, mosh-client and the relay mosh.sh uses here;
 # `make test` runs every test in every configuration (tests/configs.sh); `make bench` prints ratios
 # against Debian's mosh; `make fuzz` runs the libFuzzer harnesses briefly.
 CC      ?= cc
@@ -19,7 +19,9 @@ PROGS   = $(patsubst %.c,mosh-%,$(wildcard $(MAINS)))
 TESTSRC = $(wildcard tests/test_*.c)
 TESTBIN = $(TESTSRC:tests/%.c=$(B)/%)
 
-all: $(PROGS)
+# mosh.sh --local --delay/--loss runs the impairment relay, $(B)/relay
+# (its rule is in tests/wire.mk): a plain `make` is enough for it.
+all: $(PROGS) $(B)/relay
 
 # Each area adds its own tools, bench and fuzz rules in tests/<area>.mk.
 -include $(wildcard tests/*.mk)
@@ -62,9 +64,10 @@ fuzz: $(FUZZ_EXTRA)
 	@tests/fuzz.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 mosh-server mosh-client $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 mosh.sh $(DESTDIR)$(PREFIX)/bin/mosh
+	install -m 644 man/mosh.1 man/mosh-server.1 man/mosh-client.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf $(B) mosh-server mosh-client

@@ -46,9 +46,13 @@
 #define MAX_FDS            16       /* sockets polled (the transport keeps <= 10) */
 
 /* Terminal set-up strings (facts §8.7); we have no terminfo, so the
- * alternate screen is xterm's, which every terminal we meet understands. */
-#define SMCUP "\033[?1049h"
-#define RMCUP "\033[?1049l"
+ * alternate screen is xterm's, which every terminal we meet understands.
+ * xterm's smcup/rmcup also save and restore the window title (XTWINOPS
+ * 22;0;0 and 23;0;0), so the session's title does not outlive it; mosh
+ * writes its terminfo's pair (src/frontend/stmclient.cc, init and
+ * shutdown, with src/terminal/terminaldisplayinit.cc). */
+#define SMCUP "\033[?1049h\033[22;0;0t"
+#define RMCUP "\033[?1049l\033[23;0;0t"
 #define OPEN_STR "\033[?1h"
 #define CLOSE_STR "\033[?1l\033[0m\033[?25h\033[?1003l\033[?1002l\033[?1001l" \
 	"\033[?1000l\033[?1015l\033[?1006l\033[?1005l"
@@ -515,6 +519,13 @@ main(int argc, char **argv)
 
 	bool clean = cl_loop(&c);
 
+	/* The last frame, which the loop ends before drawing: the session's
+	 * final output stays on the screen, without the bar or the prefix. */
+	uint64_t now = ssp_now();
+	notify_set_message(&c.bar, "", 0, now);
+	c.bar.heard = now;
+	c.title_prefix = false;
+	cl_draw(&c, now);
 	cl_restore();
 	cl_puts("[mosh is exiting.]\n");
 	if (!c.got_state)

@@ -10,15 +10,17 @@
  * blocks per AES pass; the tag check has no data-dependent branch and a
  * failed open zeroes its output through a mask.  (3) The session key and
  * its base64 form, decoded by arithmetic rather than a table.
- * Invariant: no table index, branch or loop count depends on the key, the
- * plaintext or anything derived from them -- only on lengths and on the
- * nonce, which travels in clear (tests/ctgrind.test checks the compiled
- * code).  Secret temporaries are wiped before return; ocb_wipe wipes keys.
+ * Invariant: no table index, branch or loop count depends on the key (its
+ * text included), the plaintext or anything derived from them -- only on
+ * lengths and on the nonce, which travels in clear (tests/ctgrind.test
+ * checks the compiled code).  Secret temporaries are wiped before return;
+ * ocb_wipe wipes keys.
  */
 #include "crypto.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -512,10 +514,15 @@ key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1])
 }
 
 /* Mosh's three checks, in its order (SPEC.md §2.1); canonical form means
- * the 4 bits past the 128 are zero, which is what re-encoding checks. */
+ * the 4 bits past the 128 are zero, which is what re-encoding checks.
+ * Only the length is found by branching (it is public); the characters
+ * are judged and the key written through masks, and the verdict is a
+ * pointer chosen by masks too, for the caller to branch on. */
 const char *
 key_decode(const char *text, uint8_t key[KEY_LEN])
 {
+	static const char bad_char[] = "Key must be well-formed base64.";
+	static const char bad_tail[] = "Base64 key was not encoded 128-bit key.";
 	uint8_t buf[KEY_LEN];
 	unsigned acc = 0, bad = 0;
 	int nbits = 0, n = 0;
@@ -528,13 +535,18 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 		if ((nbits += 6) >= 8)
 			buf[n++] = (uint8_t)(acc >> (nbits -= 8));
 	}
-	const char *err = bad ? "Key must be well-formed base64." :
-	    acc & 15 ? "Base64 key was not encoded 128-bit key." : NULL;
-	if (!err)
-		memcpy(key, buf, KEY_LEN);
+	/* Masks of all ones or all zeros: a bad character, else (mosh's
+	 * order) bits set past the 128; the key is written only if neither. */
+	unsigned tail_set = ((acc & 15) + 15) >> 4;            /* 1 iff acc & 15 */
+	uintptr_t char_mask = 0 - (uintptr_t)bad;
+	uintptr_t tail_mask = (0 - (uintptr_t)tail_set) & ~char_mask;
+	uint8_t keep = (uint8_t)~(char_mask | tail_mask);       /* 0xff iff good */
+	for (int i = 0; i < KEY_LEN; i++)
+		key[i] = (uint8_t)((buf[i] & keep) | (key[i] & ~keep));
 	crypto_wipe(buf, sizeof buf);
 	crypto_wipe(&acc, sizeof acc);
-	return err;
+	uintptr_t verdict = ((uintptr_t)bad_char & char_mask) | ((uintptr_t)bad_tail & tail_mask);
+	return (const char *)verdict;
 }
 
 void

@@ -1,24 +1,27 @@
 /*
- * display.c -- the frame diff, and the terminal as a synchronized object
- * (SPEC.md §7.2 and §8).
+ * display.c -- the frame diff (SPEC.md §8), and the terminal as the
+ * server's synchronized object (SPEC.md §7.2).
  *
  * display_frame() writes the escape string that turns a terminal showing
- * framebuffer `last` into one showing `f`.  The server sends it to the
- * client as HostBytes; the client uses it again to paint the user's real
- * terminal.  It emits what mosh 1.4 emits (facts §8), byte for byte where
- * the traces pin the bytes, so that a stock mosh-client draws our frames and
- * our tests can compare with real traffic.
+ * framebuffer `last` into one showing `f`: mosh's Display::new_frame
+ * (src/terminal/terminaldisplay.cc).  The server sends it to the client as
+ * HostBytes; the client uses it again to paint the user's real terminal.
+ * It emits what mosh 1.4 emits, byte for byte where real traffic pins the
+ * bytes (tests/display_mosh.test compares with Debian's mosh-server), so
+ * that a stock mosh-client draws our frames.
  *
  * Layers, bottom up:
  *  1. struct frame: what we know of the receiving terminal while we write
  *     to it -- its cursor (-1 = unknown), its pen, whether the cursor is
- *     shown.  Every byte that moves the cursor or changes the pen goes
- *     through frame_* so the knowledge stays true.
- *  2. put_row(): one row against the row the receiver already holds.
- *  3. display_frame(): the fixed order of facts §8.2 (bell, title,
+ *     shown (mosh's FrameState).  Every byte that moves the cursor or
+ *     changes the pen goes through frame_* so the knowledge stays true.
+ *  2. put_row(): one row against the row the receiver already holds;
+ *     put_scroll(): the receiver scrolls instead of redrawing.
+ *  3. display_frame(): the fixed order of SPEC.md §8 (bell, title,
  *     clipboard, reverse video, size, scrolling, rows, cursor, modes).
- *  4. hoststate_ops: the terminal plus echo ack for the transport; its diff
- *     is a HostMessage around display_frame's output.
+ *  4. hoststate_ops: the terminal plus echo ack for the transport, mosh's
+ *     Terminal::Complete (src/statesync/completeterminal.cc); its diff is a
+ *     HostMessage around display_frame's output.
  * Invariants: the receiver is assumed to keep autowrap on, origin and insert
  * mode off and a full-screen scroll region (nothing here changes them for
  * longer than one step); a tracked column equal to the width means "the
@@ -82,6 +85,8 @@ display_sgr(struct buf *out, const struct term_rend *r)
 	buf_putc(out, 'm');
 }
 
+/* An OSC string such as a title, in UTF-8, ended by BEL (mosh sends BEL,
+ * which more terminals understand than ST). */
 static void
 display_osc_text(struct buf *out, const char *cmd, const uint32_t *s, int n)
 {
@@ -93,19 +98,29 @@ display_osc_text(struct buf *out, const char *cmd, const uint32_t *s, int n)
 	buf_putc(out, '\007');
 }
 
+/* n times byte c: the LFs, BSs and spaces of short moves and blank runs. */
 static void
 display_repeat(struct buf *out, uint8_t c, int n)
 {
-	while (n-- > 0)
+	for (int i = 0; i < n; i++)
 		buf_putc(out, c);
 }
 
 /* ------------------------------------------------------------ frame */
 
-/* facts §8.5: CR/LF or BS when the move is short, else CUP.  A pending
- * wrap is left exactly by CR, never by BS (mosh 1.4 gets that wrong). */
+/* The receiver's cursor is no longer known: the next move is a CUP. */
 static void
-frame_move(struct frame *fr, int row, int col)
+frame_forget_cursor(struct frame *fr)
+{
+	fr->row = -1;
+	fr->col = -1;
+}
+
+/* mosh's FrameState::append_move: CR/LF or BS when the move is short,
+ * else CUP.  A pending wrap is left exactly by CR, never by BS (mosh 1.4
+ * backspaces from there and lands one column too far left). */
+static void
+frame_append_move(struct frame *fr, int row, int col)
 {
 	int row0 = fr->row, col0 = fr->col;
 
@@ -127,10 +142,10 @@ frame_move(struct frame *fr, int row, int col)
 	buf_printf(fr->out, "\033[%d;%dH", row + 1, col + 1);
 }
 
-/* A move while drawing: the cursor is hidden first so it does not flicker
- * across the screen. */
+/* A move while drawing (mosh's append_silent_move): the cursor is hidden
+ * first so that it does not flicker across the screen. */
 static void
-frame_silent_move(struct frame *fr, int row, int col)
+frame_append_silent_move(struct frame *fr, int row, int col)
 {
 	if (fr->row == row && fr->col == col)
 		return;
@@ -138,11 +153,13 @@ frame_silent_move(struct frame *fr, int row, int col)
 		buf_puts(fr->out, "\033[?25l");
 		fr->cursor_visible = false;
 	}
-	frame_move(fr, row, col);
+	frame_append_move(fr, row, col);
 }
 
+/* mosh's FrameState::update_rendition: a whole SGR, only when the pen
+ * changes (or when forced, to make a known pen out of an unknown one). */
 static void
-frame_rend(struct frame *fr, const struct term_rend *r, bool force)
+frame_update_rendition(struct frame *fr, const struct term_rend *r, bool force)
 {
 	if (!force && rend_equal(&fr->rend, r))
 		return;
@@ -150,21 +167,25 @@ frame_rend(struct frame *fr, const struct term_rend *r, bool force)
 	fr->rend = *r;
 }
 
-/* Prints one cell at the cursor (facts §8.3 "Grapheme output"). */
+/* Prints one cell at the cursor, as mosh's Cell::print_grapheme
+ * (src/terminal/terminalframebuffer.h). */
 static void
-frame_cell(struct frame *fr, const struct term_cell *c)
+frame_append_cell(struct frame *fr, const struct term_cell *c)
 {
-	frame_rend(fr, &c->rend, false);
+	frame_update_rendition(fr, &c->rend, false);
 	if (c->fallback)                /* a lone combining mark sits on NBSP */
 		buf_put(fr->out, "\xC2\xA0", 2);
-	buf_put(fr->out, c->len == 0 ? " " : c->text, c->len == 0 ? 1 : c->len);
+	if (c->len == 0)
+		buf_putc(fr->out, ' ');         /* an empty cell prints as a space */
+	else
+		buf_put(fr->out, c->text, c->len);
 	fr->col += c->wide ? 2 : 1;
 }
 
 /* ------------------------------------------------------------ rows */
 
-/* Same row for the scroll search (facts §8.4): the same object, or a copy
- * of it (same generation) with the same cells. */
+/* Same row for the scroll search, as mosh's new_frame compares rows: the
+ * same object, or a copy of it (same generation) with the same cells. */
 static bool
 row_same(const struct term_row *a, const struct term_row *b)
 {
@@ -172,18 +193,21 @@ row_same(const struct term_row *a, const struct term_row *b)
 	    row_equal(a, b));
 }
 
-/* Clears n cells of rendition r ending before column x (facts §8.3). */
+/* Clears the blank run of n cells of rendition r that ends before column
+ * x, as mosh's put_row does.  Erasing (ECH, EL) paints the pen's
+ * background only where the terminal has BCE; without it, only the default
+ * rendition may be erased. */
 static void
 put_blanks(struct frame *fr, int row, int x, int n,
     const struct term_rend *r, bool at_eol, bool wraps)
 {
-	bool can_erase = fr->caps->has_bce || rend_equal(r, &display_default_rend);
+	bool can_use_erase = fr->caps->has_bce || rend_equal(r, &display_default_rend);
 
-	frame_silent_move(fr, row, x - n);
-	frame_rend(fr, r, false);
-	if (at_eol && can_erase && !wraps) {
+	frame_append_silent_move(fr, row, x - n);
+	frame_update_rendition(fr, r, false);
+	if (at_eol && can_use_erase && !wraps) {
 		buf_puts(fr->out, "\033[K");
-	} else if (!at_eol && can_erase && fr->caps->has_ech &&
+	} else if (!at_eol && can_use_erase && fr->caps->has_ech &&
 	    n >= DISPLAY_ECH_MIN) {
 		buf_printf(fr->out, "\033[%dX", n);
 	} else {
@@ -193,10 +217,11 @@ put_blanks(struct frame *fr, int row, int x, int n,
 }
 
 /*
- * Draws row y of f over `old` (NULL: a blank row).  wrap_in says the
- * receiver sits after the last cell of row y-1 with a wrap pending, so cell
- * 0 is printed at once and the receiver's own autowrap marks row y-1 as
- * wrapped.  Returns the same for row y+1.
+ * Draws row y of f over `old` (NULL: a blank row), as mosh's
+ * Display::put_row.  wrap_in says the receiver sits after the last cell of
+ * row y-1 with a wrap pending, so cell 0 is printed at once and the
+ * receiver's own autowrap marks row y-1 as wrapped.  Returns the same for
+ * row y+1.
  */
 static bool
 put_row(struct frame *fr, const struct term_fb *f, int y,
@@ -210,7 +235,7 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 	int x = 0, run = 0;
 
 	if (wrap_in) {
-		frame_cell(fr, &row->cells[0]);
+		frame_append_cell(fr, &row->cells[0]);
 		x = row->cells[0].wide ? 2 : 1;
 		wrote_last = x >= w;
 	}
@@ -218,13 +243,16 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 		x = w;          /* the receiver holds this very row */
 	while (x < w) {
 		const struct term_cell *c = &row->cells[x];
+		const struct term_cell *was = &display_blank_cell;
 		int cw = c->wide ? 2 : 1;
 
-		/* The wrap flag lives on the row here, on the last cell in mosh:
-		 * a change of it redraws the last cell. */
-		if (initialized && run == 0 &&
-		    cell_equal(c, old != NULL ? &old->cells[x] : &display_blank_cell) &&
-		    !(x + cw >= w && row->wrap != old_wrap)) {
+		/* A cell the receiver already shows is skipped, unless a blank
+		 * run is pending.  The wrap flag lives on the row here, on the
+		 * last cell in mosh: a change of it redraws the last cell. */
+		if (old != NULL)
+			was = &old->cells[x];
+		bool wrap_changed = x + cw >= w && row->wrap != old_wrap;
+		if (initialized && run == 0 && cell_equal(c, was) && !wrap_changed) {
 			x += cw;
 			continue;
 		}
@@ -243,17 +271,17 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 		/* The receiver's wrap state at the end of a wrapping row may
 		 * differ from ours: place its last cell explicitly. */
 		if (row->wrap && x + cw >= w)
-			fr->row = fr->col = -1;
-		frame_silent_move(fr, y, x);
+			frame_forget_cursor(fr);
+		frame_append_silent_move(fr, y, x);
 		if (x + cw > w) {
 			/* A wide cell in the last column (written with autowrap
 			 * off, or cut by a resize) fits only with autowrap off. */
-			frame_rend(fr, &c->rend, false);
+			frame_update_rendition(fr, &c->rend, false);
 			buf_puts(fr->out, "\033[?7l");
-			frame_cell(fr, c);
+			frame_append_cell(fr, c);
 			buf_puts(fr->out, "\033[?7h");
 		} else {
-			frame_cell(fr, c);
+			frame_append_cell(fr, c);
 		}
 		x += cw;
 		wrote_last = x >= w;
@@ -272,12 +300,14 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 }
 
 /*
- * facts §8.4: if new row 0 is old row r > 0 (and the rows after it follow),
- * scroll the receiver by r instead of redrawing.  Returns the first row to
- * draw; rows from it to *bottom are then blank, the ones below still last's.
+ * If new row 0 is old row r > 0 (and the rows after it follow), scrolls the
+ * receiver by r instead of redrawing, as mosh's new_frame does.  Returns
+ * the first row to draw; rows from it to *bottom are then blank, the ones
+ * below still last's.
  */
 static int
-put_scroll(struct frame *fr, const struct term_fb *last, const struct term_fb *f, int *bottom)
+put_scroll(struct frame *fr, const struct term_fb *last, const struct term_fb *f,
+    int *bottom)
 {
 	const int h = f->ds.height;
 	int r, n;
@@ -290,18 +320,19 @@ put_scroll(struct frame *fr, const struct term_fb *last, const struct term_fb *f
 	for (n = 1; r + n < h && row_same(f->rows[n], last->rows[r + n]); n++)
 		;
 	*bottom = r + n - 1;
-	frame_rend(fr, &display_default_rend, true);    /* blank new lines */
+	/* The lines scrolled in take the pen's background: make it the default. */
+	frame_update_rendition(fr, &display_default_rend, true);
 	if (*bottom == h - 1 && fr->row == h - 1) {
 		buf_putc(fr->out, '\r');
 		display_repeat(fr->out, '\n', r);
 		fr->col = 0;
 	} else {
 		buf_printf(fr->out, "\033[1;%dr", *bottom + 1);
-		fr->row = fr->col = -1;
-		frame_silent_move(fr, *bottom, 0);
+		frame_forget_cursor(fr);
+		frame_append_silent_move(fr, *bottom, 0);
 		display_repeat(fr->out, '\n', r);
 		buf_puts(fr->out, "\033[r");
-		fr->row = fr->col = -1;
+		frame_forget_cursor(fr);
 	}
 	return n;
 }
@@ -314,8 +345,8 @@ display_title_same(const uint32_t *a, int alen, const uint32_t *b, int blen)
 	return alen == blen && memcmp(a, b, (size_t)alen * sizeof a[0]) == 0;
 }
 
-/* A mouse mode or encoding, of which one is on at a time (facts §8.2
- * steps 13 and 15): to none is `off`, the whole group off; otherwise the
+/* A mouse mode or encoding, of which one is on at a time (SPEC.md §8,
+ * "Order", item 12): to none is `off`, the whole group off; otherwise the
  * old one goes off and the new one on. */
 static void
 display_mode(struct buf *out, bool changed, int last, int now, const char *off)
@@ -330,6 +361,8 @@ display_mode(struct buf *out, bool changed, int last, int now, const char *off)
 		buf_printf(out, "\033[?%dh", now);
 }
 
+/* mosh's Display::new_frame.  Each step is sent only if it changed, or
+ * always when not `initialized`. */
 void
 display_frame(struct buf *out, const struct term_fb *last,
     const struct term_fb *f, bool initialized, const struct display_caps *caps)
@@ -341,13 +374,14 @@ display_frame(struct buf *out, const struct term_fb *last,
 		.cursor_visible = last->ds.cursor_visible,
 	};
 	bool wrap = false;
-	int y, first = 0, bottom = -1;
+	int first = 0, bottom = -1;
 
 	if (f->bell_count != last->bell_count)
-		buf_putc(out, '\007');
-	if (caps->has_title && f->title_initialized && (!initialized ||
+		buf_putc(out, '\007');        /* one BEL, however many rang */
+	bool title_changed =
 	    !display_title_same(f->title, f->title_len, last->title, last->title_len) ||
-	    !display_title_same(f->icon, f->icon_len, last->icon, last->icon_len))) {
+	    !display_title_same(f->icon, f->icon_len, last->icon, last->icon_len);
+	if (caps->has_title && f->title_initialized && (!initialized || title_changed)) {
 		if (display_title_same(f->title, f->title_len, f->icon, f->icon_len)) {
 			display_osc_text(out, "0", f->title, f->title_len);
 		} else {
@@ -364,9 +398,11 @@ display_frame(struct buf *out, const struct term_fb *last,
 	if (!initialized || ds->reverse_video != last->ds.reverse_video)
 		buf_printf(out, "\033[?5%c", ds->reverse_video ? 'h' : 'l');
 	if (!initialized || ds->width != last->ds.width || ds->height != last->ds.height) {
+		/* Reset the scroll region, clear; from here on assume nothing. */
 		buf_puts(out, "\033[r\033[0m\033[H\033[2J");
 		initialized = false;
-		fr.row = fr.col = 0;
+		fr.row = 0;
+		fr.col = 0;
 		fr.rend = display_default_rend;
 	}
 	if (!initialized) {
@@ -375,27 +411,34 @@ display_frame(struct buf *out, const struct term_fb *last,
 	}
 	if (initialized)
 		first = put_scroll(&fr, last, f, &bottom);
-	for (y = first; y < ds->height; y++)
-		wrap = put_row(&fr, f, y, initialized && y > bottom ? last->rows[y] : NULL,
-		    initialized, wrap);
+	for (int y = first; y < ds->height; y++) {
+		/* The row the receiver holds: last's, or a blank one scrolled in. */
+		const struct term_row *old = NULL;
+		if (initialized && y > bottom)
+			old = last->rows[y];
+		wrap = put_row(&fr, f, y, old, initialized, wrap);
+	}
 	if (!initialized || fr.row != ds->row || fr.col != ds->col)
-		frame_move(&fr, ds->row, ds->col);
+		frame_append_move(&fr, ds->row, ds->col);
 	if (!initialized || fr.cursor_visible != ds->cursor_visible)
 		buf_printf(out, "\033[?25%c", ds->cursor_visible ? 'h' : 'l');
-	frame_rend(&fr, &ds->rend, !initialized);
+	frame_update_rendition(&fr, &ds->rend, !initialized);
 	if (!initialized || ds->bracketed_paste != last->ds.bracketed_paste)
 		buf_printf(out, "\033[?2004%c", ds->bracketed_paste ? 'h' : 'l');
 	display_mode(out, !initialized || ds->mouse_mode != last->ds.mouse_mode,
-	    last->ds.mouse_mode, ds->mouse_mode, "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
+	    last->ds.mouse_mode, ds->mouse_mode,
+	    "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
 	if (!initialized || ds->mouse_focus != last->ds.mouse_focus)
 		buf_printf(out, "\033[?1004%c", ds->mouse_focus ? 'h' : 'l');
 	display_mode(out, !initialized || ds->mouse_encoding != last->ds.mouse_encoding,
-	    last->ds.mouse_encoding, ds->mouse_encoding, "\033[?1015l\033[?1006l\033[?1005l");
+	    last->ds.mouse_encoding, ds->mouse_encoding,
+	    "\033[?1015l\033[?1006l\033[?1005l");
 }
 
 /* ------------------------------------------------------------ state */
 
-/* The server's display of the client's emulator (facts §7.2). */
+/* The server's display of the client's emulator: mosh's is configured
+ * with ECH, BCE and titles (src/statesync/completeterminal.cc). */
 static const struct display_caps hoststate_caps = {
 	.has_ech = true, .has_bce = true, .has_title = true,
 };
@@ -420,7 +463,7 @@ hoststate_copy(const void *p)
 
 	if (c == NULL)
 		abort();
-	*c = (struct hoststate){ term_clone(s->term), s->echo_ack };
+	*c = (struct hoststate){ .term = term_clone(s->term), .echo_ack = s->echo_ack };
 	return c;
 }
 
@@ -441,12 +484,14 @@ hoststate_equal(const void *a, const void *b)
 	return s->echo_ack == t->echo_ack && fb_equal(term_fb(s->term), term_fb(t->term));
 }
 
-/* A HostMessage: EchoAck, Resize, HostBytes, in that order (facts §7.2). */
+/* A HostMessage: EchoAck, Resize, HostBytes, in that order, as mosh's
+ * Complete::diff_from. */
 static void
 hoststate_diff(const void *from, const void *to, struct buf *out)
 {
 	const struct hoststate *s = from, *t = to;
-	const struct term_fb *a = term_fb(s->term), *b = term_fb(t->term);
+	const struct term_fb *a = term_fb(s->term);
+	const struct term_fb *b = term_fb(t->term);
 	struct buf bytes = { 0 };
 
 	if (t->echo_ack != s->echo_ack)
@@ -461,8 +506,10 @@ hoststate_diff(const void *from, const void *to, struct buf *out)
 	buf_free(&bytes);
 }
 
-/* A peer's HostMessage.  Host bytes go through the emulator, whose replies
- * are dropped: the client has no application to answer. */
+/* A peer's HostMessage (mosh's Complete::apply_string).  Host bytes go
+ * through the emulator, whose replies are dropped: the client has no
+ * application to answer.  Where mosh asserts on a bad size or a decreasing
+ * echo ack, we refuse the message. */
 static int
 hoststate_apply(void *p, const uint8_t *diff, size_t n)
 {
@@ -498,7 +545,8 @@ hoststate_apply(void *p, const uint8_t *diff, size_t n)
 static size_t
 hoststate_size(const void *p)
 {
-	const struct term_fb *fb = term_fb(((const struct hoststate *)p)->term);
+	const struct hoststate *s = p;
+	const struct term_fb *fb = term_fb(s->term);
 	size_t n = sizeof *fb + fb->clip_len;
 
 	for (int y = 0; y < fb->ds.height; y++)
@@ -506,7 +554,12 @@ hoststate_size(const void *p)
 	return n;
 }
 
-const struct ssp_state_ops hoststate_ops = {   /* no subtract: no history */
-	hoststate_copy, hoststate_free, hoststate_equal, NULL, hoststate_diff,
-	hoststate_apply, hoststate_size,
+const struct ssp_state_ops hoststate_ops = {
+	.copy = hoststate_copy,
+	.free = hoststate_free,
+	.equal = hoststate_equal,
+	.subtract = NULL,               /* the terminal has no history to cut */
+	.diff = hoststate_diff,
+	.apply = hoststate_apply,
+	.size = hoststate_size,
 };

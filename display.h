@@ -14,7 +14,8 @@ struct display_caps { bool has_ech, has_bce, has_title; };
  * false nothing is assumed about the screen (full repaint). */
 void display_frame(struct buf *out, const struct term_fb *last,
     const struct term_fb *f, bool initialized, const struct display_caps *caps);
-/* Appends the SGR sequence for r, always from a reset: ESC[0;...m (§8.6). */
+/* Appends the SGR sequence for r, always from a reset: ESC[0;...m (SPEC.md
+ * §8, "Rows"; mosh's Renditions::sgr). */
 void display_sgr(struct buf *out, const struct term_rend *r);
 
 /* The server's object (§7.2; the client holds copies): the emulator and

@@ -1,5 +1,9 @@
 /*
- * predict.c -- predictive local echo and the notification bar (SPEC.md §10).
+ * predict.c -- predictive local echo and the notification bar (SPEC.md §10):
+ * mosh's PredictionEngine and NotificationEngine
+ * (src/frontend/terminaloverlay.h, terminaloverlay.cc), whose step names
+ * the functions here keep (pred_cull, pred_new_user_byte, pred_apply,
+ * pred_become_tentative, pred_kill_epoch, ...).
  *
  * The engine guesses what the server's screen will show once it has seen
  * the keys just typed, so the client can paint the guess at once instead
@@ -8,12 +12,15 @@
  * that carried its key (`expires`): the application has then had 50 ms to
  * echo it.  Keys that may change how the application echoes open a new
  * epoch, and an epoch is shown only once one of its predictions came true.
- * Layers: an input parser (pred_byte) turns keys into actions that make
- * predictions; pred_cull judges them against each server screen and sets
- * the show and underline triggers; pred_apply paints the shown ones on a
- * copy.  Invariants: predictions exist only for the screen size last
- * culled; a shown prediction that proves wrong resets the engine, a hidden
- * one kills its epoch and all later ones.  notify_* draws the bar.
+ *
+ * Layers: an input parser (pred_new_user_byte, pred_codepoint) turns keys
+ * into actions that make predictions (pred_insert, pred_backspace,
+ * pred_newline_carriage_return); pred_cull judges them against each server
+ * screen and sets the show and underline triggers; pred_apply paints the
+ * shown ones on a copy of that screen.  notify_* draws the bar.
+ * Invariants: predictions exist only for the screen size last culled; a
+ * shown prediction that proves wrong resets the engine, a hidden one kills
+ * its epoch and all later ones.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -90,18 +97,27 @@ struct pred {
 	int u8_len, u8_need;            /* ...so far, and still to come */
 };
 
-enum pred_verdict { PV_INACTIVE, PV_PENDING, PV_CORRECT, PV_NO_CREDIT, PV_WRONG };
+/* A cell prediction judged against the server's screen (mosh's Validity). */
+enum pred_verdict {
+	PV_INACTIVE,            /* no prediction */
+	PV_PENDING,             /* the echo ack has not reached it yet */
+	PV_CORRECT,             /* it came true, and proves the epoch */
+	PV_NO_CREDIT,           /* it came true, or may have, but proves nothing */
+	PV_WRONG,
+};
 
 int
 pred_mode_parse(const char *s, enum pred_mode *m)
 {
 	static const char *const names[] = { "adaptive", "always", "never",
 		"experimental" };       /* enum pred_mode order */
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
+		/* An unset variable (NULL) is adaptive, the first. */
 		if (s == NULL || strcmp(s, names[i]) == 0) {
 			*m = (enum pred_mode)i;
 			return 0;
 		}
+	}
 	return -1;
 }
 
@@ -113,26 +129,40 @@ pred_blank(const struct term_cell *c)
 	    (c->len == 2 && memcmp(c->text, "\xC2\xA0", 2) == 0);
 }
 
-/* Whether t is among c's originals; with add, makes it one. */
+/* Whether cell t's text is among c's originals. */
 static bool
-pred_orig(struct pred_cell *c, const struct term_cell *t, bool add)
+pred_cell_is_original(const struct pred_cell *c, const struct term_cell *t)
 {
-	struct term_cell o = *t;
-	o.len = pred_blank(t) ? 0 : t->len;
+	uint8_t len = pred_blank(t) ? 0 : t->len;
 	for (int i = 0; i < c->n_orig; i++)
-		if (c->orig[i].len == o.len && memcmp(c->orig[i].text, o.text, o.len) == 0)
+		if (c->orig[i].len == len && memcmp(c->orig[i].text, t->text, len) == 0)
 			return true;
-	if (add && c->n_orig == PRED_ORIGINALS_MAX)
-		c->orig_lost = true;
-	else if (add)
-		c->orig[c->n_orig++] = o;
 	return false;
 }
 
+/* Makes t one of c's originals, unless it is one already. */
 static void
-pred_cell_forget(struct pred_cell *c)
+pred_cell_add_original(struct pred_cell *c, const struct term_cell *t)
 {
-	c->active = c->unknown = c->orig_lost = false;
+	if (pred_cell_is_original(c, t))
+		return;
+	if (c->n_orig == PRED_ORIGINALS_MAX) {
+		c->orig_lost = true;
+		return;
+	}
+	c->orig[c->n_orig] = *t;
+	if (pred_blank(t))
+		c->orig[c->n_orig].len = 0;
+	c->n_orig++;
+}
+
+/* Forgets cell c's prediction and its originals (mosh's reset). */
+static void
+pred_cell_reset(struct pred_cell *c)
+{
+	c->active = false;
+	c->unknown = false;
+	c->orig_lost = false;
 	c->n_orig = 0;
 }
 
@@ -142,23 +172,25 @@ static struct pred_cell *
 pred_cell_start(struct pred *p, const struct term_fb *fb, int y, int x,
     uint64_t now)
 {
-	struct pred_cell *c;
-	if (p->rows[y] == NULL &&
-	    !(p->rows[y] = calloc((size_t)p->width, sizeof *p->rows[y])))
+	if (p->rows[y] == NULL)         /* the row is made on first use */
+		p->rows[y] = calloc((size_t)p->width, sizeof *p->rows[y]);
+	if (p->rows[y] == NULL)
 		abort();
-	c = &p->rows[y][x];
+	struct pred_cell *c = &p->rows[y][x];
 	if (c->active && !c->unknown)
-		pred_orig(c, &c->repl, true);
+		pred_cell_add_original(c, &c->repl);
 	else
-		pred_cell_forget(c);
+		pred_cell_reset(c);
 	c->active = true;
 	c->epoch = p->prediction_epoch;
 	c->expires = p->sent + 1;
 	c->made = now;
-	pred_orig(c, &fb->rows[y]->cells[x], true);
+	pred_cell_add_original(c, &fb->rows[y]->cells[x]);
 	return c;
 }
 
+/* What comes next may not echo as guessed: later predictions belong to a
+ * new epoch, not shown until one of them comes true. */
 static void
 pred_become_tentative(struct pred *p)
 {
@@ -182,8 +214,7 @@ pred_new(enum pred_mode mode, bool overwrite)
 	struct pred *p = calloc(1, sizeof *p);
 	if (p == NULL)
 		abort();
-	*p = (struct pred){ .mode = mode, .overwrite = overwrite,
-		.prediction_epoch = 1 };
+	*p = (struct pred){ .mode = mode, .overwrite = overwrite, .prediction_epoch = 1 };
 	return p;
 }
 
@@ -209,38 +240,47 @@ pred_set_transport(struct pred *p, uint64_t sent, uint64_t late_ack,
 static struct pred_cursor *
 pred_cursor_push(struct pred *p, int row, int col)
 {
-	if (p->n_cursors == PRED_CURSORS_MAX)
-		memmove(p->cursors, p->cursors + 1,
-		    (size_t)--p->n_cursors * sizeof p->cursors[0]);
-	p->cursors[p->n_cursors] = (struct pred_cursor){
-		row, col, p->prediction_epoch, p->sent + 1 };
-	return &p->cursors[p->n_cursors++];
+	if (p->n_cursors == PRED_CURSORS_MAX) {
+		p->n_cursors--;
+		memmove(p->cursors, p->cursors + 1, (size_t)p->n_cursors * sizeof p->cursors[0]);
+	}
+	struct pred_cursor *c = &p->cursors[p->n_cursors];
+	*c = (struct pred_cursor){
+		.row = row, .col = col, .epoch = p->prediction_epoch, .expires = p->sent + 1,
+	};
+	p->n_cursors++;
+	return c;
 }
 
-/* The cursor that the next key moves: one per epoch, starting where the
- * previous prediction (or else the server) put the cursor. */
+/* The cursor prediction that the next key moves (mosh's init_cursor): one
+ * per epoch, starting where the previous one (or else the server) put the
+ * cursor. */
 static struct pred_cursor *
-pred_cursor(struct pred *p, const struct term_fb *fb)
+pred_init_cursor(struct pred *p, const struct term_fb *fb)
 {
-	struct pred_cursor *c = &p->cursors[p->n_cursors - (p->n_cursors > 0)];
 	if (p->n_cursors == 0)
 		return pred_cursor_push(p, fb->ds.row, fb->ds.col);
-	return c->epoch == p->prediction_epoch ? c :
-	    pred_cursor_push(p, c->row, c->col);
+	struct pred_cursor *newest = &p->cursors[p->n_cursors - 1];
+	if (newest->epoch != p->prediction_epoch)
+		return pred_cursor_push(p, newest->row, newest->col);
+	return newest;
 }
 
 /* CR: the cursor goes to the start of the next row.  Scrolling is not
  * predicted; on the bottom row we predict only that it will be blank. */
 static void
-pred_newline(struct pred *p, const struct term_fb *fb, uint64_t now)
+pred_newline_carriage_return(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
-	struct pred_cursor *cur = pred_cursor(p, fb);
+	struct pred_cursor *cur = pred_init_cursor(p, fb);
 	cur->col = 0;
-	if (cur->row < p->height - 1)
+	if (cur->row < p->height - 1) {
 		cur->row++;
-	else
-		for (int x = 0; x < p->width; x++)
-			pred_cell_start(p, fb, cur->row, x, now)->repl = (struct term_cell){ 0 };
+		return;
+	}
+	for (int x = 0; x < p->width; x++) {
+		struct pred_cell *c = pred_cell_start(p, fb, cur->row, x, now);
+		c->repl = (struct term_cell){ 0 };
+	}
 }
 
 /* Cell i of row y takes what cell src showed (predicted, or else actual),
@@ -249,7 +289,8 @@ static void
 pred_shift(struct pred *p, const struct term_fb *fb, int y, int i, int src,
     bool edge, uint64_t now)
 {
-	struct pred_cell *c = pred_cell_start(p, fb, y, i, now), *from = &p->rows[y][src];
+	struct pred_cell *c = pred_cell_start(p, fb, y, i, now);
+	const struct pred_cell *from = &p->rows[y][src];
 	if (edge || (from->active && from->unknown))
 		c->unknown = true;
 	else
@@ -258,21 +299,25 @@ pred_shift(struct pred *p, const struct term_fb *fb, int y, int i, int src,
 
 /* A printable character of width 1 at the cursor.  Cells to its right
  * shift right (unless overwriting); what shifts in at the last column is
- * unknown.  The character takes the renditions of its left neighbour. */
+ * unknown.  The character takes the renditions of its left neighbour
+ * (predicted, or else actual; at column 0, the pen's). */
 static void
 pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
     uint64_t now)
 {
-	int x = cur->col, w = p->width, i;
+	int x = cur->col, w = p->width;
 	struct term_rend rend = fb->ds.rend;
 	if (x + 1 >= w)         /* an editor may wrap here, a shell may not */
 		pred_become_tentative(p);
-	for (i = p->overwrite ? x : w - 1; i > x; i--)
-		pred_shift(p, fb, cur->row, i, i - 1, i == w - 1, now);
+	if (!p->overwrite) {
+		for (int i = w - 1; i > x; i--)
+			pred_shift(p, fb, cur->row, i, i - 1, i == w - 1, now);
+	}
 	struct pred_cell *c = pred_cell_start(p, fb, cur->row, x, now);
-	if (x > 0)
-		rend = c[-1].active && !c[-1].unknown ? c[-1].repl.rend :
-		    fb->rows[cur->row]->cells[x - 1].rend;
+	if (x > 0 && c[-1].active && !c[-1].unknown)
+		rend = c[-1].repl.rend;                         /* as predicted */
+	else if (x > 0)
+		rend = fb->rows[cur->row]->cells[x - 1].rend;   /* as shown */
 	c->repl = (struct term_cell){ .rend = rend, .len = (uint8_t)p->u8_len };
 	memcpy(c->repl.text, p->u8, (size_t)p->u8_len);
 	cur->expires = p->sent + 1;
@@ -280,12 +325,13 @@ pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
 		cur->col++;
 	} else {
 		pred_become_tentative(p);
-		pred_newline(p, fb, now);
+		pred_newline_carriage_return(p, fb, now);
 	}
 }
 
 /* DEL: the cursor steps left and the rest of the row shifts left; the
- * last two columns become unknown (an application may redraw them). */
+ * last two columns become unknown (an application may redraw them).  When
+ * overwriting, only the cell under the cursor changes, to a space. */
 static void
 pred_backspace(struct pred *p, const struct term_fb *fb,
     struct pred_cursor *cur, uint64_t now)
@@ -294,88 +340,129 @@ pred_backspace(struct pred *p, const struct term_fb *fb,
 		return;
 	cur->col--;
 	cur->expires = p->sent + 1;
-	if (p->overwrite)
-		pred_cell_start(p, fb, cur->row, cur->col, now)->repl = (struct term_cell){
-		    .rend = fb->rows[cur->row]->cells[cur->col].rend, .len = 1, .text = " " };
-	else
-		for (int i = cur->col; i < p->width; i++)
-			pred_shift(p, fb, cur->row, i, i + 1 < p->width ? i + 1 : i,
-			    i + 2 >= p->width, now);
-}
-
-/* One typed character (its UTF-8 is in p->u8) through the parser.  C0
- * and C1 controls execute in every state; CAN and SUB also cancel a
- * sequence.  Code points from U+00A0 up end a sequence as 'A' would. */
-static void
-pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
-    uint64_t now)
-{
-	int in = p->in, dx = cp == 'C' ? 1 : -1;
-	struct pred_cursor *cur = NULL;
-	if (cp == 0x1B || cp == 0x18 || cp == 0x1A)
-		p->in = cp == 0x1B ? IN_ESC : IN_GROUND;
-	if (cp == 0x1B)
-		return;
-	if (cp < 0x20 || (cp >= 0x80 && cp < 0xA0)) {
-		pred_become_tentative(p);
-		if (cp == '\r')
-			pred_newline(p, fb, now);
+	if (p->overwrite) {
+		struct pred_cell *c = pred_cell_start(p, fb, cur->row, cur->col, now);
+		c->repl = (struct term_cell){
+			.rend = fb->rows[cur->row]->cells[cur->col].rend, .len = 1, .text = " ",
+		};
 		return;
 	}
-	if (in != IN_GROUND && ((cp >= 0x20 && cp <= (in == IN_CSI ? 0x3F : 0x2F))
-	    || cp == 0x7F))
-		return;         /* parameters, intermediates; DEL is ignored */
-	p->in = in == IN_ESC && cp == '[' ? IN_CSI : IN_GROUND;
-	if (in == IN_GROUND || (in == IN_CSI && (cp == 'C' || cp == 'D')))
-		cur = pred_cursor(p, fb);       /* printables and arrows move it */
-	if (in == IN_GROUND && cp == 0x7F)
-		pred_backspace(p, fb, cur, now);
-	else if (in == IN_GROUND && term_wcwidth(cp) == 1)
-		pred_insert(p, fb, cur, now);
-	else if (in == IN_CSI && (cp == 'C' || cp == 'D')) {
-		if (cur->col + dx >= 0 && cur->col + dx < p->width) {
-			cur->col += dx;
-			cur->expires = p->sent + 1;
-		}
-	} else if (p->in == IN_GROUND) {        /* wide, other sequences */
-		pred_become_tentative(p);
+	for (int i = cur->col; i < p->width; i++) {
+		bool edge = i + 2 >= p->width;
+		pred_shift(p, fb, cur->row, i, edge ? i : i + 1, edge, now);
 	}
 }
 
 /*
- * One typed byte.  UTF-8 is gathered into whole characters; a byte that
- * is not UTF-8 (or cuts a sequence short) opens a new epoch, as anything
- * unpredictable does, and so does an overlong form.
+ * One typed character (its UTF-8 is in p->u8) through the input parser,
+ * and what it predicts.  C0 and C1 controls execute in every state; CAN and
+ * SUB also cancel a sequence.  Code points from U+00A0 up end a sequence
+ * as 'A' would.  Only printable characters, DEL and the two arrows are
+ * predicted; anything else opens a new epoch.
  */
 static void
-pred_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
+pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
+    uint64_t now)
 {
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	uint32_t cp;
+	if (cp == 0x1B) {                       /* ESC, even inside a sequence */
+		p->in = IN_ESC;
+		return;
+	}
+	if (cp == 0x18 || cp == 0x1A)           /* CAN, SUB */
+		p->in = IN_GROUND;
+	if (cp < 0x20 || (cp >= 0x80 && cp < 0xA0)) {
+		pred_become_tentative(p);
+		if (cp == '\r')
+			pred_newline_carriage_return(p, fb, now);
+		return;
+	}
+	if (p->in == IN_GROUND) {
+		struct pred_cursor *cur = pred_init_cursor(p, fb);
+		if (cp == 0x7F)
+			pred_backspace(p, fb, cur, now);
+		else if (term_wcwidth(cp) == 1)
+			pred_insert(p, fb, cur, now);
+		else
+			pred_become_tentative(p);       /* wide, zero width, unassigned */
+	} else if (p->in == IN_ESC) {
+		if ((cp >= 0x20 && cp <= 0x2F) || cp == 0x7F)
+			return;         /* an intermediate byte; DEL is ignored */
+		p->in = IN_GROUND;
+		if (cp == '[')
+			p->in = IN_CSI;
+		else
+			pred_become_tentative(p);       /* an escape sequence ends */
+	} else {                                /* IN_CSI */
+		if ((cp >= 0x20 && cp <= 0x3F) || cp == 0x7F)
+			return;         /* a parameter or intermediate byte; DEL ignored */
+		p->in = IN_GROUND;
+		if (cp != 'C' && cp != 'D') {
+			pred_become_tentative(p);       /* a CSI sequence but an arrow */
+			return;
+		}
+		struct pred_cursor *cur = pred_init_cursor(p, fb);
+		int col = cur->col + (cp == 'C' ? 1 : -1);
+		if (col >= 0 && col < p->width) {
+			cur->col = col;
+			cur->expires = p->sent + 1;
+		}
+	}
+}
+
+/* How many bytes the UTF-8 sequence that starts with byte c has, or 0 if
+ * no character starts with c: a continuation byte, C0 and C1 (which could
+ * only start overlong forms), F5-FF (beyond U+10FFFF). */
+static int
+pred_utf8_length(uint8_t c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	if (c < 0xE0)
+		return 2;
+	if (c < 0xF0)
+		return 3;
+	return 4;
+}
+
+/*
+ * One typed byte (mosh's new_user_byte).  UTF-8 is gathered into whole
+ * characters; a byte that is not UTF-8 (or cuts a sequence short) opens a
+ * new epoch, as anything unpredictable does, and so does an overlong form.
+ */
+static void
+pred_new_user_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
+{
+	/* By the sequence's length: the lead byte's bits of the code point,
+	 * and the smallest code point that needs that length. */
+	static const uint8_t lead_bits[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
 	if (p->last_byte == 0x1B && c == 'O')
 		c = '[';        /* application-mode arrows parse as CSI */
 	p->last_byte = c;
 	if (p->u8_need == 0 || (c & 0xC0) != 0x80) {    /* a character starts */
 		if (p->u8_need > 0)
-			pred_become_tentative(p);       /* the last one was cut */
+			pred_become_tentative(p);       /* the last one was cut short */
 		p->u8_len = 0;
-		p->u8_need = c < 0x80 ? 1 : c < 0xC2 || c > 0xF4 ? 0 :
-		    c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		p->u8_need = pred_utf8_length(c);
 		if (p->u8_need == 0) {
 			pred_become_tentative(p);       /* not UTF-8 */
 			return;
 		}
 	}
-	p->u8[p->u8_len++] = (char)c;
-	if (--p->u8_need > 0)
+	p->u8[p->u8_len] = (char)c;
+	p->u8_len++;
+	p->u8_need--;
+	if (p->u8_need > 0)
 		return;
-	cp = (uint8_t)p->u8[0] & (p->u8_len == 1 ? 0x7F : 0x7F >> p->u8_len);
+	uint32_t cp = (uint8_t)p->u8[0] & lead_bits[p->u8_len];
 	for (int i = 1; i < p->u8_len; i++)
 		cp = cp << 6 | ((uint8_t)p->u8[i] & 0x3F);
 	if (cp >= min[p->u8_len])       /* surrogates, > U+10FFFF: not width 1 */
 		pred_codepoint(p, fb, cp, now);
 	else
-		pred_become_tentative(p);
+		pred_become_tentative(p);       /* an overlong form */
 }
 
 void
@@ -396,10 +483,11 @@ pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
 		if (p->mode == PRED_EXPERIMENTAL)
 			p->prediction_epoch = p->confirmed_epoch;
 		pred_cull(p, server_fb, now);
-		pred_byte(p, server_fb, bytes[i], now);
+		pred_new_user_byte(p, server_fb, bytes[i], now);
 	}
 }
 
+/* Whether anything is predicted. */
 static bool
 pred_active(const struct pred *p)
 {
@@ -410,8 +498,9 @@ pred_active(const struct pred *p)
 	return p->n_cursors > 0;
 }
 
+/* Judges cell prediction c against the server's cell (mosh's get_validity). */
 static enum pred_verdict
-pred_judge_cell(const struct pred *p, struct pred_cell *c,
+pred_cell_validity(const struct pred *p, const struct pred_cell *c,
     const struct term_cell *actual)
 {
 	if (!c->active)
@@ -423,8 +512,9 @@ pred_judge_cell(const struct pred *p, struct pred_cell *c,
 	if (pred_blank(actual) || actual->len != c->repl.len ||
 	    memcmp(actual->text, c->repl.text, actual->len) != 0)
 		return PV_WRONG;
-	return c->orig_lost || pred_orig(c, &c->repl, false) ? PV_NO_CREDIT :
-	    PV_CORRECT;
+	if (c->orig_lost || pred_cell_is_original(c, &c->repl))
+		return PV_NO_CREDIT;    /* the server may not have redrawn it yet */
+	return PV_CORRECT;
 }
 
 /* A hidden prediction of epoch e was wrong: the application is not
@@ -433,21 +523,28 @@ pred_judge_cell(const struct pred *p, struct pred_cell *c,
 static void
 pred_kill_epoch(struct pred *p, uint64_t e, const struct term_fb *fb)
 {
-	int i, n = 0, y, x;
-	for (i = 0; i < p->n_cursors; i++)
-		if (p->cursors[i].epoch < e)
-			p->cursors[n++] = p->cursors[i];
-	p->n_cursors = n;
+	int kept = 0;
+	for (int i = 0; i < p->n_cursors; i++) {
+		if (p->cursors[i].epoch < e) {
+			p->cursors[kept] = p->cursors[i];
+			kept++;
+		}
+	}
+	p->n_cursors = kept;
 	pred_cursor_push(p, fb->ds.row, fb->ds.col);
-	for (y = 0; y < p->height; y++)
-		for (x = 0; p->rows[y] != NULL && x < p->width; x++)
+	for (int y = 0; y < p->height; y++)
+		for (int x = 0; p->rows[y] != NULL && x < p->width; x++)
 			if (p->rows[y][x].active && p->rows[y][x].epoch >= e)
-				pred_cell_forget(&p->rows[y][x]);
+				pred_cell_reset(&p->rows[y][x]);
 	pred_become_tentative(p);
 }
 
+/* ms from then to now, or 0 if the clock says then is later. */
 static uint64_t
-pred_age(uint64_t now, uint64_t then) { return now > then ? now - then : 0; }
+pred_age(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
 
 /* A correct prediction: its epoch is confirmed, the rest of the row takes
  * the server's renditions, and a quick one helps repair a glitch. */
@@ -466,13 +563,38 @@ pred_confirm(struct pred *p, int y, int x, const struct term_fb *fb,
 	}
 	for (int k = x; k < p->width; k++)
 		row[k].repl.rend = fb->rows[y]->cells[x].rend;
-	pred_cell_forget(&row[x]);
+	pred_cell_reset(&row[x]);
 }
 
+/* Judges cell (y, x) against the server's screen and acts on the verdict.
+ * Returns false if a shown prediction was wrong: the engine must reset. */
+static bool
+pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t now)
+{
+	struct pred_cell *c = &p->rows[y][x];
+	enum pred_verdict v = pred_cell_validity(p, c, &fb->rows[y]->cells[x]);
+	uint64_t age = pred_age(now, c->made);
+	/* The longer a guess waits, the surer a glitch is. */
+	if (v == PV_PENDING && age >= PRED_GLITCH_FLAG_THRESHOLD)
+		p->glitch_trigger = PRED_GLITCH_REPAIR_COUNT * 2;
+	else if (v == PV_PENDING && age >= PRED_GLITCH_THRESHOLD &&
+	    p->glitch_trigger < PRED_GLITCH_REPAIR_COUNT)
+		p->glitch_trigger = PRED_GLITCH_REPAIR_COUNT;
+	else if (v == PV_CORRECT)
+		pred_confirm(p, y, x, fb, now);
+	else if (v == PV_NO_CREDIT || (v == PV_WRONG && p->mode == PRED_EXPERIMENTAL))
+		pred_cell_reset(c);     /* experimental: a wrong cell goes alone */
+	else if (v == PV_WRONG && c->epoch > p->confirmed_epoch)
+		pred_kill_epoch(p, c->epoch, fb);       /* it was not shown yet */
+	else if (v == PV_WRONG)
+		return false;
+	return true;
+}
+
+/* mosh's PredictionEngine::cull, run before each paint and each typed byte. */
 void
 pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
-	int n = 0;
 	if (p->mode == PRED_NEVER)
 		return;
 	if (fb->ds.width != p->width || fb->ds.height != p->height) {
@@ -490,80 +612,86 @@ pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 		p->flagging = true;
 	else if (p->send_interval <= PRED_FLAG_TRIGGER_LOW)
 		p->flagging = false;
-	for (int y = 0; y < p->height; y++)
+	for (int y = 0; y < p->height; y++) {
 		for (int x = 0; p->rows[y] != NULL && x < p->width; x++) {
-			struct pred_cell *c = &p->rows[y][x];
-			enum pred_verdict v = pred_judge_cell(p, c, &fb->rows[y]->cells[x]);
-			uint64_t age = pred_age(now, c->made);
-			/* The longer a guess waits, the surer a glitch is. */
-			if (v == PV_PENDING && age >= PRED_GLITCH_FLAG_THRESHOLD)
-				p->glitch_trigger = PRED_GLITCH_REPAIR_COUNT * 2;
-			else if (v == PV_PENDING && age >= PRED_GLITCH_THRESHOLD &&
-			    p->glitch_trigger < PRED_GLITCH_REPAIR_COUNT)
-				p->glitch_trigger = PRED_GLITCH_REPAIR_COUNT;
-			else if (v == PV_CORRECT)
-				pred_confirm(p, y, x, fb, now);
-			else if (v == PV_NO_CREDIT ||
-			    (v == PV_WRONG && p->mode == PRED_EXPERIMENTAL))
-				pred_cell_forget(c);
-			else if (v == PV_WRONG && c->epoch > p->confirmed_epoch)
-				pred_kill_epoch(p, c->epoch, fb);
-			else if (v == PV_WRONG)
-				goto reset;     /* a shown guess was wrong */
+			if (!pred_cull_cell(p, y, x, fb, now)) {
+				pred_reset(p);
+				return;
+			}
 		}
-	/* Only the newest cursor prediction is judged: it implies the rest. */
-	const struct pred_cursor *cur = &p->cursors[p->n_cursors - (p->n_cursors > 0)];
-	if (p->n_cursors > 0 && p->late_ack >= cur->expires &&
-	    (cur->row != fb->ds.row || cur->col != fb->ds.col)) {
-		if (p->mode != PRED_EXPERIMENTAL)
-			goto reset;
-		p->n_cursors = 0;
 	}
-	for (int i = 0; i < p->n_cursors; i++)
-		if (p->late_ack < p->cursors[i].expires)        /* pending */
-			p->cursors[n++] = p->cursors[i];
-	p->n_cursors = n;
-	return;
-reset:
-	pred_reset(p);
+	/* Only the newest cursor prediction is judged: it implies the rest. */
+	if (p->n_cursors > 0) {
+		const struct pred_cursor *newest = &p->cursors[p->n_cursors - 1];
+		bool wrong = p->late_ack >= newest->expires &&
+		    (newest->row != fb->ds.row || newest->col != fb->ds.col);
+		if (wrong && p->mode != PRED_EXPERIMENTAL) {
+			pred_reset(p);
+			return;
+		}
+		if (wrong)
+			p->n_cursors = 0;
+	}
+	int kept = 0;                   /* the cursor predictions still pending */
+	for (int i = 0; i < p->n_cursors; i++) {
+		if (p->late_ack < p->cursors[i].expires) {
+			p->cursors[kept] = p->cursors[i];
+			kept++;
+		}
+	}
+	p->n_cursors = kept;
 }
 
-/* Underline marks a guess while the link is bad, but not a blank guessed
- * over a blank, nor an unknown last column: both are usually right. */
+/* Draws cell prediction c, of cell (y, x), on d if it is shown (mosh's
+ * ConditionalOverlayCell::apply).  Underline marks a guess while the link
+ * is bad, but not a blank guessed over a blank, nor an unknown last
+ * column: both are usually right. */
+static void
+pred_cell_apply(const struct pred *p, const struct pred_cell *c, struct term_fb *d,
+    int y, int x)
+{
+	const struct term_cell *actual = &d->rows[y]->cells[x];
+	bool flag = p->flagging && !(pred_blank(&c->repl) && pred_blank(actual));
+	if (!c->active || c->epoch > p->confirmed_epoch)
+		return;
+	if (c->unknown && (!flag || x == p->width - 1))
+		return;
+	if (!c->unknown && cell_equal(actual, &c->repl))
+		return;
+	if (!c->unknown)
+		fb_row_mut(d, y)->cells[x] = c->repl;
+	if (flag)
+		fb_row_mut(d, y)->cells[x].rend.attr |= TERM_UNDERLINE;
+}
+
+/* mosh's PredictionEngine::apply: the confirmed epochs' cursor and cells. */
 void
 pred_apply(const struct pred *p, struct term_fb *d)
 {
-	if (p->mode == PRED_NEVER || d->ds.width != p->width ||
-	    d->ds.height != p->height || (!p->srtt_trigger &&
-	    p->glitch_trigger == 0 && p->mode == PRED_ADAPTIVE))
+	bool shown = p->mode != PRED_ADAPTIVE || p->srtt_trigger || p->glitch_trigger > 0;
+	if (p->mode == PRED_NEVER || !shown)
 		return;
-	for (int i = 0; i < p->n_cursors; i++)
+	if (d->ds.width != p->width || d->ds.height != p->height)
+		return;
+	for (int i = 0; i < p->n_cursors; i++) {
 		if (p->cursors[i].epoch <= p->confirmed_epoch) {
 			d->ds.row = p->cursors[i].row;
 			d->ds.col = p->cursors[i].col;
 		}
+	}
 	for (int y = 0; y < p->height; y++)
-		for (int x = 0; p->rows[y] != NULL && x < p->width; x++) {
-			const struct pred_cell *c = &p->rows[y][x];
-			const struct term_cell *actual = &d->rows[y]->cells[x];
-			bool flag = p->flagging &&
-			    !(pred_blank(&c->repl) && pred_blank(actual));
-			if (!c->active || c->epoch > p->confirmed_epoch ||
-			    (c->unknown && (!flag || x == p->width - 1)) ||
-			    (!c->unknown && cell_equal(actual, &c->repl)))
-				continue;
-			if (!c->unknown)
-				fb_row_mut(d, y)->cells[x] = c->repl;
-			if (flag)
-				fb_row_mut(d, y)->cells[x].rend.attr |= TERM_UNDERLINE;
-		}
+		for (int x = 0; p->rows[y] != NULL && x < p->width; x++)
+			pred_cell_apply(p, &p->rows[y][x], d, y, x);
 }
 
 int
 pred_wait_time(const struct pred *p)
 {
-	bool timing_pending = !(p->glitch_trigger > 0 && p->flagging);
-	return timing_pending && pred_active(p) ? PRED_TIMING_WAKEUP : INT_MAX;
+	/* mosh's timing_tests_necessary: a timing trigger is yet to fire. */
+	bool timing_tests_necessary = !(p->glitch_trigger > 0 && p->flagging);
+	if (timing_tests_necessary && pred_active(p))
+		return PRED_TIMING_WAKEUP;
+	return INT_MAX;
 }
 
 /* ------------------------------------------------------------------ bar */
@@ -583,8 +711,7 @@ notify_set_message(struct notify *n, const char *msg, unsigned flags,
 {
 	snprintf(n->message, sizeof n->message, "%s", msg);
 	n->flags = flags;
-	n->expires = now + (flags & NOTIFY_NETWORK_ERROR ? NOTIFY_ERROR_LIFE :
-	    NOTIFY_MESSAGE_LIFE);
+	n->expires = now + (flags & NOTIFY_NETWORK_ERROR ? NOTIFY_ERROR_LIFE : NOTIFY_MESSAGE_LIFE);
 }
 
 void
@@ -594,28 +721,37 @@ notify_clear_network_error(struct notify *n, uint64_t now)
 		n->expires = now + NOTIFY_MESSAGE_LIFE;
 }
 
+/* "12 seconds" (seconds_abbr "s": "12 s"), "1:15", "1:02:05": mosh's
+ * human_readable_duration. */
+static void
+notify_duration(char *out, size_t size, unsigned long sec, const char *seconds_abbr)
+{
+	if (sec < 60)
+		snprintf(out, size, "%lu %s", sec, seconds_abbr);
+	else if (sec < 3600)
+		snprintf(out, size, "%lu:%02lu", sec / 60, sec % 60);
+	else
+		snprintf(out, size, "%lu:%02lu:%02lu", sec / 3600, sec / 60 % 60, sec % 60);
+}
+
 /* Row 0 white on blue, the text in bold, one character per cell: the
  * texts are ASCII, and anything else is taken to be one column wide. */
 void
 notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 {
-	bool message = n->message[0] && ((n->flags & NOTIFY_PERMANENT) || now < n->expires);
+	bool message = n->message[0] != '\0' &&
+	    ((n->flags & NOTIFY_PERMANENT) || now < n->expires);
 	bool server_late = pred_age(now, n->heard) > NOTIFY_SERVER_LATE;
-	bool reply = !server_late && pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
-	bool late = server_late || reply;       /* reply: only we are unheard */
-	char dur[48], text[3 * NOTIFY_TEXT_MAX];
-	const char *key = n->flags & NOTIFY_NO_QUIT_KEY ? "" : n->quit_key, *s = text;
-	const char *what = reply ? "reply" : "contact";
-	unsigned long sec = pred_age(now, reply ? n->acked : n->heard) / 1000;
+	/* Reply late: the server is heard, but we are not. */
+	bool reply_late = !server_late && pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
+	bool late = server_late || reply_late;
 	if (!message && !late)
 		return;
-	if (sec < 60)           /* "12 seconds" (or "12 s"), "1:15", "1:02:05" */
-		snprintf(dur, sizeof dur, "%lu %s", sec, message ? "s" : "seconds");
-	else if (sec < 3600)
-		snprintf(dur, sizeof dur, "%lu:%02lu", sec / 60, sec % 60);
-	else
-		snprintf(dur, sizeof dur, "%lu:%02lu:%02lu", sec / 3600,
-		    sec / 60 % 60, sec % 60);
+	const char *key = n->flags & NOTIFY_NO_QUIT_KEY ? "" : n->quit_key;
+	const char *what = reply_late ? "reply" : "contact";
+	uint64_t since = reply_late ? n->acked : n->heard;
+	char dur[48], text[3 * NOTIFY_TEXT_MAX];
+	notify_duration(dur, sizeof dur, pred_age(now, since) / 1000, message ? "s" : "seconds");
 	if (!message)
 		snprintf(text, sizeof text, "mosh: Last %s %s ago.%s", what, dur, key);
 	else if (!late)
@@ -626,26 +762,40 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 	if (d->ds.row == 0)
 		d->ds.cursor_visible = false;
 	struct term_row *row = fb_row_mut(d, 0);
+	const char *s = text;
 	row->wrap = false;
-	for (int x = 0; x < d->ds.width; x++) {  /* a character a cell */
+	for (int x = 0; x < d->ds.width; x++) {
 		struct term_cell *c = &row->cells[x];
 		memset(c, 0, sizeof *c);
-		c->rend = (struct term_rend){ NOTIFY_FG, NOTIFY_BG, *s ? TERM_BOLD : 0 };
-		c->text[c->len++] = *s ? *s++ : ' ';
-		while (((uint8_t)*s & 0xC0) == 0x80 && c->len < TERM_CELL_TEXT)
-			c->text[c->len++] = *s++;
+		c->rend = (struct term_rend){ .fg = NOTIFY_FG, .bg = NOTIFY_BG };
+		c->len = 1;
+		c->text[0] = ' ';               /* past the end of the text */
+		if (*s == '\0')
+			continue;
+		c->rend.attr = TERM_BOLD;
+		c->text[0] = *s;
+		s++;
+		/* A character a cell: its UTF-8 continuation bytes come along. */
+		while (((uint8_t)*s & 0xC0) == 0x80 && c->len < TERM_CELL_TEXT) {
+			c->text[c->len] = *s;
+			c->len++;
+			s++;
+		}
 	}
 }
 
 int
 notify_wait_time(const struct notify *n, uint64_t now)
 {
-	int wait = INT_MAX, every = pred_age(now, n->heard) > NOTIFY_SLOW_AFTER ?
-	    NOTIFY_COUNTUP_SLOW : NOTIFY_COUNTUP;
-	if (n->message[0] && !(n->flags & NOTIFY_PERMANENT) && now < n->expires)
+	int wait = INT_MAX;
+	if (n->message[0] != '\0' && !(n->flags & NOTIFY_PERMANENT) && now < n->expires)
 		wait = n->expires - now < INT_MAX ? (int)(n->expires - now) : INT_MAX;
-	if (pred_age(now, n->heard) <= NOTIFY_SERVER_LATE &&
-	    pred_age(now, n->acked) <= NOTIFY_REPLY_LATE)
-		return wait;            /* no clock on the bar */
+	bool clock_shown = pred_age(now, n->heard) > NOTIFY_SERVER_LATE ||
+	    pred_age(now, n->acked) > NOTIFY_REPLY_LATE;
+	if (!clock_shown)
+		return wait;
+	int every = NOTIFY_COUNTUP;     /* the clock's seconds go on counting */
+	if (pred_age(now, n->heard) > NOTIFY_SLOW_AFTER)
+		every = NOTIFY_COUNTUP_SLOW;
 	return every < wait ? every : wait;
 }

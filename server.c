@@ -7,7 +7,9 @@
  * print `[mosh-server detached, pid = N]` and exit so that ssh can finish.
  * The daemon starts the command on a pty whose child first waits for one
  * line on its stdin: the server writes that line when the first client
- * state arrives, so nothing the command prints is lost before anyone sees it.
+ * state arrives, so nothing the command prints is lost before anyone sees it,
+ * and writes it before that state's keystrokes, so that keys typed while the
+ * session connected reach the command whole.
  *
  * The serve loop has two inputs.  Bytes from the pty go through the
  * emulator (term_write) into the local state, the transport's live object,
@@ -422,19 +424,20 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			bool ok = true;
 			ssp_take_remote_diff(t, &diff);
 			last_state = now;
-			/* Full: the newest entry stands for the one it replaces. */
-			if (srv_apply_user(hs, master, &diff, &ok))
-				hist[nhist < ECHO_HISTORY_MAX ? nhist++ : nhist - 1] =
-				    (struct echo_entry){ ssp_remote_num(t), now };
-			buf_free(&diff);
 			if (!released) {
-				/* Releases the child, which waits for one line. */
-				ok = ok && srv_pty_write(master, (const uint8_t *)"\n", 1);
+				/* Releases the child, which waits for one line: before the
+				 * user's bytes, or its read would take their first line. */
+				ok = srv_pty_write(master, (const uint8_t *)"\n", 1);
 				released = true;
 				/* Only -v keeps stderr: the daemon's is /dev/null. */
 				fprintf(stderr, "Client connected from %s\n",
 				    ssp_remote_addr_str(t));
 			}
+			/* Full: the newest entry stands for the one it replaces. */
+			if (srv_apply_user(hs, master, &diff, &ok))
+				hist[nhist < ECHO_HISTORY_MAX ? nhist++ : nhist - 1] =
+				    (struct echo_entry){ ssp_remote_num(t), now };
+			buf_free(&diff);
 			if (!ok && !ssp_shutdown_in_progress(t))
 				ssp_start_shutdown(t, now);
 		}

@@ -7,15 +7,19 @@
  *              Receiving checks the direction bit, applies the replay rule
  *              and moves the server to any newer authentic source address.
  *   fragment   one per datagram: instruction id, final bit, number; one
- *              instruction is reassembled at a time.
+ *              instruction is reassembled at a time, and while one is,
+ *              fragments of an older one are ignored.
  *   transport  numbered states.  The sender keeps what it sent, the
  *              acknowledged state first, and diffs the live object from the
  *              state it assumes the receiver has; the receiver keeps the
  *              states it may still be asked to diff from.
  * Invariants: both state lists are non-empty and ordered by number; every
  * datagram takes a fresh sequence number, so no nonce repeats under the
- * session key; nothing a peer sends reaches an assert: bad input is
- * dropped and the reason kept for ssp_last_error.
+ * session key, and each transport starts its numbers at a random point, so
+ * that a second transport under the same key (a client started again with
+ * one MOSH_KEY) almost surely uses other nonces; nothing a peer sends
+ * reaches an assert: bad input is dropped and the reason kept for
+ * ssp_last_error.
  */
 #include "ssp.h"
 
@@ -43,6 +47,7 @@
 #define SSP_RTO_MIN         50
 #define SSP_RTO_MAX         1000
 #define SSP_SEQ_LIMIT       (1ULL << 63) /* sequence numbers have 63 bits */
+#define SSP_SEQ_START_LIMIT (1ULL << 62) /* the first one is random below this */
 #define SSP_DETACH_MS       40000   /* server forgets a silent client */
 #define SSP_HOP_MS          10000   /* client port hop without round trip */
 #define SSP_PORTS_MAX       10      /* client sockets kept for receiving */
@@ -89,6 +94,7 @@ struct ssp {
 	char err[160];                  /* why the last input was dropped */
 	/* packet layer */
 	uint64_t seq, expected_seq;     /* next to send; lowest still "new" */
+	uint64_t first_seq;             /* where seq started */
 	int saved_ts;                   /* peer timestamp to echo, -1 none */
 	uint64_t saved_ts_at;
 	double srtt, rttvar;
@@ -174,6 +180,24 @@ ssp_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A transport's first sequence number, uniform below SSP_SEQ_START_LIMIT
+ * (SPEC.md §13): at least 2^62 numbers remain before SSP_SEQ_LIMIT.  The
+ * kernel's randomness, as for the chaff; without it there is no safe
+ * number to start from.
+ */
+static uint64_t
+ssp_random_first_seq(void)
+{
+	uint8_t r[8];
+
+	if (getentropy(r, sizeof r) != 0) {
+		fprintf(stderr, "ssp: cannot read random bytes: %s\n", strerror(errno));
+		exit(1);
+	}
+	return ssp_get64(r) & (SSP_SEQ_START_LIMIT - 1);
 }
 
 /* ---- datagrams (SPEC.md §3.1) ---- */
@@ -621,6 +645,10 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	const char *why = NULL;
 	int rc = 0, zrc;
 
+	/* Ids only grow, so an older one is late or replayed: it must not cost
+	 * the instruction being assembled, which supersedes it anyway. */
+	if (ssp_get64(p) < t->asm_id && t->frag_count > 0)
+		return 0;
 	if (ssp_get64(p) != t->asm_id) {  /* (an empty assembly has no id to keep) */
 		ssp_assembly_clear(t);
 		t->asm_id = ssp_get64(p);
@@ -744,6 +772,8 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
 		.next_send_time = now, .mindelay_end = SSP_NEVER, .rops = remote_ops,
 		.frag_high = -1, .frag_total = -1, .nrecvd = 1, .shutdown_start = SSP_NEVER };
 	ocb_init(&t->ocb, key);
+	t->seq = ssp_random_first_seq();
+	t->first_seq = t->seq;
 	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
 	t->sent[0] = (struct ssp_entry){ 0, now, local_ops->copy(local_initial) };
 	t->recvd = ssp_realloc(NULL, sizeof t->recvd[0]);
@@ -801,7 +831,7 @@ ssp_last_error(const struct ssp *t) { return t->err[0] ? t->err : NULL; }
 void
 ssp_clear_error(struct ssp *t) { t->err[0] = 0; }
 uint64_t
-ssp_datagrams_sent(const struct ssp *t) { return t->seq; }
+ssp_datagrams_sent(const struct ssp *t) { return t->seq - t->first_seq; }
 
 void
 ssp_take_remote_diff(struct ssp *t, struct buf *out)

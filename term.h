@@ -99,7 +99,8 @@ struct term_row *fb_row_mut(struct term_fb *fb, int y);
 bool row_equal(const struct term_row *a, const struct term_row *b);
 bool cell_equal(const struct term_cell *a, const struct term_cell *b);
 bool rend_equal(const struct term_rend *a, const struct term_rend *b);
-/* glibc 2.36's wcwidth() (C.UTF-8), built in: -1, 0, 1 or 2 (SPEC §9.4). */
+/* glibc 2.36's wcwidth() (C.UTF-8), built in from termwidth.h: -1, 0, 1
+ * or 2 (SPEC §9.4). */
 int term_wcwidth(uint32_t cp);
 /* Writes cp (at most U+10FFFF) as UTF-8; returns the length, 1..4. */
 int term_utf8_encode(uint32_t cp, char out[4]);

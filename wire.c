@@ -1,10 +1,21 @@
 /*
  * wire.c -- byte buffers, the zlib container and the tag-length-value
- * codec, from reassembled fragments to a decoded message (SPEC.md §5).
- * Three layers: struct buf, the program's growable byte string; the zlib
- * container (RFC 1950, 1951): our sender writes a fixed-Huffman block of
- * LZ77 matches (stored blocks if not larger), our receiver is a full
- * inflater, as mosh sends dynamic blocks; the TLV codec for protobuf.
+ * codec: from an instruction's reassembled fragments to a decoded message
+ * and back (SPEC.md §5: §5.1 the zlib container, §5.2 the protobuf wire
+ * format, §5.3 the three messages).
+ *
+ * Three layers, bottom up:
+ *  1. struct buf, the growable byte string the whole program appends to.
+ *  2. The zlib container (RFC 1950 around RFC 1951's deflate).  mosh
+ *     compresses every instruction with zlib's compress() and inflates it
+ *     with uncompress() into a 4 MiB buffer (src/network/compressor.cc).
+ *     Our sender needs only a small deflater: one block of greedy LZ77
+ *     matches in the fixed Huffman code, or stored blocks when that is not
+ *     smaller.  Our receiver needs a full inflater, because mosh sends
+ *     dynamic Huffman blocks.
+ *  3. The TLV codec for the subset of protobuf that mosh's messages use
+ *     (src/protobufs/transportinstruction.proto, userinput.proto,
+ *     hostinput.proto); wire.h shows the byte layouts.
  *
  * Invariants: every byte the peer controls is read only after a bounds
  * check against the end of its input; inflate never appends more than its
@@ -13,6 +24,7 @@
  */
 #include "wire.h"
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +42,23 @@
 #define INFL_MAXHLIT     286        /* literal/length codes a block may define */
 #define TLV_VARINT_MAX   10         /* bytes in a 64-bit varint */
 
-/* ---- struct buf.  Room for n more bytes; the capacity at least doubles. */
+/* ---- struct buf ---- */
+
+/* Makes room for n more bytes; the capacity at least doubles, so appending
+ * byte by byte costs amortized constant time. */
 static void
 buf_reserve(struct buf *b, size_t n)
 {
 	if (n <= b->cap - b->len)
 		return;
-	size_t cap = 2 * b->cap > BUF_MIN_CAP ? 2 * b->cap : BUF_MIN_CAP;
+	size_t cap = 2 * b->cap;
+	if (cap < BUF_MIN_CAP)
+		cap = BUF_MIN_CAP;
 	if (cap < b->len + n)
 		cap = b->len + n;
-	uint8_t *p = n > SIZE_MAX / 2 - b->len ? NULL : realloc(b->data, cap);
+	uint8_t *p = NULL;
+	if (n <= SIZE_MAX / 2 - b->len)         /* else the sizes above overflowed */
+		p = realloc(b->data, cap);
 	if (p == NULL) {
 		fprintf(stderr, "out of memory\n");
 		exit(1);
@@ -52,7 +71,7 @@ void
 buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0)
-		return;
+		return;         /* p may be NULL */
 	buf_reserve(b, n);
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -62,21 +81,27 @@ void
 buf_putc(struct buf *b, uint8_t c)
 {
 	buf_reserve(b, 1);
-	b->data[b->len++] = c;
+	b->data[b->len] = c;
+	b->len++;
 }
 
 void
-buf_puts(struct buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+buf_puts(struct buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
 
+/* Formats straight into the spare room; only if that is too small does it
+ * grow the buffer and format a second time. */
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap, again;
-	buf_reserve(b, BUF_MIN_CAP);    /* format into the spare room */
+	buf_reserve(b, BUF_MIN_CAP);
 	va_start(ap, fmt);
 	va_copy(again, ap);
 	int n = vsnprintf((char *)b->data + b->len, b->cap - b->len, fmt, ap);
-	if (n >= 0 && (size_t)n >= b->cap - b->len) {     /* too small: again */
+	if (n >= 0 && (size_t)n >= b->cap - b->len) {
 		buf_reserve(b, (size_t)n + 1);  /* vsnprintf adds a NUL */
 		vsnprintf((char *)b->data + b->len, b->cap - b->len, fmt, again);
 	}
@@ -93,7 +118,12 @@ buf_free(struct buf *b)
 	*b = (struct buf){ 0 };
 }
 
-/* ---- zlib container ---- */
+/* ---- zlib container: what both directions share ---- */
+
+/* CMF 0x78: deflate with a 32 KiB window.  FLG 0x01: no preset dictionary,
+ * level "fastest", and 0x7801 is a multiple of 31 as FCHECK requires. */
+#define ZLIB_HEADER "\x78\x01"
+
 static uint32_t
 adler32(const uint8_t *p, size_t n)
 {
@@ -105,100 +135,206 @@ adler32(const uint8_t *p, size_t n)
 	return b << 16 | a;
 }
 
-/* Length and distance bases and extra bits (RFC 1951 §3.2.5). */
-static const uint16_t len_base[29] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15,
-	17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
-static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
-	2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const uint16_t dist_base[INFL_NDIST] = { 1, 2, 3, 4, 5, 7, 9, 13, 17, 25,
-	33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
-	6145, 8193, 12289, 16385, 24577 };
-static const uint8_t dist_extra[INFL_NDIST] = { 0, 0, 0, 0, 1, 1, 2, 2, 3,
-	3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+/*
+ * RFC 1951 §3.2.5: the length codes 257-285 and the distance codes 0-29,
+ * each a base and the number of extra bits whose value is added to it.
+ * Entry i of the length tables is code 257 + i.
+ */
+static const uint16_t len_base[29] = {
+	3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+	35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
+static const uint8_t len_extra[29] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+	3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+static const uint16_t dist_base[INFL_NDIST] = {
+	1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
+	257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577 };
+static const uint8_t dist_extra[INFL_NDIST] = {
+	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+	7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+
+/*
+ * RFC 1951 §3.2.6, the fixed Huffman code, as its table reads: the
+ * literal/length symbols first..last have codes of `bits` bits, counting up
+ * from `code` (written here in hex; the RFC writes them in binary):
+ *
+ *      Lit Value    Bits        Codes
+ *        0 - 143     8          00110000 through 10111111
+ *      144 - 255     9          110010000 through 111111111
+ *      256 - 279     7          0000000 through 0010111
+ *      280 - 287     8          11000000 through 11000111
+ *
+ * Distance codes 0-31 are 5-bit codes, each the code number itself.  The
+ * deflater encodes with this table; the inflater builds its fixed codes
+ * from the bit counts, which (canonical codes) gives these same codes.
+ */
+struct fixed_range {
+	uint16_t first, last;   /* literal/length symbols */
+	uint16_t code;          /* the code of `first` */
+	uint8_t bits;           /* the length of each code in the range */
+};
+static const struct fixed_range fixed_litlen[4] = {
+	{ .first = 0, .last = 143, .code = 0x30, .bits = 8 },      /* 00110000 */
+	{ .first = 144, .last = 255, .code = 0x190, .bits = 9 },   /* 110010000 */
+	{ .first = 256, .last = 279, .code = 0x00, .bits = 7 },    /* 0000000 */
+	{ .first = 280, .last = 287, .code = 0xC0, .bits = 8 },    /* 11000000 */
+};
+#define FIXED_DIST_BITS 5
+#define FIXED_NDIST     32
+#define END_OF_BLOCK    256
+
+/* ---- zlib container: the sender ---- */
 
 void
 zlib_store(struct buf *out, const uint8_t *in, size_t n)
 {
-	/* CMF 0x78: deflate, 32 KiB window.  FLG 0x01: no dictionary, level
-	 * "fastest", and 0x7801 is a multiple of 31 as FCHECK requires. */
-	buf_put(out, "\x78\x01", 2);
+	buf_put(out, ZLIB_HEADER, 2);
 	size_t off = 0;
 	do {
-		size_t k = n - off < ZLIB_STORED_MAX ? n - off : ZLIB_STORED_MAX;
-		/* BFINAL, BTYPE 00 and padding in a byte; LEN, NLEN little-endian. */
-		uint8_t h[5] = { off + k == n, k, k >> 8, ~k, ~k >> 8 };
-		buf_put(out, h, 5);
-		buf_put(out, k ? in + off : in, k);     /* in may be NULL when n is 0 */
-		off += k;
+		size_t len = n - off < ZLIB_STORED_MAX ? n - off : ZLIB_STORED_MAX;
+		/* BFINAL (is this the last block?) and BTYPE 00 in the low bits of
+		 * a byte, the rest of it padding; LEN and NLEN = ~LEN, little-endian. */
+		uint8_t head[5] = { off + len == n, len, len >> 8, ~len, ~len >> 8 };
+		buf_put(out, head, 5);
+		if (len > 0)
+			buf_put(out, in + off, len);    /* in may be NULL when n is 0 */
+		off += len;
 	} while (off < n);
-	uint32_t a = adler32(in, n);
+	uint32_t a = adler32(in, n);    /* the trailer, most significant byte first */
 	buf_put(out, (uint8_t[4]){ a >> 24, a >> 16, a >> 8, a }, 4);
 }
 
-/* Appends v's k low bits to out, lowest first, or highest first for a
- * Huffman code; *bit counts those already in out's last byte. */
+/* The deflate bit stream (RFC 1951 §3.1.1) fills each byte from its least
+ * significant bit.  Bits wait in `bits` until they make a whole byte. */
+struct bitwriter {
+	struct buf *out;
+	uint32_t bits;          /* the first waiting bit is bit 0 */
+	unsigned count;         /* how many are waiting, below 8 between calls */
+};
+
+/* Appends the k (at most 16) low bits of v, lowest first: how header
+ * fields and extra bits are packed. */
 static void
-defl_put(struct buf *out, unsigned *bit, unsigned v, unsigned k, int huffman)
+defl_put_bits(struct bitwriter *w, uint32_t v, unsigned k)
 {
-	for (unsigned i = 0; i < k; i++, *bit = (*bit + 1) % 8) {
-		if (*bit == 0)
-			buf_putc(out, 0);
-		out->data[out->len - 1] |= ((huffman ? v >> (k - 1 - i) : v >> i) & 1) << *bit;
+	w->bits |= v << w->count;
+	w->count += k;
+	while (w->count >= 8) {
+		buf_putc(w->out, (uint8_t)w->bits);
+		w->bits >>= 8;
+		w->count -= 8;
 	}
 }
 
-/* Greedy LZ77, one candidate per position: the last with its hash.  Fixed
- * codes (RFC 1951 §3.2.6): literals 0-143 8 bits from 0x30, 144-255 9 from
- * 0x190; 256-279 (end, lengths) 7 from 0, 280-287 8 from 0xC0; distances 5. */
+/* Appends a Huffman code of `bits` bits.  Codes are packed from their most
+ * significant bit (RFC 1951 §3.1.1), so the code goes in reversed. */
+static void
+defl_put_code(struct bitwriter *w, unsigned code, unsigned bits)
+{
+	uint32_t reversed = 0;
+	for (unsigned i = 0; i < bits; i++) {
+		reversed = reversed << 1 | (code & 1);
+		code >>= 1;
+	}
+	defl_put_bits(w, reversed, bits);
+}
+
+/* Appends literal/length symbol sym in the fixed code. */
+static void
+defl_put_symbol(struct bitwriter *w, unsigned sym)
+{
+	const struct fixed_range *r = fixed_litlen;
+	while (sym > r->last)
+		r++;
+	defl_put_code(w, r->code + (sym - r->first), r->bits);
+}
+
+/* Appends a match: the length's code and extra bits, then the distance's. */
+static void
+defl_put_match(struct bitwriter *w, unsigned len, unsigned dist)
+{
+	unsigned lc = 28;
+	while (len_base[lc] > len)
+		lc--;
+	unsigned dc = INFL_NDIST - 1;
+	while (dist_base[dc] > dist)
+		dc--;
+	defl_put_symbol(w, 257 + lc);
+	defl_put_bits(w, len - len_base[lc], len_extra[lc]);
+	defl_put_code(w, dc, FIXED_DIST_BITS);
+	defl_put_bits(w, dist - dist_base[dc], dist_extra[dc]);
+}
+
+/*
+ * Greedy LZ77 with one candidate per position: the last position whose
+ * next 3 bytes had the same hash.  A match of DEFL_MATCH_MIN or more is
+ * taken whole, and positions inside it are not entered in the table; a
+ * shorter one is a literal.  The loop gives up as soon as the output is as
+ * long as the stored form, which is then written instead.
+ */
 void
 zlib_deflate(struct buf *out, const uint8_t *in, size_t n)
 {
-	size_t start = out->len, stored = 11 + n + 5 * (n ? (n - 1) / ZLIB_STORED_MAX : 0);
+	size_t start = out->len;
+	/* zlib_store's length: header, a 5-byte header per block, data, trailer */
+	size_t blocks = n == 0 ? 1 : (n - 1) / ZLIB_STORED_MAX + 1;
+	size_t stored = 2 + 5 * blocks + n + 4;
 	uint32_t head[1 << DEFL_HASH_BITS] = { 0 };     /* position mod 2^32 by hash */
-	unsigned bit = 0;
-	buf_put(out, "\x78\x01", 2);            /* as zlib_store */
-	defl_put(out, &bit, 3, 3, 0);           /* BFINAL 1, BTYPE 01 */
-	for (size_t i = 0, len; i < n && out->len - start < stored;
-	    i += len < DEFL_MATCH_MIN ? 1 : len) {
-		/* Knuth's 2^32 / phi; the last 2 bytes, which cannot match, use slot 0. */
-		uint32_t h = n - i < DEFL_MATCH_MIN ? 0 : (uint32_t)(in[i] << 16 |
-		    in[i + 1] << 8 | in[i + 2]) * 2654435761u >> (32 - DEFL_HASH_BITS);
+	struct bitwriter w = { .out = out };
+	buf_put(out, ZLIB_HEADER, 2);
+	defl_put_bits(&w, 1, 1);                /* BFINAL: the last block */
+	defl_put_bits(&w, 1, 2);                /* BTYPE 01: fixed Huffman codes */
+	size_t i = 0;
+	while (i < n && out->len - start < stored) {
+		/* The match table's slot: Knuth's multiplicative hash (2^32 / phi)
+		 * of the next 3 bytes; the last 2 bytes, too few to match, use 0. */
+		uint32_t h = 0;
+		if (n - i >= DEFL_MATCH_MIN) {
+			uint32_t three = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+			    in[i + 2];
+			h = three * 2654435761u >> (32 - DEFL_HASH_BITS);
+		}
 		uint32_t dist = (uint32_t)i - head[h];
 		head[h] = (uint32_t)i;
-		for (len = 0; dist - 1 < DEFL_WINDOW && dist <= i && len < DEFL_MATCH_MAX &&
-		    len < n - i && in[i - dist + len] == in[i + len]; len++)
-			;
-		if (len < DEFL_MATCH_MIN) {
-			defl_put(out, &bit, in[i] + (in[i] < 144 ? 0x30 : 0x100), 8 + (in[i] >= 144), 1);
-			continue;
+		/* How many bytes from in[i] on equal those dist back, if the
+		 * candidate is in the window and in the input. */
+		size_t len = 0;
+		if (dist != 0 && dist <= DEFL_WINDOW && dist <= i) {
+			size_t max = n - i < DEFL_MATCH_MAX ? n - i : DEFL_MATCH_MAX;
+			while (len < max && in[i - dist + len] == in[i + len])
+				len++;
 		}
-		unsigned lc = 28, dc = INFL_NDIST - 1;  /* the last codes, then down */
-		while (len_base[lc] > len)
-			lc--;
-		while (dist_base[dc] > dist)
-			dc--;
-		defl_put(out, &bit, lc < 23 ? 1 + lc : 0xC0 + lc - 23, 7 + (lc >= 23), 1);
-		defl_put(out, &bit, (unsigned)len - len_base[lc], len_extra[lc], 0);
-		defl_put(out, &bit, dc, 5, 1);
-		defl_put(out, &bit, dist - dist_base[dc], dist_extra[dc], 0);
+		if (len >= DEFL_MATCH_MIN) {
+			defl_put_match(&w, (unsigned)len, dist);
+			i += len;
+		} else {
+			defl_put_symbol(&w, in[i]);
+			i++;
+		}
 	}
-	defl_put(out, &bit, 0, 7, 1);           /* end of block (256) */
-	uint32_t a = adler32(in, n);
+	defl_put_symbol(&w, END_OF_BLOCK);
+	if (w.count > 0)
+		buf_putc(out, (uint8_t)w.bits);         /* the last byte, zero-padded */
+	uint32_t a = adler32(in, n);                    /* as zlib_store */
 	buf_put(out, (uint8_t[4]){ a >> 24, a >> 16, a >> 8, a }, 4);
-	if (out->len - start >= stored) {       /* no smaller: stored instead */
+	if (out->len - start >= stored) {       /* not smaller: stored instead */
 		out->len = start;
 		zlib_store(out, in, n);
 	}
 }
 
+/* ---- zlib container: the receiver ---- */
+
 /* The inflater.  Bits are read least significant first, by their index
- * into the input, after a check that the input still holds them.
- * Each check of peer input is one INFL_CHECK; INFL_TRY passes errors up. */
+ * into the input, after a check that the input still holds them.  Each
+ * check of peer input is one INFL_CHECK, so a reader can list them;
+ * INFL_TRY passes an error up. */
 #define INFL_CHECK(ok, err) do { if (!(ok)) return (err); } while (0)
 #define INFL_TRY(call) do { int e_ = (call); if (e_ != ZLIB_OK) return e_; } while (0)
 
-/* A canonical Huffman code, decoded a bit at a time as puff does (over
- * 100 MB/s: a lookup table would buy speed that screens do not need). */
+/* A canonical Huffman code, decoded a bit at a time as zlib's
+ * contrib/puff/puff.c does (over 100 MB/s: a lookup table would buy speed
+ * that screens do not need). */
 struct huffman {
 	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length */
 	uint16_t sym[INFL_NLITLEN];         /* symbols in code order */
@@ -206,32 +342,37 @@ struct huffman {
 
 struct inflater {
 	const uint8_t *in;
-	size_t n, bit;          /* input; the next bit is bit % 8 of in[bit / 8] */
+	size_t n;               /* input bytes */
+	size_t bit;             /* the next bit is bit % 8 of in[bit / 8] */
 	struct buf *out;
-	size_t base, limit;     /* output starts at out->len == base, ends by limit */
-	struct huffman fixed[2];        /* the fixed codes, once built_fixed */
-	int built_fixed;
+	size_t base;            /* this stream's output starts at out->data + base */
+	size_t limit;           /* and ends by out->data + limit */
+	struct huffman fixed_lit, fixed_dist;   /* the fixed codes, once built_fixed */
+	bool built_fixed;
 };
 
-/* Reads the next k (<= 16) bits into *v, the first read lowest. */
+/* Reads the next k (at most 16) bits into *v, the first read lowest. */
 static int
 infl_bits(struct inflater *s, unsigned k, unsigned *v)
 {
 	INFL_CHECK(k <= 8 * (uint64_t)s->n - s->bit, ZLIB_E_TRUNCATED);
 	*v = 0;
-	for (unsigned i = 0; i < k; i++, s->bit++)
-		*v |= (unsigned)(s->in[s->bit / 8] >> s->bit % 8 & 1) << i;
+	for (unsigned i = 0; i < k; i++) {
+		unsigned bit = s->in[s->bit / 8] >> (s->bit % 8) & 1;
+		*v |= bit << i;
+		s->bit++;
+	}
 	return ZLIB_OK;
 }
 
-/* Builds a code from n code lengths.  It must be complete, but when `sparse`
- * (as zlib) one code of length 1 (a single distance) or none (a block of
- * literals only) will do. */
+/* Builds a code from n code lengths.  It must be complete, but when
+ * `sparse` (as zlib allows in a dynamic block) one code of length 1 (a
+ * single distance) or none (a block of literals only) will do. */
 static int
-huff_build(struct huffman *h, const uint8_t *len, unsigned n, int sparse)
+huff_build(struct huffman *h, const uint8_t *len, unsigned n, bool sparse)
 {
-	uint16_t offs[INFL_MAXBITS + 2] = { 0 };
-	int left = 1;
+	uint16_t offs[INFL_MAXBITS + 2] = { 0 };        /* first index of each length */
+	int left = 1;                                   /* codes not yet used */
 	memset(h, 0, sizeof *h);
 	for (unsigned i = 0; i < n; i++)
 		h->count[len[i]]++;
@@ -242,11 +383,15 @@ huff_build(struct huffman *h, const uint8_t *len, unsigned n, int sparse)
 		offs[l + 1] = offs[l] + h->count[l];
 	}
 	unsigned used = offs[INFL_MAXBITS + 1];
-	if (left > 0 && !(sparse && used <= 1 && h->count[1] == used))
+	bool one_short_or_none = used <= 1 && h->count[1] == used;
+	if (left > 0 && !(sparse && one_short_or_none))
 		return ZLIB_E_DATA;     /* incomplete */
-	for (unsigned i = 0; i < n; i++)
-		if (len[i] != 0)
-			h->sym[offs[len[i]]++] = (uint16_t)i;
+	for (unsigned i = 0; i < n; i++) {
+		if (len[i] != 0) {
+			h->sym[offs[len[i]]] = (uint16_t)i;
+			offs[len[i]]++;
+		}
+	}
 	return ZLIB_OK;
 }
 
@@ -254,10 +399,12 @@ huff_build(struct huffman *h, const uint8_t *len, unsigned n, int sparse)
 static int
 huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 {
-	/* Codes of length l are first .. first + count[l] - 1, MSB first. */
-	unsigned code = 0, first = 0, index = 0, bit;
+	/* The codes of length l are first .. first + count[l] - 1, read most
+	 * significant bit first; index counts the symbols of shorter codes. */
+	unsigned code = 0, first = 0, index = 0;
 	for (unsigned l = 1;; l++) {
-		INFL_CHECK(l <= INFL_MAXBITS, ZLIB_E_DATA);  /* unused prefix */
+		unsigned bit;
+		INFL_CHECK(l <= INFL_MAXBITS, ZLIB_E_DATA);  /* an unused code */
 		INFL_TRY(infl_bits(s, 1, &bit));
 		code |= bit;
 		if (code - first < h->count[l]) {
@@ -270,6 +417,7 @@ huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 	}
 }
 
+/* A stored block (type 0): LEN, NLEN, then LEN bytes as they are. */
 static int
 infl_stored(struct inflater *s)
 {
@@ -285,27 +433,29 @@ infl_stored(struct inflater *s)
 	return ZLIB_OK;
 }
 
-/* Decodes one Huffman-coded block up to its end-of-block symbol. */
+/* Decodes a Huffman-coded block's symbols up to its end of block. */
 static int
 infl_codes(struct inflater *s, const struct huffman *lit, const struct huffman *dist)
 {
-	unsigned sym, d, x, y;
 	for (;;) {
+		unsigned sym;
 		INFL_TRY(huff_decode(s, lit, &sym));
-		if (sym == 256)
+		if (sym == END_OF_BLOCK)
 			return ZLIB_OK;
-		if (sym < 256) {
+		if (sym < END_OF_BLOCK) {               /* a literal byte */
 			INFL_CHECK(s->out->len < s->limit, ZLIB_E_TOOBIG);
 			buf_putc(s->out, (uint8_t)sym);
 			continue;
 		}
-		sym -= 257;
-		INFL_CHECK(sym < 29, ZLIB_E_DATA);              /* 286, 287 */
-		INFL_TRY(infl_bits(s, len_extra[sym], &x));
-		INFL_TRY(huff_decode(s, dist, &d));
-		INFL_CHECK(d < INFL_NDIST, ZLIB_E_DATA);        /* 30, 31 */
-		INFL_TRY(infl_bits(s, dist_extra[d], &y));
-		size_t len = len_base[sym] + x, back = dist_base[d] + y;
+		unsigned lc = sym - 257;                /* a length code, then a distance */
+		unsigned dc, len_more, dist_more;
+		INFL_CHECK(lc < 29, ZLIB_E_DATA);               /* symbols 286, 287 */
+		INFL_TRY(infl_bits(s, len_extra[lc], &len_more));
+		INFL_TRY(huff_decode(s, dist, &dc));
+		INFL_CHECK(dc < INFL_NDIST, ZLIB_E_DATA);       /* symbols 30, 31 */
+		INFL_TRY(infl_bits(s, dist_extra[dc], &dist_more));
+		size_t len = len_base[lc] + len_more;
+		size_t back = dist_base[dc] + dist_more;
 		INFL_CHECK(back <= s->out->len - s->base, ZLIB_E_DISTANCE);
 		INFL_CHECK(len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
 		/* Byte by byte: the copy may overlap what it writes. */
@@ -314,79 +464,117 @@ infl_codes(struct inflater *s, const struct huffman *lit, const struct huffman *
 	}
 }
 
-/* The order in which code length code lengths are sent (RFC 1951 §3.2.7). */
-static const uint8_t clen_order[19] = {
-	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
-
-/* A fixed (type 1) or dynamic (type 2) Huffman block.  The fixed codes are
- * built once per stream: empty fixed blocks cost 10 bits each. */
+/* A fixed Huffman block (type 1).  The codes are built at the stream's
+ * first fixed block and kept: an empty fixed block is only 10 bits, and
+ * rebuilding the codes for each of a million of them would cost seconds. */
 static int
-infl_huffman(struct inflater *s, unsigned type)
+infl_fixed(struct inflater *s)
 {
-	/* Code length 16: the last length 3-6 times; 17, 18: 0 3-10 or 11-138 times. */
-	static const uint8_t rep_bits[3] = { 2, 3, 7 }, rep_base[3] = { 3, 3, 11 };
-	struct huffman dyn[2], *code = type == 1 ? s->fixed : dyn;
-	uint8_t len[INFL_NLITLEN + 32] = { 0 };
-	unsigned hlit = INFL_NLITLEN, hdist = 32, v, sym;    /* fixed */
-	if (type == 1) {
-		memset(len, 8, INFL_NLITLEN);
-		memset(len + 144, 9, 112);
-		memset(len + 256, 7, 24);
-		memset(len + INFL_NLITLEN, 5, 32);
-	} else {
-		INFL_TRY(infl_bits(s, 14, &v));         /* HLIT, HDIST, HCLEN */
-		hlit = (v & 31) + 257;
-		hdist = (v >> 5 & 31) + 1;
-		INFL_CHECK(hlit <= INFL_MAXHLIT && hdist <= INFL_NDIST, ZLIB_E_DATA);
-		for (unsigned i = 0, hclen = (v >> 10) + 4; i < hclen; i++) {
-			INFL_TRY(infl_bits(s, 3, &v));
-			len[clen_order[i]] = (uint8_t)v;
+	if (!s->built_fixed) {
+		uint8_t len[INFL_NLITLEN];
+		uint8_t dist_len[FIXED_NDIST];
+		for (size_t i = 0; i < sizeof fixed_litlen / sizeof fixed_litlen[0]; i++) {
+			const struct fixed_range *r = &fixed_litlen[i];
+			memset(len + r->first, r->bits, r->last - r->first + 1u);
 		}
-		INFL_TRY(huff_build(&dyn[0], len, 19, 0));      /* code length code */
-		for (unsigned i = 0; i < hlit + hdist;) {
-			INFL_TRY(huff_decode(s, &dyn[0], &sym));
-			if (sym < 16) {
-				len[i++] = (uint8_t)sym;
-				continue;
-			}
-			INFL_CHECK(sym != 16 || i > 0, ZLIB_E_DATA);   /* no previous */
-			uint8_t prev = sym == 16 ? len[i - 1] : 0;
-			INFL_TRY(infl_bits(s, rep_bits[sym - 16], &v));
-			v += rep_base[sym - 16];
-			INFL_CHECK(v <= hlit + hdist - i, ZLIB_E_DATA); /* too many */
-			memset(len + i, prev, v);
-			i += v;
-		}
-		INFL_CHECK(len[256] != 0, ZLIB_E_DATA);         /* no end of block */
+		memset(dist_len, FIXED_DIST_BITS, FIXED_NDIST);
+		INFL_TRY(huff_build(&s->fixed_lit, len, INFL_NLITLEN, false));
+		INFL_TRY(huff_build(&s->fixed_dist, dist_len, FIXED_NDIST, false));
+		s->built_fixed = true;
 	}
-	if (type == 2 || !s->built_fixed) {
-		INFL_TRY(huff_build(&code[0], len, hlit, type == 2));
-		INFL_TRY(huff_build(&code[1], len + hlit, hdist, type == 2));
-	}
-	s->built_fixed |= type == 1;
-	return infl_codes(s, &code[0], &code[1]);
+	return infl_codes(s, &s->fixed_lit, &s->fixed_dist);
 }
 
+/* Reads n code lengths into len with the code length code h
+ * (RFC 1951 §3.2.7): 0-15 are a length; 16 repeats the previous length 3-6
+ * times, 17 a zero 3-10 times, 18 a zero 11-138 times. */
+static int
+infl_code_lengths(struct inflater *s, const struct huffman *h, uint8_t *len, unsigned n)
+{
+	static const uint8_t rep_bits[3] = { 2, 3, 7 };     /* for 16, 17, 18 */
+	static const uint8_t rep_base[3] = { 3, 3, 11 };
+	unsigned i = 0;
+	while (i < n) {
+		unsigned sym, times;
+		INFL_TRY(huff_decode(s, h, &sym));
+		if (sym < 16) {
+			len[i] = (uint8_t)sym;
+			i++;
+			continue;
+		}
+		INFL_CHECK(sym != 16 || i > 0, ZLIB_E_DATA);    /* no previous length */
+		uint8_t repeated = 0;
+		if (sym == 16)
+			repeated = len[i - 1];
+		INFL_TRY(infl_bits(s, rep_bits[sym - 16], &times));
+		times += rep_base[sym - 16];
+		INFL_CHECK(times <= n - i, ZLIB_E_DATA);        /* past the last length */
+		memset(len + i, repeated, times);
+		i += times;
+	}
+	return ZLIB_OK;
+}
+
+/* A dynamic Huffman block (type 2): the sizes of its two codes, the code
+ * length code, the code lengths, then the data in those codes. */
+static int
+infl_dynamic(struct inflater *s)
+{
+	/* The order in which the code length code's lengths are sent. */
+	static const uint8_t clen_order[19] = {
+		16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
+	uint8_t len[INFL_MAXHLIT + INFL_NDIST] = { 0 };
+	struct huffman lencode, lit, dist;
+	unsigned v;
+	INFL_TRY(infl_bits(s, 14, &v));                 /* HLIT, HDIST, HCLEN */
+	unsigned hlit = (v & 31) + 257;
+	unsigned hdist = (v >> 5 & 31) + 1;
+	unsigned hclen = (v >> 10) + 4;
+	INFL_CHECK(hlit <= INFL_MAXHLIT && hdist <= INFL_NDIST, ZLIB_E_DATA);
+	for (unsigned i = 0; i < hclen; i++) {
+		INFL_TRY(infl_bits(s, 3, &v));
+		len[clen_order[i]] = (uint8_t)v;
+	}
+	INFL_TRY(huff_build(&lencode, len, 19, false));
+	INFL_TRY(infl_code_lengths(s, &lencode, len, hlit + hdist));
+	INFL_CHECK(len[END_OF_BLOCK] != 0, ZLIB_E_DATA);        /* no end of block */
+	INFL_TRY(huff_build(&lit, len, hlit, true));
+	INFL_TRY(huff_build(&dist, len + hlit, hdist, true));
+	return infl_codes(s, &lit, &dist);
+}
+
+/* The header, the blocks up to the final one, and the Adler-32. */
 static int
 infl_stream(struct inflater *s)
 {
-	unsigned cmf, flg, hdr;
+	unsigned cmf, flg;
 	INFL_TRY(infl_bits(s, 8, &cmf));
 	INFL_TRY(infl_bits(s, 8, &flg));
-	INFL_CHECK((cmf & 0x0f) == 8 && cmf >> 4 <= 7 && (cmf << 8 | flg) % 31 == 0 &&
-	    !(flg & 0x20), ZLIB_E_HEADER);      /* deflate, window, check, no dict */
+	INFL_CHECK((cmf & 0x0f) == 8, ZLIB_E_HEADER);           /* CM: deflate */
+	INFL_CHECK(cmf >> 4 <= 7, ZLIB_E_HEADER);               /* CINFO: window <= 32 KiB */
+	INFL_CHECK((cmf << 8 | flg) % 31 == 0, ZLIB_E_HEADER);  /* FCHECK */
+	INFL_CHECK(!(flg & 0x20), ZLIB_E_HEADER);               /* FDICT: no dictionary */
+	unsigned final;
 	do {
-		INFL_TRY(infl_bits(s, 3, &hdr));        /* BFINAL, then BTYPE */
-		INFL_CHECK(hdr >> 1 != 3, ZLIB_E_DATA);
-		INFL_TRY(hdr >> 1 == 0 ? infl_stored(s) : infl_huffman(s, hdr >> 1));
-	} while (!(hdr & 1));
+		unsigned type;
+		INFL_TRY(infl_bits(s, 1, &final));
+		INFL_TRY(infl_bits(s, 2, &type));
+		if (type == 0)
+			INFL_TRY(infl_stored(s));
+		else if (type == 1)
+			INFL_TRY(infl_fixed(s));
+		else if (type == 2)
+			INFL_TRY(infl_dynamic(s));
+		else
+			return ZLIB_E_DATA;             /* type 3 is reserved */
+	} while (!final);
 	s->bit = (s->bit + 7) / 8 * 8;          /* the Adler-32 starts on a byte */
 	INFL_CHECK(s->n - s->bit / 8 >= 4, ZLIB_E_TRUNCATED);
 	const uint8_t *p = s->in + s->bit / 8;
-	uint32_t want = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
-	INFL_CHECK(adler32(s->out->data + s->base, s->out->len - s->base) == want,
-	    ZLIB_E_CHECKSUM);
-	INFL_CHECK(s->bit / 8 + 4 == s->n, ZLIB_E_DATA);    /* trailing bytes */
+	uint32_t want = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	uint32_t got = adler32(s->out->data + s->base, s->out->len - s->base);
+	INFL_CHECK(got == want, ZLIB_E_CHECKSUM);
+	INFL_CHECK(s->bit / 8 + 4 == s->n, ZLIB_E_DATA);        /* bytes after it */
 	return ZLIB_OK;
 }
 
@@ -394,7 +582,9 @@ int
 zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap)
 {
 	struct inflater s = { .in = in, .n = n, .out = out, .base = out->len };
-	s.limit = cap > SIZE_MAX - out->len ? SIZE_MAX : out->len + cap;
+	s.limit = SIZE_MAX;
+	if (cap <= SIZE_MAX - out->len)
+		s.limit = out->len + cap;
 	buf_reserve(out, 1);    /* out->data is not NULL: data + base is defined */
 	int err = infl_stream(&s);
 	if (err != ZLIB_OK)
@@ -403,6 +593,7 @@ zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap)
 }
 
 /* ---- tag-length-value (protobuf wire format) ---- */
+
 /* Wire types (wire.h shows the layout). */
 enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
 
@@ -419,7 +610,8 @@ tlv_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	*v = 0;
 	for (unsigned i = 0; i < TLV_VARINT_MAX && *p < end; i++) {
-		uint8_t c = *(*p)++;
+		uint8_t c = **p;
+		(*p)++;
 		if (i == TLV_VARINT_MAX - 1 && c > 1)
 			return -1;      /* the tenth byte holds only bit 63 */
 		*v |= (uint64_t)(c & 0x7f) << (7 * i);
@@ -441,8 +633,10 @@ tlv_next(const uint8_t **p, const uint8_t *end, struct tlv *t)
 	t->type = key & 7;
 	if (t->type == WT_VARINT)
 		return tlv_varint(p, end, &t->v);
-	if (t->type == WT_I64 || t->type == WT_I32)
-		t->v = t->type == WT_I64 ? 8 : 4;       /* skipped as bytes */
+	if (t->type == WT_I64)
+		t->v = 8;               /* skipped as bytes */
+	else if (t->type == WT_I32)
+		t->v = 4;
 	else if (t->type != WT_LEN || tlv_varint(p, end, &t->v) < 0)
 		return -1;
 	if (t->v > (uint64_t)(end - *p))
@@ -452,18 +646,55 @@ tlv_next(const uint8_t **p, const uint8_t *end, struct tlv *t)
 	return 0;
 }
 
-/* Writes a key, then v (a varint's value or a length) as varints at d,
+/* A message's fields as protobuf keeps them: the last of each field
+ * number and wire type.  An absent field is all zero, so it reads as 0 or
+ * as empty, as protobuf reads it, and its `field` is 0. */
+#define TLV_FIELDS 9            /* our messages use field numbers 1-8 */
+struct tlv_message {
+	struct tlv varint[TLV_FIELDS];  /* wire type 0 */
+	struct tlv len[TLV_FIELDS];     /* wire type 2 */
+};
+
+/* Reads every field in [p, end) into *m: 0, or -1 if any is malformed.
+ * Unknown fields are skipped, and so is a known field with another wire
+ * type. */
+static int
+tlv_read_message(const uint8_t *p, const uint8_t *end, struct tlv_message *m)
+{
+	struct tlv t;
+	memset(m, 0, sizeof *m);
+	while (p < end) {
+		if (tlv_next(&p, end, &t) < 0)
+			return -1;
+		if (t.field < TLV_FIELDS && t.type == WT_VARINT)
+			m->varint[t.field] = t;
+		if (t.field < TLV_FIELDS && t.type == WT_LEN)
+			m->len[t.field] = t;
+	}
+	return 0;
+}
+
+/* Writes x as a varint at d; returns its length, at most TLV_VARINT_MAX. */
+static size_t
+tlv_varint_to(uint8_t *d, uint64_t x)
+{
+	size_t n = 0;
+	while (x >= 0x80) {
+		d[n] = (uint8_t)(x | 0x80);
+		n++;
+		x >>= 7;
+	}
+	d[n] = (uint8_t)x;
+	return n + 1;
+}
+
+/* Writes a field's key and then v (a varint's value or a length) at d,
  * which has room for 2 * TLV_VARINT_MAX bytes; returns the length. */
 static size_t
 tlv_put_to(uint8_t *d, uint32_t field, unsigned type, uint64_t v)
 {
-	size_t n = 0;
-	for (uint64_t x = (uint64_t)field << 3 | type, i = 0; i < 2; i++, x = v) {
-		for (; x >= 0x80; x >>= 7)
-			d[n++] = (uint8_t)(x | 0x80);
-		d[n++] = (uint8_t)x;
-	}
-	return n;
+	size_t n = tlv_varint_to(d, (uint64_t)field << 3 | type);
+	return n + tlv_varint_to(d + n, v);
 }
 
 static void
@@ -487,115 +718,113 @@ wire_instruction_encode(struct buf *out, const struct wire_instruction *in)
 	buf_put(out, in->chaff, in->chaff_len);
 }
 
-/* Finds the last (as protobuf keeps it) field `field` of wire type `type`
- * in [p, end): 1 if found, 0 if absent, -1 if any field is malformed.  A
- * known field with another wire type counts as an unknown field. */
-static int
-tlv_find(const uint8_t *p, const uint8_t *end, uint32_t field, unsigned type,
-    struct tlv *out)
-{
-	struct tlv t;
-	int found = 0;
-	while (p < end) {
-		if (tlv_next(&p, end, &t) < 0)
-			return -1;
-		if (t.field == field && t.type == type) {
-			*out = t;
-			found = 1;
-		}
-	}
-	return found;
-}
-
 int
 wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out)
 {
-	uint64_t *num[4] = { &out->old_num, &out->new_num, &out->ack_num,
-		&out->throwaway_num };
-	const uint8_t **bytes[2] = { &out->diff, &out->chaff };
-	size_t *len[2] = { &out->diff_len, &out->chaff_len };
-	struct tlv t;
+	struct tlv_message m;
 	memset(out, 0, sizeof *out);
-	if (n == 0 || tlv_find(p, p + n, 1, WT_VARINT, &t) <= 0)
+	if (n == 0)
+		return -1;      /* (and p may be NULL) */
+	if (tlv_read_message(p, p + n, &m) < 0 || m.varint[1].field == 0)
 		return -1;      /* malformed, or no protocol_version */
-	out->diff = out->chaff = p;     /* absent: empty, and never NULL */
-	out->protocol_version = (uint32_t)t.v;
-	for (uint32_t i = 0; i < 4; i++)
-		if (tlv_find(p, p + n, 2 + i, WT_VARINT, &t) > 0)
-			*num[i] = t.v;
-	for (uint32_t i = 0; i < 2; i++)
-		if (tlv_find(p, p + n, 6 + i, WT_LEN, &t) > 0) {
-			*bytes[i] = t.p;
-			*len[i] = (size_t)t.v;
-		}
+	out->protocol_version = (uint32_t)m.varint[1].v;
+	out->old_num = m.varint[2].v;
+	out->new_num = m.varint[3].v;
+	out->ack_num = m.varint[4].v;
+	out->throwaway_num = m.varint[5].v;
+	out->diff_len = (size_t)m.len[6].v;
+	out->chaff_len = (size_t)m.len[7].v;
+	/* An absent diff or chaff is empty but points into the message, so
+	 * that diff + diff_len is always defined. */
+	out->diff = m.len[6].field != 0 ? m.len[6].p : p;
+	out->chaff = m.len[7].field != 0 ? m.len[7].p : p;
 	return 0;
 }
 
-/* One event (layout in wire.h): head holds the extension's fields, tail
- * the bytes of a Keystroke or HostBytes. */
+/* Appends one event (layout in wire.h): an Instruction (field 1) holding
+ * extension `ext`, whose fields are head's bytes and then tail's (the
+ * bytes of a Keystroke or HostBytes, not copied first). */
 static void
-wire_put_event(struct buf *out, uint32_t ext, const uint8_t *head, size_t hn,
-    const uint8_t *tail, size_t tn)
+wire_put_event(struct buf *out, uint32_t ext, const uint8_t *head, size_t head_len,
+    const uint8_t *tail, size_t tail_len)
 {
-	uint8_t d[2 * TLV_VARINT_MAX];
-	tlv_put(out, 1, WT_LEN, tlv_put_to(d, ext, WT_LEN, hn + tn) + hn + tn);
-	tlv_put(out, ext, WT_LEN, hn + tn);
-	buf_put(out, head, hn);
-	buf_put(out, tail, tn);
+	size_t body_len = head_len + tail_len;
+	uint8_t ext_key[2 * TLV_VARINT_MAX];
+	size_t ext_key_len = tlv_put_to(ext_key, ext, WT_LEN, body_len);
+	tlv_put(out, 1, WT_LEN, ext_key_len + body_len);
+	buf_put(out, ext_key, ext_key_len);
+	buf_put(out, head, head_len);
+	buf_put(out, tail, tail_len);
 }
 
 void
 wire_put_bytes(struct buf *out, const uint8_t *p, size_t n)
 {
 	uint8_t head[2 * TLV_VARINT_MAX];
-	wire_put_event(out, WIRE_BYTES, head, tlv_put_to(head, 4, WT_LEN, n), p, n);
+	size_t head_len = tlv_put_to(head, 4, WT_LEN, n);     /* keys / hoststring */
+	wire_put_event(out, WIRE_BYTES, head, head_len, p, n);
 }
 
 void
 wire_put_resize(struct buf *out, int32_t width, int32_t height)
 {
 	uint8_t head[4 * TLV_VARINT_MAX];
-	size_t n = tlv_put_to(head, 5, WT_VARINT, (uint64_t)(int64_t)width);
-	n += tlv_put_to(head + n, 6, WT_VARINT, (uint64_t)(int64_t)height);
-	wire_put_event(out, WIRE_RESIZE, head, n, NULL, 0);
+	/* int32: negative values are sign-extended to 64 bits, as protobuf does */
+	size_t head_len = tlv_put_to(head, 5, WT_VARINT, (uint64_t)(int64_t)width);
+	head_len += tlv_put_to(head + head_len, 6, WT_VARINT, (uint64_t)(int64_t)height);
+	wire_put_event(out, WIRE_RESIZE, head, head_len, NULL, 0);
 }
 
 void
 wire_put_echoack(struct buf *out, uint64_t num)
 {
-	uint8_t h[2 * TLV_VARINT_MAX];
-	wire_put_event(out, WIRE_ECHOACK, h, tlv_put_to(h, 8, WT_VARINT, num), NULL, 0);
+	uint8_t head[2 * TLV_VARINT_MAX];
+	size_t head_len = tlv_put_to(head, 8, WT_VARINT, num);   /* echo_ack_num */
+	wire_put_event(out, WIRE_ECHOACK, head, head_len, NULL, 0);
+}
+
+/* Fills *ev from extension `ext` of type `type`, after checking all of
+ * its fields; a missing field reads 0. */
+static int
+wire_event_read(struct wire_event *ev, enum wire_event_type type, const struct tlv *ext)
+{
+	struct tlv_message m;
+	memset(ev, 0, sizeof *ev);
+	ev->type = type;
+	if (tlv_read_message(ext->p, ext->p + ext->v, &m) < 0)
+		return -1;
+	if (type == WIRE_BYTES) {
+		ev->bytes = m.len[4].p;                 /* keys / hoststring */
+		ev->len = (size_t)m.len[4].v;
+	}
+	if (type == WIRE_RESIZE) {
+		/* int32: the low 32 bits, as protobuf reads them */
+		ev->width = (int32_t)(uint32_t)m.varint[5].v;
+		ev->height = (int32_t)(uint32_t)m.varint[6].v;
+	}
+	if (type == WIRE_ECHOACK)
+		ev->echo_ack = m.varint[8].v;           /* echo_ack_num */
+	return 1;
 }
 
 int
 wire_next_event(const uint8_t **p, const uint8_t *end, struct wire_event *ev)
 {
-	static const uint32_t types[3] = { WIRE_BYTES, WIRE_RESIZE, WIRE_ECHOACK };
-	struct tlv t, x, f;
-	int rc = 0;
-	while (rc == 0 && *p < end) {
+	static const enum wire_event_type known[3] = { WIRE_BYTES, WIRE_RESIZE, WIRE_ECHOACK };
+	struct tlv t;
+	struct tlv_message instruction;
+	while (*p < end) {
 		if (tlv_next(p, end, &t) < 0)
 			return -1;
-		/* An instruction (field 1) is one event: its known extension. */
-		int instruction = t.field == 1 && t.type == WT_LEN;
-		for (int i = 0; i < 3 && rc == 0 && instruction; i++) {
-			memset(ev, 0, sizeof *ev);
-			ev->type = (enum wire_event_type)types[i];
-			rc = tlv_find(t.p, t.p + t.v, types[i], WT_LEN, &x);
+		if (t.field != 1 || t.type != WT_LEN)
+			continue;               /* not an instruction */
+		if (tlv_read_message(t.p, t.p + t.v, &instruction) < 0)
+			return -1;
+		/* One event per instruction: its first known extension. */
+		for (int i = 0; i < 3; i++) {
+			if (instruction.len[known[i]].field != 0)
+				return wire_event_read(ev, known[i], &instruction.len[known[i]]);
 		}
 	}
-	/* Any tlv_find on the extension's body checks all its fields. */
-	if (rc <= 0 || tlv_find(x.p, x.p + x.v, 4, WT_LEN, &f) < 0)
-		return rc <= 0 ? rc : -1;
-	if (ev->type == WIRE_BYTES && tlv_find(x.p, x.p + x.v, 4, WT_LEN, &f) > 0) {
-		ev->bytes = f.p;
-		ev->len = (size_t)f.v;
-	}
-	if (ev->type == WIRE_RESIZE && tlv_find(x.p, x.p + x.v, 5, WT_VARINT, &f) > 0)
-		ev->width = (int32_t)(uint32_t)f.v;
-	if (ev->type == WIRE_RESIZE && tlv_find(x.p, x.p + x.v, 6, WT_VARINT, &f) > 0)
-		ev->height = (int32_t)(uint32_t)f.v;
-	if (ev->type == WIRE_ECHOACK && tlv_find(x.p, x.p + x.v, 8, WT_VARINT, &f) > 0)
-		ev->echo_ack = f.v;
-	return 1;
+	return 0;
 }

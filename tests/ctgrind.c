@@ -3,9 +3,10 @@
  * Adam Langley's ctgrind: the key and the plaintext are marked undefined
  * for valgrind memcheck, which then reports every branch taken and every
  * address formed from them.  Only what may be public is declassified: the
- * ciphertext and tag that go on the wire, and the one "tag ok" result of
- * ocb_open.  Run by tests/ctgrind.test as
- *   valgrind -q --error-exitcode=1 build/ctgrind-O2
+ * ciphertext and tag that go on the wire, the one "tag ok" result of
+ * ocb_open, and key_decode's verdict on a key text.  Run by
+ * tests/ctgrind.test as
+ *   valgrind -q --error-exitcode=1 --suppressions=tests/ctgrind.supp build/ctgrind-O2
  * Built without sanitizers, at several -O levels (tests/crypto.mk):
  * compilers may turn masks into branches, so the binary is what counts.
  */
@@ -67,6 +68,25 @@ main(void)
 		failures += rc != -1;
 	}
 	ocb_wipe(&c);
+
+	/* The key's text, good and bad: every character is secret, the verdict
+	 * (well-formed or not, and why) is public.  Only the length may be
+	 * learnt by branching, where strnlen finds the end (ctgrind.supp). */
+	static const struct { const char *text, *err; } keys[] = {
+		{ "AAECAwQFBgcICQoLDA0ODw", NULL },
+		{ "!AECAwQFBgcICQoLDA0ODw", "Key must be well-formed base64." },
+		{ "AAECAwQFBgcICQoLDA0ODx", "Base64 key was not encoded 128-bit key." },
+		{ "AAECAwQFBgcICQoLDA0OD_", "Key must be well-formed base64." }, /* and bits */
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		uint8_t got[KEY_LEN] = { 0 };
+		memcpy(text, keys[i].text, sizeof text);
+		SECRET(text, KEY_B64_LEN);
+		const char *err = key_decode(text, got);
+		PUBLIC(&err, sizeof err);
+		const char *want = keys[i].err ? keys[i].err : "ok";
+		failures += strcmp(err ? err : "ok", want) != 0;
+	}
 	if (failures)
 		fprintf(stderr, "ctgrind: %d wrong results\n", failures);
 	return failures != 0;

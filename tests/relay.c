@@ -1,10 +1,11 @@
 /*
- * relay.c -- a UDP impairment relay for the transport and session tests.
+ * relay.c -- a UDP impairment relay for the transport and session tests,
+ * and the protocol trace for the classroom.
  *
  *   relay --listen 127.0.0.1:PORT --to 127.0.0.1:PORT [--delay MS]
  *         [--loss PCT] [--loss-up PCT] [--loss-down PCT] [--reorder PCT]
  *         [--dup PCT] [--blackout START:END]... [--rebind SECS]
- *         [--duration SECS] [--seed N]
+ *         [--duration SECS] [--seed N] [--trace FILE]
  *   relay --selftest
  *
  * The client talks to the listen address; the relay forwards its
@@ -21,10 +22,50 @@
  *
  * It prints "RELAY <listen port>" on stdout (PORT 0 picks a free one),
  * exits after --duration seconds (default 120) or on SIGTERM/SIGINT, and
- * then prints its counters on stderr.  Addresses must be loopback
- * (127.0.0.0/8 or ::1): the relay never talks to another host.
+ * then prints its counters on stderr, with the sequence number (bits
+ * 62..0 of the first 8 bytes, sent in the clear) of the first datagram
+ * each way: what a sender's numbering starts at, read off the wire.
+ * Addresses must be loopback (127.0.0.0/8 or ::1): the relay never talks
+ * to another host.
+ *
+ * --trace FILE writes every datagram that arrives, decoded, to FILE
+ * (tests/trace.c decodes; `./mosh.sh --local --trace=FILE` starts it).
+ * From a real session: a command typed, Enter, its echo and output, and
+ * last a datagram sealed under another key:
+ *
+ *   # ...a legend, one line per field...
+ *      0.624 c>s seq=2    ts=31508 tsr=none  frag id=3 #0 final
+ *      0.624 c>s inst old=1 new=3 ack=2 throw=1 diff: keys "echo trace''demo"
+ *      0.646 c>s seq=3    ts=31532 tsr=31528 frag id=4 #0 final
+ *      0.646 c>s inst old=3 new=4 ack=3 throw=3 diff: keys "\r"
+ *      0.657 s>c seq=3    ts=31542 tsr=31542 frag id=4 #0 final
+ *      0.657 s>c inst old=3 new=4 ack=4 throw=3 diff: host "\x1b[?25l\r\ntracedemo\r\n# \x1b[?25h"
+ *      0.906 c>s bad len=76 why="Packet failed integrity check."
+ *
+ *   - One line per datagram, in arrival order: the time (seconds since the
+ *     relay started, on the monotonic clock, to the millisecond: every
+ *     trace starts near 0, and --blackout windows are on the same clock), the direction, then
+ *     key=value fields in fixed order.  A datagram the relay did not just
+ *     forward ends with [lost], [blackout], [late] or [twice], so a
+ *     student sees why a resend follows.  The instruction a datagram
+ *     completes follows on an "inst" line with the same time; a datagram
+ *     that does not decode is a "bad" line with the receiver's reason.
+ *     Keys and host bytes are escaped as in C (\r \n \x1b).  The file
+ *     starts with a legend of `#` lines, so a trace explains itself.
+ *   - The key comes as one line on standard input, read before anything
+ *     else when --trace is given: `printf '%s\n' "$key" | relay ...`.
+ *     Not in argv, where ps shows it to every user; not in MOSH_KEY,
+ *     which only the client may receive (a helper that inherits it could
+ *     leak it); not a --key-fd, which a shell can only feed from a here
+ *     document (a temporary file in some shells) or an extra pipe.  printf
+ *     is a shell builtin, so the key is never a process argument.  The
+ *     line is read with read(2), not stdio, so no copy stays in a buffer,
+ *     and it is wiped once decoded.
+ *   - The trace holds every key typed, passwords included: FILE is made
+ *     (or cut back) with mode 0600.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -35,9 +76,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "trace.h"
 
 #define RELAY_MAX_DGRAM      65536  /* largest datagram read */
 #define RELAY_QUEUE_MAX      8192   /* datagrams held at once; more are dropped */
@@ -67,6 +111,8 @@ struct relay {
 	struct held *heap[RELAY_QUEUE_MAX];
 	int nheld;
 	unsigned long in[2], fwd[2], lost[2], dark[2], dups[2], full, rebinds;
+	struct trace *trace;    /* NULL without --trace */
+	unsigned long long first_seq[2];
 };
 
 static volatile sig_atomic_t stop;
@@ -247,23 +293,39 @@ in_blackout(const struct relay *r, uint64_t now)
 static void
 impair(struct relay *r, int dir, const uint8_t *p, size_t len, uint64_t now)
 {
+	unsigned fate = TRACE_FORWARDED;
+	int copies = 1;
+	uint64_t due = now + r->delay_ms;
+
+	if (r->in[dir] == 0) {
+		for (size_t i = 0; i < 8 && i < len; i++)
+			r->first_seq[dir] = (r->first_seq[dir] << 8 | p[i]) & ~(1ULL << 63);
+	}
 	r->in[dir]++;
 	if (in_blackout(r, now)) {
 		r->dark[dir]++;
-		return;
-	}
-	if (rnd(r) * 100 < r->loss[dir]) {
+		fate = TRACE_BLACKOUT;
+		copies = 0;
+	} else if (rnd(r) * 100 < r->loss[dir]) {
 		r->lost[dir]++;
-		return;
+		fate = TRACE_LOST;
+		copies = 0;
+	} else {
+		if (rnd(r) * 100 < r->reorder) {
+			due += 1 + (uint64_t)(rnd(r) * RELAY_REORDER_MAX_MS);
+			fate |= TRACE_LATE;
+		}
+		if (rnd(r) * 100 < r->dup) {
+			r->dups[dir]++;
+			fate |= TRACE_TWICE;
+			copies = 2;
+		}
 	}
-	uint64_t due = now + r->delay_ms;
-	if (rnd(r) * 100 < r->reorder)
-		due += 1 + (uint64_t)(rnd(r) * RELAY_REORDER_MAX_MS);
-	hold(r, dir, p, len, due);
-	if (rnd(r) * 100 < r->dup) {
-		r->dups[dir]++;
+	if (r->trace != NULL)
+		trace_datagram(r->trace, now - r->start, dir == UP ? TRACE_C2S : TRACE_S2C,
+		    p, len, fate);
+	for (int i = 0; i < copies; i++)
 		hold(r, dir, p, len, due);
-	}
 }
 
 static void
@@ -357,8 +419,9 @@ relay_run(struct relay *r)
 			drain(r, r->ufd, DOWN, now);
 	}
 	for (int d = UP; d <= DOWN; d++)
-		fprintf(stderr, "relay: %s: in %lu, forwarded %lu, lost %lu, blackout %lu, dup %lu\n",
-		    dir_name[d], r->in[d], r->fwd[d], r->lost[d], r->dark[d], r->dups[d]);
+		fprintf(stderr, "relay: %s: in %lu, forwarded %lu, lost %lu, blackout %lu, dup %lu, "
+		    "first seq %llu\n", dir_name[d], r->in[d], r->fwd[d], r->lost[d], r->dark[d],
+		    r->dups[d], r->first_seq[d]);
 	fprintf(stderr, "relay: rebinds %lu, queue full %lu, still held %d\n",
 	    r->rebinds, r->full, r->nheld);
 	while (r->nheld > 0) {
@@ -378,6 +441,48 @@ num_arg(const char *opt, const char *v, double lo, double hi)
 	return x;
 }
 
+/* The session key for --trace: one line on standard input (see the top). */
+static void
+read_trace_key(uint8_t key[KEY_LEN])
+{
+	char line[KEY_B64_LEN + 2];
+	size_t n = 0;
+	char c;
+
+	while (n < sizeof line - 1 && read(0, &c, 1) == 1 && c != '\n')
+		line[n++] = c;
+	line[n] = 0;
+	const char *why = key_decode(line, key);
+	crypto_wipe(line, sizeof line);
+	crypto_wipe(&c, sizeof c);
+	if (why != NULL)
+		die("--trace needs the session key as one line on standard input: %s", why);
+}
+
+/* Creates (or empties) the trace file, readable by its owner only. */
+static FILE *
+open_trace_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	struct stat st;
+	char why[512];
+	if (fd < 0) {
+		snprintf(why, sizeof why, "%s: %s", path, strerror(errno));
+		die("cannot write the trace file %s", why);
+	}
+	/* An existing file keeps its mode through O_TRUNC. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0 &&
+	    fchmod(fd, 0600) != 0) {
+		snprintf(why, sizeof why, "%s: %s", path, strerror(errno));
+		die("cannot make the trace file private (chmod 600) %s", why);
+	}
+	FILE *f = fdopen(fd, "w");
+	if (f == NULL)
+		die("%s", "out of memory");
+	setvbuf(f, NULL, _IOLBF, 0);    /* a reader may follow it live */
+	return f;
+}
+
 static int selftest(const char *self);
 
 int
@@ -387,6 +492,7 @@ main(int argc, char **argv)
 	struct sockaddr_storage listen;
 	socklen_t listen_len = 0;
 	int have_seed = 0;
+	const char *trace_path = NULL;
 
 	r.duration_ms = RELAY_DEFAULT_SECS * 1000;
 	for (int i = 1; i < argc; i++) {
@@ -424,6 +530,8 @@ main(int argc, char **argv)
 			r.rebind_ms = (uint64_t)(num_arg(o, v, 0.01, 86400) * 1000);
 		} else if (strcmp(o, "--duration") == 0) {
 			r.duration_ms = (uint64_t)(num_arg(o, v, 0, 86400) * 1000);
+		} else if (strcmp(o, "--trace") == 0) {
+			trace_path = v;
 		} else if (strcmp(o, "--seed") == 0) {
 			r.rng = (uint64_t)num_arg(o, v, 0, 1e18);
 			have_seed = 1;
@@ -436,6 +544,12 @@ main(int argc, char **argv)
 	if (!have_seed)
 		r.rng = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 	r.rng = r.rng * 2 + 1;  /* xorshift needs a non-zero state */
+	uint8_t key[KEY_LEN];
+	FILE *trace_file = NULL;
+	if (trace_path != NULL) {
+		read_trace_key(key);
+		trace_file = open_trace_file(trace_path);
+	}
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGTERM, &sa, NULL);
@@ -443,12 +557,26 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	r.lfd = udp_bind(&listen, listen_len);
 	r.ufd = upstream_socket(&r);
+	if (trace_file != NULL) {
+		char title[160];
+		snprintf(title, sizeof title, "relay port %d, delay %llu ms, loss %g%% up %g%% down, "
+		    "reorder %g%%, dup %g%%", port_of(r.lfd), (unsigned long long)r.delay_ms,
+		    r.loss[UP], r.loss[DOWN], r.reorder, r.dup);
+		r.trace = trace_new(trace_file, key, title);
+		crypto_wipe(key, sizeof key);
+		if (r.trace == NULL)
+			die("%s", "out of memory");
+	}
 	r.start = now_ms();
 	printf("RELAY %d\n", port_of(r.lfd));
 	fflush(stdout);
 	relay_run(&r);
 	close(r.lfd);
 	close(r.ufd);
+	if (trace_file != NULL) {
+		trace_free(r.trace);
+		fclose(trace_file);
+	}
 	return 0;
 }
 

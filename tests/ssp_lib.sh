@@ -60,3 +60,15 @@ stop_relay() {
 	wait "$RELAY_PID"
 	sed -n 's/^relay: /   relay: /p' "$T/relay.err"
 }
+
+# The relay's first sequence number in direction $2 (up: client to
+# server), from its counters in $1, must look random below 2^62 (SPEC
+# §13): at least 2^32 (a start from 0 counts up from there; a random start
+# is lower with odds 2^-30) and below 2^62.
+first_seq_random() {
+	s=$(sed -n "s/^relay: $2: .*first seq \([0-9]*\)$/\1/p" "$1")
+	[ -n "$s" ] || fail "relay: no first sequence number $2"
+	[ ${#s} -le 19 ] && [ "$s" -ge 4294967296 ] && [ "$s" -lt 4611686018427387904 ] ||
+		fail "first sequence number $2 is $s: not random below 2^62"
+	echo "   first sequence number $2: $s"
+}

@@ -1,5 +1,6 @@
-# term area: the width-table generator (tools/genwidth.c, built so that it
-# keeps compiling) and the emulator benchmark (tests/bench_term.sh).
+# term area: the width-table generator (tools/genwidth.c; termwidth.h is its
+# output, which tests/width_table.test regenerates and compares) and the
+# emulator benchmark (tests/bench_term.sh).
 TEST_EXTRA  += $(B)/genwidth
 BENCH_EXTRA += $(B)/bench_term
 

@@ -2,9 +2,12 @@
  * test_display -- the frame diff and the terminal state object (SPEC.md
  * §7.2, §8).
  *
- * Expected bytes come from real mosh 1.4.0 traffic (facts Appendix A: the
- * hoststrings the real server sent for given application output) and from
- * the rules of facts §8 worked by hand; never from our own output.  The
+ * Expected bytes come from real mosh 1.4.0 traffic (the hoststrings that
+ * Debian's mosh-server 1.4.0 sent, on loopback, for the application output
+ * each golden test names; tests/display_mosh.test checks the same kind of
+ * bytes against that server live) and from the rules of mosh's
+ * Display::new_frame (src/terminal/terminaldisplay.cc; SPEC.md §8) worked
+ * by hand; never from our own output.  The
  * property tests then check that every frame does its job: an emulator
  * holding the old screen shows the new one after the frame
  * (tests/display_check.h says what "shows" forgives, and why).
@@ -96,8 +99,9 @@ step(struct term **t, const char *app, const char *want)
 
 /* ------------------------------------------------------------ SGR */
 
-/* facts §8.6: reset first, attributes in a fixed order, faint never, then
- * palette or true colour; the last row is the trace's SGR 92 / 101. */
+/* mosh's Renditions::sgr (src/terminal/terminalframebuffer.cc): reset
+ * first, attributes in a fixed order, faint never, then palette or true
+ * colour; the last row is the real server's answer to SGR 92 / 101. */
 static void
 sgr_output(void **state)
 {
@@ -127,8 +131,8 @@ sgr_output(void **state)
 
 /* ------------------------------------------------------------ goldens */
 
-/* facts Appendix A session 4: application output -> the real server's
- * hoststring, one frame per line, in order, on an 80x24 screen. */
+/* Real traffic: application output -> the hoststring the real mosh-server
+ * 1.4.0 sent for it, one frame per line, in order, on an 80x24 screen. */
 static void
 session4_golden(void **state)
 {
@@ -157,7 +161,7 @@ session4_golden(void **state)
 	step(&t, "\033]52;c;aGVsbG8=\007", "\033]52;c;aGVsbG8=\007");
 	step(&t, "\033(0lqk\033(B", "lqk");
 	/* The trace pins "\e[0;31mCSI8bit"; the pen's return to default is
-	 * §8.2 step 11. */
+	 * step 11 of SPEC.md §8's order. */
 	next = dc_clone(t);
 	feed(next, "\xC2\x9B" "31mCSI8bit\xC2\x9B" "0m");
 	frame(&out, t, next, true);
@@ -168,8 +172,9 @@ session4_golden(void **state)
 	buf_free(&out);
 }
 
-/* facts §8.7: the client's first frame, a blank 20x5 screen drawn from
- * nothing (observed with TERM=xterm-256color; the "..." rows by §8.3). */
+/* The client's first frame, a blank 20x5 screen drawn from nothing, as
+ * mosh-client 1.4.0 drew it with TERM=xterm-256color (the elided rows as
+ * SPEC.md §8, "Rows", says). */
 static void
 blank_screen_repaint(void **state)
 {
@@ -219,11 +224,11 @@ assert_host_message(const struct buf *msg, uint64_t echo_ack, int w, int h,
 }
 
 /*
- * facts Appendix A session 1, as HostMessages.  The application wrote
+ * A real mosh 1.4.0 session, as HostMessages.  The application wrote
  * "hello\e]0;ttl\a" after the pty echoed the server's "\n" as "\r\n", then
  * "\e[1;31mred\e[0m x\n" (ONLCR), then the user typed "ab"; the lines up
  * to the resize are reconstructed ("ab", Enter, cat's "ab").  The resize
- * frame's elided rows follow §8.3.
+ * frame's elided rows follow SPEC.md §8, "Rows".
  */
 static void
 session1_golden(void **state)
@@ -239,7 +244,7 @@ session1_golden(void **state)
 	feed(s1->term, "\r\nhello\033]0;ttl\007");
 	s1->echo_ack = 1;
 	ops->diff(s0, s1, &msg);
-	/* facts §5.3 layout: echo ack 1, then HostBytes of 26 bytes. */
+	/* SPEC.md §5.3's layout: echo ack 1, then HostBytes of 26 bytes. */
 	n = hex2bin("0a043a024001 0a1e121c221a", hex, sizeof hex);
 	buf_put(&want, hex, n);
 	buf_puts(&want, "\033]0;ttl\007\033[?25l\nhello\033[?25h");
@@ -282,8 +287,9 @@ session1_golden(void **state)
 	buf_free(&want);
 }
 
-/* facts Appendix A session 2: a wrapping row's last cell gets an explicit
- * CUP, and the next row continues with no move at all. */
+/* Real traffic (a screen of base64 from mosh-server 1.4.0): a wrapping
+ * row's last cell gets an explicit CUP, and the next row continues with no
+ * move at all. */
 static void
 wrapped_rows(void **state)
 {
@@ -301,7 +307,7 @@ wrapped_rows(void **state)
 	term_free(t);
 }
 
-/* facts Appendix A session 2: how that hoststring began, the bell and the
+/* The same real session: how that hoststring began, the bell and the
  * titles first, then the cursor hidden and sent home to draw row 0. */
 static void
 session2_prefix(void **state)
@@ -327,8 +333,9 @@ session2_prefix(void **state)
 }
 
 /*
- * facts §8.5: after printing the last column of the bottom row, mosh 1.4
- * backspaced from the pending-wrap column and landed one column left.  We
+ * After printing the last column of the bottom row, mosh 1.4 backspaced
+ * from the pending-wrap column (FrameState::append_move in
+ * src/terminal/terminaldisplay.cc) and landed one column left.  We
  * place the cursor with CUP there; the next frame's backspaces then start
  * from a cursor that really is where we think.
  */
@@ -350,8 +357,8 @@ pending_wrap_no_backspace(void **state)
 	term_free(t);
 }
 
-/* facts §8.4: a full-screen scroll with the cursor on the last row is
- * CR + LFs, after a forced ESC[0m. */
+/* SPEC.md §8, "Scrolling" (mosh's new_frame): a full-screen scroll with
+ * the cursor on the last row is CR + LFs, after a forced ESC[0m. */
 static void
 scroll_whole_screen(void **state)
 {
@@ -364,8 +371,8 @@ scroll_whole_screen(void **state)
 	term_free(t);
 }
 
-/* facts §8.4: a scroll of rows 0..9 only goes through a transient scroll
- * region, with the cursor hidden and unknown afterwards. */
+/* SPEC.md §8, "Scrolling": a scroll of rows 0..9 only goes through a
+ * transient scroll region, with the cursor hidden and unknown afterwards. */
 static void
 scroll_region(void **state)
 {
@@ -648,7 +655,7 @@ hoststate_round_trip(void **state)
 }
 
 /*
- * What a held host state weighs for the receiver's byte budget (SPEC §12,
+ * What a held host state weighs for the receiver's byte budget (SPEC.md §12,
  * SSP_HELD_MAX): the cells of its rows, a row shared by k snapshots
  * counting 1/k in each, plus a fixed header.  A copy shares every row, so
  * the two together weigh one screen of cells and two headers; writing a

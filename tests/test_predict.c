@@ -3,9 +3,10 @@
  * (SPEC.md §10).  A fake clock and a fake transport drive the engine; the
  * server's screen is a real emulator (term_write) fed the bytes a shell
  * or an editor would echo.  Expected screens are written out by hand from
- * the rules of facts §10, and the bar texts are the ones mosh 1.4.0 shows
- * (facts §10.7, observed: "mosh: Last contact 12 seconds ago. [To quit:
- * Ctrl-^ .]" in SGR 0;1;37;44).
+ * the rules of mosh's PredictionEngine (src/frontend/terminaloverlay.cc;
+ * SPEC.md §10), and the bar texts are the ones mosh 1.4.0 shows
+ * (NotificationEngine::apply; seen on screen: "mosh: Last contact 12
+ * seconds ago. [To quit: Ctrl-^ .]" in SGR 0;1;37;44).
  */
 #include <limits.h>
 #include <stdbool.h>

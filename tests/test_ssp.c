@@ -34,6 +34,9 @@ static const char golden_s2c_seq5[] =
 static const char resize_80x24[] = "0a061a0428503018";
 static const char keys_ab[] = "0a0612042202" "6162";
 #define TO_CLIENT (1ULL << 63)
+/* SPEC §13: a transport's first sequence number is random below 2^62
+ * (mosh starts at 0: the traces below differ from the facts there). */
+#define SEQ_START_LIMIT (1ULL << 62)
 
 static void
 golden_seal(uint64_t dseq, const char *expect)
@@ -576,7 +579,8 @@ roaming_newer_datagram(void **state)
 	struct sockaddr_in oa;
 	socklen_t olen = sizeof oa;
 	char want[64];
-	size_t n = ssp_datagram_seal(&p->ocb, 1ULL << 40, 0x1111, 0xFFFF, payload, sizeof payload, dg);
+	uint64_t newer = SEQ_START_LIMIT + (1ULL << 40);  /* past any start */
+	size_t n = ssp_datagram_seal(&p->ocb, newer, 0x1111, 0xFFFF, payload, sizeof payload, dg);
 	struct pollfd pf = { .fd = other, .events = POLLIN };
 
 	deliver_from(p, other, dg, n);
@@ -800,11 +804,21 @@ bad_conflicting_duplicate(void **state)
 	    "conflicting duplicate fragment 0");
 	deliver_fragment(p, p->forged_id, true, 1, z.data + half, z.len - half);
 	assert_int_not_equal(ssp_remote_num(p->s), 1000);
+	/* That fragment began a new partial instruction.  Forged ids run above
+	 * the client's, whose fragments, older, wait while it lasts (SPEC §4);
+	 * the forger's next instruction replaces it, as a sender's always does
+	 * (a version 3 one, which the transport then drops). */
+	assert_string_equal(deliver_instruction(p, 3, 0, 1000, &d),
+	    "mosh protocol version mismatch");
 	buf_free(&d);
 	buf_free(&z);
 	still_works(p);
 }
 
+/* Two instructions interleaved: the newer id replaces the older one's
+ * partial assembly, whose last fragment is then ignored; the newer one
+ * completes (a version 3 instruction, so that what completes shows as the
+ * transport's error and no forged state stands in the client's way). */
 static void
 bad_interleaved(void **state)
 {
@@ -812,21 +826,57 @@ bad_interleaved(void **state)
 	struct buf d = { 0 }, a = { 0 }, b = { 0 };
 	uint64_t ida = ++p->forged_id, idb = ++p->forged_id;
 	size_t ha, hb;
+	const char *e;
 
 	wire_put_bytes(&d, (const uint8_t *)"XYZZY", 5);
 	forge(&a, 2, ssp_remote_num(p->s), 1000, &d);
-	forge(&b, 2, ssp_remote_num(p->s), 1001, &d);
+	forge(&b, 3, ssp_remote_num(p->s), 1001, &d);
 	ha = a.len / 2;
 	hb = b.len / 2;
-	deliver_fragment(p, ida, false, 0, a.data, ha);
-	deliver_fragment(p, idb, false, 0, b.data, hb);
-	deliver_fragment(p, ida, true, 1, a.data + ha, a.len - ha);
-	deliver_fragment(p, idb, true, 1, b.data + hb, b.len - hb);
+	assert_null(deliver_fragment(p, ida, false, 0, a.data, ha));
+	assert_null(deliver_fragment(p, idb, false, 0, b.data, hb));
+	assert_null(deliver_fragment(p, ida, true, 1, a.data + ha, a.len - ha));
+	e = deliver_fragment(p, idb, true, 1, b.data + hb, b.len - hb);
+	assert_non_null(e);
+	assert_string_equal(e, "mosh protocol version mismatch");
 	assert_true(ssp_remote_num(p->s) < 1000);
 	buf_free(&d);
 	buf_free(&a);
 	buf_free(&b);
 	still_works(p);
+}
+
+/*
+ * SPEC §13: a replay only delivers late.  A 25-fragment instruction with
+ * the client's first datagram replayed between fragments 11 and 12 (the
+ * real datagram, golden_c2s_seq0: id 1, the resize) still completes.  Its
+ * forged state 1000 then stands above the client's own, so this row, like
+ * the positive controls, has no keystroke afterwards.
+ */
+static void
+bad_replayed_mid_assembly(void **state)
+{
+	struct pair *p = *state;
+	struct buf d = { 0 }, z = { 0 };
+	uint8_t big[25 * 100], old[128];
+	size_t nold = hex2bin(golden_c2s_seq0, old, sizeof old);
+
+	memset(big, 'r', sizeof big);
+	memcpy(big + sizeof big - 5, "XYZZY", 5);
+	wire_put_bytes(&d, big, sizeof big);
+	forge(&z, 2, ssp_remote_num(p->s), 1000, &d);
+	p->forged_id++;
+	for (size_t i = 0; i < 25; i++) {
+		size_t lo = z.len * i / 25, hi = z.len * (i + 1) / 25;
+		if (i == 12)
+			assert_null(deliver(p, old, nold));
+		assert_null(deliver_fragment(p, p->forged_id, i == 24, (unsigned)i,
+		    z.data + lo, hi - lo));
+	}
+	assert_int_equal(ssp_remote_num(p->s), 1000);
+	assert_true(pump(p, 100, got_forged));
+	buf_free(&d);
+	buf_free(&z);
 }
 
 static void
@@ -931,13 +981,11 @@ trace_first_exchange(void **unused)
 	ssp_fds(s, &sfd, 1);
 	ssp_fds(c, &cfd, 1);
 	userstream_push_resize(us, 80, 24);
-	/* the first frame waits one frame interval (250 ms before any RTT) */
-	for (int i = 0; i < 100 && ssp_datagrams_sent(c) == 0; i++) {
-		usleep(5000);
-		ssp_tick(c, ssp_now());
-	}
+	/* The clock is ours (the network takes 1 ms each way), so that the
+	 * RTT sample does not depend on how fast this test runs. */
+	ssp_tick(c, t0 + 250);
 	capture(sfd, &ocb, &c2s);
-	assert_int_equal(c2s.dseq, 0);
+	assert_true(c2s.dseq < SEQ_START_LIMIT);        /* the trace: 0 */
 	assert_int_equal(c2s.id, 1);
 	assert_int_equal(c2s.tsr, 0xFFFF);
 	assert_int_equal(c2s.in.protocol_version, 2);
@@ -949,25 +997,25 @@ trace_first_exchange(void **unused)
 	assert_bytes_equal(c2s.in.diff, want, c2s.in.diff_len);
 	assert_true(c2s.in.chaff_len <= 16);
 	assert_int_equal(ssp_input(s, c2s.raw, c2s.n, (struct sockaddr *)&c2s.from,
-	    c2s.fromlen, ssp_now()), 1);
+	    c2s.fromlen, t0 + 251), 1);
 	/* the server's reply is due at once: an empty ack of state 1 */
-	assert_int_equal(ssp_wait_time(s, ssp_now()), 0);
-	ssp_tick(s, ssp_now());
+	assert_int_equal(ssp_wait_time(s, t0 + 251), 0);
+	ssp_tick(s, t0 + 251);
 	capture(cfd, &ocb, &s2c);
-	assert_int_equal(s2c.dseq, TO_CLIENT | 0);
+	assert_true(s2c.dseq >= TO_CLIENT && s2c.dseq - TO_CLIENT < SEQ_START_LIMIT);
 	assert_int_equal(s2c.id, 1);
 	assert_int_equal(s2c.in.old_num, 0);
 	assert_int_equal(s2c.in.new_num, 1);
 	assert_int_equal(s2c.in.ack_num, 1);
 	assert_int_equal(s2c.in.throwaway_num, 0);
 	assert_int_equal(s2c.in.diff_len, 0);
-	/* the echo is the client's timestamp plus the (tiny) hold time */
-	assert_true((uint16_t)(s2c.tsr - c2s.ts) < 50);
+	/* the echo is the client's timestamp plus the hold time, here 0 */
+	assert_int_equal(s2c.tsr, c2s.ts);
 	assert_int_equal(ssp_input(c, s2c.raw, s2c.n, (struct sockaddr *)&s2c.from,
-	    s2c.fromlen, ssp_now()), 1);
+	    s2c.fromlen, t0 + 252), 1);
 	assert_int_equal(ssp_acked_state_num(c), 1);
-	assert_true(ssp_srtt(c) < 100);         /* first sample replaces 1000 */
-	assert_true(ssp_send_interval(c) == 20);
+	assert_true(ssp_srtt(c) == 2);          /* the first sample replaces 1000 */
+	assert_int_equal(ssp_send_interval(c), 20);
 	buf_free(&c2s.plain);
 	buf_free(&s2c.plain);
 	ocb_wipe(&ocb);
@@ -992,6 +1040,7 @@ trace_delayed_ack(void **unused)
 	    bytes_new(), t0);
 	int sfd, cfd, p = ssp_bind(s, "127.0.0.1", 0, 0, err, sizeof err);
 	uint16_t frame_ts;
+	uint64_t c2s_first, s2c_first;
 	struct wire_event ev;
 	const uint8_t *q;
 
@@ -1004,9 +1053,11 @@ trace_delayed_ack(void **unused)
 	userstream_push_resize(ssp_local(c), 80, 24);
 	ssp_tick(c, t0 + 250);                  /* state 1: the resize */
 	capture(sfd, &ocb, &c2s);
+	c2s_first = c2s.dseq;
 	ssp_input(s, c2s.raw, c2s.n, (struct sockaddr *)&c2s.from, c2s.fromlen, t0 + 251);
 	ssp_tick(s, t0 + 251);                  /* the immediate empty ack */
 	capture(cfd, &ocb, &s2c);
+	s2c_first = s2c.dseq;
 	assert_int_equal(s2c.tsr, c2s.ts);      /* held 0 ms */
 	ssp_input(c, s2c.raw, s2c.n, (struct sockaddr *)&s2c.from, s2c.fromlen, t0 + 252);
 	buf_puts(ssp_local(s), "hello");
@@ -1014,7 +1065,7 @@ trace_delayed_ack(void **unused)
 	assert_int_equal(ssp_wait_time(s, t0 + 520), 8);
 	ssp_tick(s, t0 + 528);
 	capture(cfd, &ocb, &s2c);
-	assert_int_equal(s2c.dseq, TO_CLIENT | 1);
+	assert_int_equal(s2c.dseq, s2c_first + 1);     /* the trace: TO_CLIENT | 1 */
 	assert_int_equal(s2c.in.old_num, 0);
 	assert_int_equal(s2c.in.new_num, 2);
 	assert_int_equal(s2c.in.ack_num, 1);
@@ -1033,7 +1084,7 @@ trace_delayed_ack(void **unused)
 	assert_int_equal(ssp_datagrams_sent(c), 1);     /* not yet */
 	ssp_tick(c, t0 + 630);
 	capture(sfd, &ocb, &c2s);
-	assert_int_equal(c2s.dseq, 1);
+	assert_int_equal(c2s.dseq, c2s_first + 1);     /* the trace: 1 */
 	assert_int_equal(c2s.in.old_num, 1);
 	assert_int_equal(c2s.in.new_num, 2);
 	assert_int_equal(c2s.in.ack_num, 2);
@@ -1045,6 +1096,48 @@ trace_delayed_ack(void **unused)
 	ocb_wipe(&ocb);
 	ssp_free(c);
 	ssp_free(s);
+}
+
+/*
+ * SPEC §13: transports under one key (a client started again with the same
+ * MOSH_KEY) start their sequence numbers, and so their nonces, at random
+ * points below 2^62.  Eight clients send their first datagram to a socket
+ * read here: eight different numbers, in range, not all small.
+ */
+static void
+nonce_per_transport(void **unused)
+{
+	struct ocb_ctx ocb;
+	struct seen dg = { 0 };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof sa;
+	int sink = socket(AF_INET, SOCK_DGRAM, 0);
+	uint64_t t0 = ssp_now(), seq[8], high = 0;
+	char err[64], port[16];
+
+	(void)unused;
+	ocb_init(&ocb, key);
+	assert_int_equal(bind(sink, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(getsockname(sink, (struct sockaddr *)&sa, &len), 0);
+	snprintf(port, sizeof port, "%d", ntohs(sa.sin_port));
+	for (int i = 0; i < 8; i++) {
+		struct ssp *c = ssp_new(SSP_CLIENT, key, &userstream_ops, userstream_new(),
+		    &bytes_ops, bytes_new(), t0);
+		assert_int_equal(ssp_connect(c, "127.0.0.1", port, err, sizeof err), 0);
+		userstream_push_resize(ssp_local(c), 80, 24);
+		ssp_tick(c, t0 + 250);
+		capture(sink, &ocb, &dg);
+		seq[i] = dg.dseq;
+		assert_true(seq[i] < SEQ_START_LIMIT);
+		for (int j = 0; j < i; j++)
+			assert_true(seq[j] != seq[i]);
+		high = seq[i] > high ? seq[i] : high;
+		ssp_free(c);
+	}
+	assert_true(high >= 1ULL << 40);        /* all 8 below: odds 2^-176 */
+	buf_free(&dg.plain);
+	ocb_wipe(&ocb);
+	close(sink);
 }
 
 /* Appendix A session 3 on a fake clock: the server goes silent, the
@@ -1117,6 +1210,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(userstream_encodings),
 		cmocka_unit_test(trace_first_exchange),
 		cmocka_unit_test(trace_delayed_ack),
+		cmocka_unit_test(nonce_per_transport),
 		ROW(forged_instruction_accepted),
 		ROW(fragments_any_order),
 		ROW(large_diff_fragmented),
@@ -1141,6 +1235,7 @@ main(int argc, char **argv)
 		ROW(bad_fragment_7fff),
 		ROW(bad_conflicting_duplicate),
 		ROW(bad_interleaved),
+		ROW(bad_replayed_mid_assembly),
 		ROW(bad_resize_0x0),
 		ROW(bad_resize_huge),
 	};

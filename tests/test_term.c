@@ -1,8 +1,10 @@
 /*
  * test_term.c -- the terminal emulator (SPEC.md §9).
  *
- * Expected screens come from the facts about mosh 1.4 (its emulation-*.test
- * scripts and observed behaviour, facts §9 and §12.2), worked out by hand;
+ * Expected screens come from mosh 1.4's own behaviour, worked out by hand:
+ * its emulation tests (src/tests/emulation-*.test) and its emulator
+ * (src/terminal/terminal.cc, terminalfunctions.cc, terminaldispatcher.cc,
+ * terminalframebuffer.cc), as SPEC.md §9 restates them;
  * widths and UTF-8 decoding are checked against the C library itself
  * (wcwidth, and mbrtowc driven by mosh's buffering rule).
  */
@@ -236,7 +238,7 @@ utf8_agrees_with_mbrtowc(void **state)
 	}
 }
 
-/* ---- scenarios (facts §12.2, mosh's emulation tests) ---- */
+/* ---- scenarios (mosh's emulation tests, src/tests/emulation-*.test) ---- */
 
 /* emulation-back-tab: CBT 1, 2, 99 and CHT 1, 99 on "hello, wurld". */
 static void
@@ -503,7 +505,7 @@ renditions(void **state)
 	assert_int_equal(r->cells[1].rend.bg, 40 + 9);
 	assert_int_equal(r->cells[2].rend.fg, TERM_RGB | 0x010203);
 	assert_int_equal(r->cells[2].rend.bg, TERM_RGB | 0xFA0007);
-	assert_int_equal(r->cells[3].rend.fg, 30 + 10);   /* facts §8.6 */
+	assert_int_equal(r->cells[3].rend.fg, 30 + 10);   /* SGR 92: palette 10 */
 	assert_int_equal(r->cells[3].rend.bg, 40 + 9);
 	assert_int_equal(r->cells[4].rend.fg, 33);        /* 38;5;3 == 33 */
 	assert_true(rend_equal(&r->cells[4].rend, &r->cells[5].rend));
@@ -512,7 +514,9 @@ renditions(void **state)
 	assert_int_equal(r->cells[8].rend.attr, TERM_BOLD); /* lone 38 */
 	assert_int_equal(r->cells[9].rend.fg, 0);         /* 300 ignored */
 	assert_int_equal(r->cells[9].rend.attr, TERM_BOLD);
-	/* the longest SGR a frame diff sends has 17 parameters (facts §8.6) */
+	/* the longest SGR a frame diff sends has 17 parameters: 0, six
+	 * attributes, then 38;2;r;g;b and 48;2;r;g;b (mosh's
+	 * src/terminal/terminalframebuffer.cc, Renditions::sgr) */
 	feed(t, "\033[0;1;3;4;5;7;8;38;2;1;2;3;48;2;4;5;6mL\033[m");
 	assert_int_equal(r->cells[10].rend.bg, TERM_RGB | 0x040506);
 	assert_int_equal(r->cells[10].rend.attr, 0x7D);
@@ -528,8 +532,9 @@ renditions(void **state)
 	term_free(t);
 }
 
-/* facts §8.5: at the pending-wrap column the cursor is at width-1, and BS
- * goes to width-2. */
+/* While a wrap is pending the cursor stays on the last column (mosh's
+ * DrawState::move_col clamps it, src/terminal/terminalframebuffer.cc), so
+ * BS goes to width-2. */
 static void
 pending_wrap_backspace(void **state)
 {
@@ -546,8 +551,10 @@ pending_wrap_backspace(void **state)
 	term_free(t);
 }
 
-/* facts §9.3: every dispatched function drops the pending wrap except HT,
- * CHT, CBT, TBC, DECSET, DECRST and SGR; unknown ones drop it too. */
+/* Every dispatched function drops the pending wrap except HT, CHT, CBT,
+ * TBC, DECSET, DECRST and SGR (registered so in mosh's
+ * src/terminal/terminalfunctions.cc); unknown ones drop it too
+ * (Dispatcher::dispatch, src/terminal/terminaldispatcher.cc). */
 static void
 wrap_flag_rules(void **state)
 {
@@ -579,9 +586,12 @@ wrap_flag_rules(void **state)
 /*
  * Runs of printable ASCII (term.c writes them straight into the row, SPEC
  * §9.4) at their edges, on a 10 x 4 screen.  Each expected screen is worked
- * out by hand from the printing rules of facts §8.5 and §9 (pending wrap,
+ * out by hand from the printing rules of SPEC.md §9.4 (pending wrap,
  * margins, insert mode, combining, the scroll region, DECOM's homing), and
  * each input is fed whole and then one byte per write: both must give it.
+ * A snapshot taken before must stay blank: a run never writes into a row
+ * that another copy shares (after DECOM's first advance, the cursor's row
+ * is one such).
  */
 static void
 ascii_runs(void **state)
@@ -627,6 +637,9 @@ ascii_runs(void **state)
 		for (int split = 0; split < 2; split++) {
 			struct term *t = term_new(10, 4);
 			const char *in = cases[i].in;
+			struct term_fb snap, blank;
+			fb_copy(&snap, term_fb(t));
+			fb_init(&blank, 10, 4);
 			for (size_t j = 0, n = strlen(in); j < n; j += split ? 1 : n)
 				term_write(t, (const uint8_t *)in + j, split ? 1 : n, NULL);
 			for (int y = 0; y < 4; y++) {
@@ -637,6 +650,9 @@ ascii_runs(void **state)
 			if (cases[i].pending >= 0)
 				assert_int_equal(term_fb(t)->ds.next_print_will_wrap, cases[i].pending);
 			assert_valid(t);
+			assert_true(fb_equal(&snap, &blank));
+			fb_free(&snap);
+			fb_free(&blank);
 			term_free(t);
 		}
 	}
@@ -789,7 +805,9 @@ titles(void **state)
 	term_free(t);
 }
 
-/* facts §9.1: UTF-8-encoded C1 controls act as controls. */
+/* UTF-8-encoded C1 controls act as controls: mosh decodes first
+ * (src/terminal/parser.cc, UTF8Parser) and its parser takes U+0080..U+009F
+ * as C1 (src/terminal/parserstate.cc, State::anywhere_rule). */
 static void
 c1_csi_in_utf8(void **state)
 {
@@ -873,7 +891,7 @@ modes(void **state)
 	term_free(t);
 }
 
-/* The key translator of facts §7.1. */
+/* The key translator (SPEC.md §9.6; mosh's src/terminal/terminaluserinput.cc). */
 static void
 user_bytes(void **state)
 {

@@ -5,8 +5,9 @@
  * Every expected value comes from outside wire.c: compressed streams from
  * real zlib 1.2.13 (python3's zlib module, run once; the generator lines
  * are quoted above each table), hand-assembled malformed streams that real
- * zlib also rejects, and the observed mosh 1.4 encodings of the facts
- * sheet (§5.1-5.3, Appendix B).
+ * zlib also rejects, and the encodings seen in real mosh 1.4.0 traffic
+ * (SPEC.md §5.3, §5.4; the field numbers are those of mosh's
+ * src/protobufs/transportinstruction.proto, userinput.proto, hostinput.proto).
  */
 #include "testutil.h"
 #include "wire.h"
@@ -945,7 +946,7 @@ deflate_stored_fallback(void **state)
 	free(p);
 }
 
-/* ---- the facts sheet's Appendix B ---- */
+/* ---- mosh-client's first instruction (SPEC.md §5.4) ---- */
 
 /* Instruction v2, old 0, new 1, ack 0, throwaway 0, diff = resize 80x24,
  * no chaff; and zlib 1.2.13's compress() of it at the default level. */
@@ -1003,7 +1004,7 @@ appendix_b_zlib(void **state)
 	buf_free(&out);
 }
 
-/* ---- TLV: the observed encodings (facts §5.1-5.3) ---- */
+/* ---- TLV: the encodings seen in real mosh 1.4.0 traffic (SPEC.md §5.3) ---- */
 
 static void
 expect_bytes(struct buf *b, const char *hex)
@@ -1064,8 +1065,9 @@ tlv_shutdown_and_wide_values(void **state)
 	struct wire_instruction in = { .protocol_version = 2, .old_num = 8,
 		.new_num = UINT64_MAX, .ack_num = 9, .throwaway_num = 8 };
 
-	/* new_num = 2^64-1 is 18 FF FF FF FF FF FF FF FF FF 01 (facts §5.1);
-	 * empty diff and chaff are still written. */
+	/* new_num = 2^64-1 (shutdown, SPEC.md §5.3) is the ten-byte varint
+	 * 18 FF FF FF FF FF FF FF FF FF 01; empty diff and chaff are still
+	 * written. */
 	wire_instruction_encode(&b, &in);
 	expect_bytes(&b, "0802" "1008" "18ffffffffffffffffff01" "2009" "2808" "3200" "3a00");
 

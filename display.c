@@ -1,6 +1,6 @@
 /*
  * display.c -- the frame diff (SPEC.md §8), and the terminal as the
- * server's synchronized object (SPEC.md §7.2).
+ * server's synchronized object (SPEC.md §6.2).
  *
  * display_frame() writes the escape string that turns a terminal showing
  * framebuffer `last` into one showing `f`: mosh's Display::new_frame
@@ -17,7 +17,7 @@
  *     changes the pen goes through frame_* so the knowledge stays true.
  *  2. put_row(): one row against the row the receiver already holds;
  *     put_scroll(): the receiver scrolls instead of redrawing.
- *  3. display_frame(): the fixed order of SPEC.md §8 (bell, title,
+ *  3. display_frame(): the fixed order of SPEC.md §8.1 (bell, title,
  *     clipboard, reverse video, size, scrolling, rows, cursor, modes).
  *  4. hoststate_ops: the terminal plus echo ack for the transport, mosh's
  *     Terminal::Complete (src/statesync/completeterminal.cc); its diff is a
@@ -32,7 +32,7 @@
 #include "display.h"
 #include "ssp.h"
 
-/* Limits and tuning (SPEC.md §12). */
+/* Limits and tuning (SPEC.md §A). */
 #define DISPLAY_SHORT_MOVE 5    /* CR/LF and BS are used for moves below this */
 #define DISPLAY_ECH_MIN    5    /* shorter blank runs are sent as spaces */
 
@@ -345,8 +345,8 @@ display_title_same(const uint32_t *a, int alen, const uint32_t *b, int blen)
 	return alen == blen && memcmp(a, b, (size_t)alen * sizeof a[0]) == 0;
 }
 
-/* A mouse mode or encoding, of which one is on at a time (SPEC.md §8,
- * "Order", item 12): to none is `off`, the whole group off; otherwise the
+/* A mouse mode or encoding, of which one is on at a time (SPEC.md §8.1,
+ * item 12): to none is `off`, the whole group off; otherwise the
  * old one goes off and the new one on. */
 static void
 display_mode(struct buf *out, bool changed, int last, int now, const char *off)

@@ -1,6 +1,6 @@
 /*
  * display.h -- the frame diff (SPEC.md §8) and the terminal as the server's
- * synchronized object (SPEC.md §7.2).
+ * synchronized object (SPEC.md §6.2).
  */
 #ifndef DISPLAY_H
 #define DISPLAY_H
@@ -15,10 +15,10 @@ struct display_caps { bool has_ech, has_bce, has_title; };
 void display_frame(struct buf *out, const struct term_fb *last,
     const struct term_fb *f, bool initialized, const struct display_caps *caps);
 /* Appends the SGR sequence for r, always from a reset: ESC[0;...m (SPEC.md
- * §8, "Rows"; mosh's Renditions::sgr). */
+ * §8.2; mosh's Renditions::sgr). */
 void display_sgr(struct buf *out, const struct term_rend *r);
 
-/* The server's object (§7.2; the client holds copies): the emulator and
+/* The server's object (§6.2; the client holds copies): the emulator and
  * the newest user state applied and given ECHO_TIMEOUT to echo.  Its ops
  * diff into a HostMessage; apply refuses a size outside 1..TERM_MAX_* and
  * a decreasing echo ack.  Free with hoststate_ops.free. */

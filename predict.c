@@ -1,5 +1,5 @@
 /*
- * predict.c -- predictive local echo and the notification bar (SPEC.md §10):
+ * predict.c -- predictive local echo and the notification bar (SPEC.md §9):
  * mosh's PredictionEngine and NotificationEngine
  * (src/frontend/terminaloverlay.h, terminaloverlay.cc), whose step names
  * the functions here keep (pred_cull, pred_new_user_byte, pred_apply,
@@ -39,7 +39,7 @@
 #define PRED_GLITCH_REPAIR_MININTERVAL 150  /* ms between counted ones */
 #define PRED_GLITCH_FLAG_THRESHOLD 5000 /* ms pending: show and underline */
 #define PRED_TIMING_WAKEUP      50      /* ms between looks at the timers */
-/* Limits (SPEC.md §12). */
+/* Limits (SPEC.md §A). */
 #define PRED_PASTE_BYTES        100     /* a larger read is a paste */
 #define PRED_ORIGINALS_MAX      8       /* earlier contents kept per cell */
 #define PRED_CURSORS_MAX        64      /* cursor predictions kept */

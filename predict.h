@@ -1,5 +1,5 @@
 /*
- * predict.h -- predictive local echo and the notification bar (SPEC.md §10).
+ * predict.h -- predictive local echo and the notification bar (SPEC.md §9).
  *
  * The client shows the newest server framebuffer plus two overlays, drawn
  * on a copy each time the screen is painted:

@@ -1,5 +1,5 @@
 /*
- * term.h -- the framebuffer and the terminal emulator (SPEC.md §8-9).
+ * term.h -- the framebuffer and the terminal emulator (SPEC.md §7-8).
  * A framebuffer is what both peers agree on: cells, cursor, modes, title;
  * its rows are shared copy-on-write between snapshots (term.c, layer 2).
  */
@@ -93,14 +93,14 @@ void fb_init(struct term_fb *fb, int width, int height);
 /* dst must hold nothing (new, or after fb_free); it then shares src's rows. */
 void fb_copy(struct term_fb *dst, const struct term_fb *src);
 void fb_free(struct term_fb *fb);
-bool fb_equal(const struct term_fb *a, const struct term_fb *b); /* SPEC §9.5 */
+bool fb_equal(const struct term_fb *a, const struct term_fb *b); /* SPEC §7.5 */
 /* The row to write into: un-shares it first if another copy holds it. */
 struct term_row *fb_row_mut(struct term_fb *fb, int y);
 bool row_equal(const struct term_row *a, const struct term_row *b);
 bool cell_equal(const struct term_cell *a, const struct term_cell *b);
 bool rend_equal(const struct term_rend *a, const struct term_rend *b);
 /* glibc 2.36's wcwidth() (C.UTF-8), built in from termwidth.h: -1, 0, 1
- * or 2 (SPEC §9.4). */
+ * or 2 (SPEC §7.4). */
 int term_wcwidth(uint32_t cp);
 /* Writes cp (at most U+10FFFF) as UTF-8; returns the length, 1..4. */
 int term_utf8_encode(uint32_t cp, char out[4]);

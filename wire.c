@@ -1,8 +1,8 @@
 /*
  * wire.c -- byte buffers, the zlib container and the tag-length-value
  * codec: from an instruction's reassembled fragments to a decoded message
- * and back (SPEC.md §5: §5.1 the zlib container, §5.2 the protobuf wire
- * format, §5.3 the three messages).
+ * and back (SPEC.md §4: §4.1 the zlib container, §4.2 the protobuf wire
+ * format, §4.3 the three messages).
  *
  * Three layers, bottom up:
  *  1. struct buf, the growable byte string the whole program appends to.

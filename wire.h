@@ -1,6 +1,6 @@
 /*
  * wire.h -- byte buffers, the zlib container (RFC 1950/1951) and the
- * tag-length-value codec for the protobuf subset mosh speaks (SPEC.md §5).
+ * tag-length-value codec for the protobuf subset mosh speaks (SPEC.md §4).
  *
  * TLV layout: a field is a key varint (field number << 3 | wire type) and
  * then, for type 0, a varint value, or, for type 2, a varint length and
@@ -50,7 +50,7 @@ int zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap);
 
 /* ---- protobuf wire subset ---- */
 
-/* TransportBuffers.Instruction (SPEC.md §5.3).  Decoding points diff and
+/* TransportBuffers.Instruction (SPEC.md §4.3).  Decoding points diff and
  * chaff into the input buffer; absent ones are empty but not NULL. */
 struct wire_instruction {
 	uint32_t protocol_version;
@@ -67,7 +67,7 @@ void wire_instruction_encode(struct buf *out, const struct wire_instruction *in)
  * are skipped. */
 int wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out);
 
-/* UserMessage / HostMessage: a list of events (SPEC.md §5.3).  Each
+/* UserMessage / HostMessage: a list of events (SPEC.md §4.3).  Each
  * event is an Instruction in repeated field 1 holding one extension:
  *   0A <len> 12 <len> 22 <len> <bytes>      Keystroke.keys / HostBytes
  *   0A <len> 1A <len> 28 <width> 30 <height> ResizeMessage

@@ -1,5 +1,5 @@
 /*
- * bench_term.c -- emulator throughput (SPEC.md §9): a fixed, generated
+ * bench_term.c -- emulator throughput (SPEC.md §7): a fixed, generated
  * mixed stream (plain text, coloured text, cursor motion, erasing and
  * scrolling, some UTF-8) fed through term_write at a given size.
  * Usage: bench_term WIDTH HEIGHT MEGABYTES [FILE]   -- prints "MB/s";

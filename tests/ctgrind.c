@@ -1,5 +1,5 @@
 /*
- * ctgrind.c -- the constant-time check of crypto.c (SPEC.md §2.6), after
+ * ctgrind.c -- the constant-time check of crypto.c (SPEC.md §11.6), after
  * Adam Langley's ctgrind: the key and the plaintext are marked undefined
  * for valgrind memcheck, which then reports every branch taken and every
  * address formed from them.  Only what may be public is declassified: the

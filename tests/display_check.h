@@ -4,17 +4,17 @@
  * the client's screen after a frame shows the server's.
  *
  * "Shows" is fb_equal after forgiving exactly the differences mosh 1.4's
- * frame format makes by design (SPEC.md §8, "What a receiver gets
+ * frame format makes by design (SPEC.md §8.5, "What a receiver gets
  * approximately"), each patched away only where it occurs so that
  * everything else is still compared by fb_equal:
  *  - blank runs of at most 4 cells, blanks at the end of a wrapping row and
  *    an empty cell printed to carry a wrap arrive as spaces;
  *  - a lone combining mark arrives on an NBSP (mosh's Cell::print_grapheme);
- *  - the cell after a wide cell is never sent (SPEC.md §9.5);
- *  - however many bells rang, one BEL is sent (SPEC.md §8, "Order");
+ *  - the cell after a wide cell is never sent (SPEC.md §7.5);
+ *  - however many bells rang, one BEL is sent (SPEC.md §8.1);
  *  - alternate scroll (1007) is not sent (mosh's new_frame never sends it);
  *  - the last row's wrap flag cannot be sent: carrying it would scroll;
- *  - the icon name is not part of equality (SPEC.md §7.2), so a state
+ *  - the icon name is not part of equality (SPEC.md §6.2), so a state
  *    that changed only it is not sent at all.
  */
 #ifndef DISPLAY_CHECK_H

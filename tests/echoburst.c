@@ -1,6 +1,6 @@
 /*
  * echoburst -- a client that types faster than any real one, for
- * tests/e2e_limits.test (ECHO_HISTORY_MAX in server.c, SPEC.md §12).
+ * tests/e2e_limits.test (ECHO_HISTORY_MAX in server.c, SPEC.md §A).
  *
  *   echoburst IP PORT KEY N...
  *
@@ -45,8 +45,8 @@
 
 #define BURST_ECHO_WAIT_MS  5000    /* for the echo ack of a burst's last state */
 #define BURST_RESEND_MS     250     /* resend unacknowledged states this often */
-#define BURST_HISTORY       256     /* server.c's ECHO_HISTORY_MAX (SPEC §12) */
-#define BURST_ECHO_MS       50      /* server.c's ECHO_TIMEOUT_MS (facts §7.3) */
+#define BURST_HISTORY       256     /* server.c's ECHO_HISTORY_MAX (SPEC §A) */
+#define BURST_ECHO_MS       50      /* server.c's ECHO_TIMEOUT_MS (SPEC.md §6.2) */
 #define BURST_SEEN_MAX      64      /* distinct echo acks remembered */
 #define BURST_COUNT_MAX     100000  /* states per burst */
 #define BURST_SLICE         32      /* states sent back to back, then... */

@@ -1,6 +1,6 @@
 /*
  * fuzz_datagram -- libFuzzer harness for the whole receive path (SPEC.md
- * §3-§7, §13): datagram open -> direction and replay rule -> roaming ->
+ * §2-§6, §B): datagram open -> direction and replay rule -> roaming ->
  * fragment reassembly -> inflate -> TLV decode -> instruction -> apply to
  * the remote state, through ssp_input, in either role:
  *   server: the peer is a client, the remote object a user stream;
@@ -34,7 +34,7 @@
  *    address, not the last-heard time;
  *  - roaming: the server's peer address is the source of the authentic,
  *    rightly directed datagram with the highest sequence number so far
- *    (modelled here from the facts §3.1 rule, not read from ssp.c);
+ *    (modelled here from the rule of SPEC.md §2.3, not read from ssp.c);
  *  - while every earlier record was clean (diff, raw, tick, take or
  *    wrongly directed), a diff record is accepted exactly when applying
  *    its diff to a copy of the newest remote state succeeds, and the new
@@ -55,7 +55,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Appendix B's key, bytes 00..0f. */
+/* SPEC.md §11.7's key, bytes 00..0f. */
 static const uint8_t fd_key[KEY_LEN] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 
 struct fd {
@@ -119,7 +119,7 @@ fd_check_addr(struct fd *f)
 }
 
 /*
- * The model after one datagram, from the facts §3.1 rule: one that is not
+ * The model after one datagram, from the rule of SPEC.md §2.3: one that is not
  * authentic, rightly directed and with room for the clocks changes
  * nothing; one that is, at a sequence number not below the highest seen,
  * moves the server to its source.

@@ -1,6 +1,6 @@
 /*
  * fuzz_deflate -- libFuzzer harness for the sender's compressor,
- * zlib_deflate (SPEC.md §5.1).
+ * zlib_deflate (SPEC.md §4.1).
  *
  * Input: byte 0 shapes the plaintext so that matches are common: its low
  * 2 bits fold the other bytes into an alphabet (0: as they are; 1: 4

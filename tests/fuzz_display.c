@@ -1,6 +1,6 @@
 /*
  * fuzz_display -- libFuzzer harness for the frame diff (SPEC.md §8) and
- * the terminal state object (§7.2).
+ * the terminal state object (§6.2).
  *
  * Input: byte 0 and 1 give the first screen's size (and flags), bytes 2-3
  * where the rest splits.  The first part is written to a fresh emulator:

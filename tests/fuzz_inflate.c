@@ -1,5 +1,5 @@
 /*
- * fuzz_inflate -- libFuzzer harness for the zlib inflater alone (SPEC.md §5).
+ * fuzz_inflate -- libFuzzer harness for the zlib inflater alone (SPEC.md §4).
  *
  * Input: byte 0's low 4 bits are the length of a prefix already in the
  * output buffer (inflate appends); the rest is the zlib stream.

@@ -2,8 +2,8 @@
 """Writes the seed corpora of tests/fuzz_datagram.c, fuzz_inflate.c and
 fuzz_tlv.c (input layouts at the top of each harness).  Compressed streams
 come from Python's zlib (the real zlib), the datagrams and instructions from
-the fact sheet (Appendix A/B, §5).  Run once from the repository root;
-the output is committed, so `make test` does not need Python."""
+recorded mosh 1.4.0 traffic (SPEC.md §3.1, §4.4).  Run once from the
+repository root; the output is committed, so `make test` does not need Python."""
 import os, struct, zlib
 
 def h(s):
@@ -35,7 +35,7 @@ def frag(fid, num, final, body):
 def rec(op, data):
     return bytes([op]) + struct.pack('<H', len(data)) + data
 
-# Facts Appendix B and §5.
+# SPEC.md §3.1 and §11.7.
 GOLDEN_PT = h('1234ffff 0000000000000001 8000'
               '789ce360126090605460d06030e2e0629362d1083090b0620000105301de')
 C2S_SEQ0 = h('00000000000000009f164d976357081cc1c8bceef905db5a02428c8571949d686f44'
@@ -46,7 +46,7 @@ RESIZE_80x24 = h('0a061a0428503018')
 RESIZE_100x30 = h('0a061a042864301e')
 KEYS_AB = h('0a06120422026162')
 ECHOACK_4 = h('0a043a024004')
-# SPEC §7.2 worked example: session 1's first frame (echo ack 1, host bytes).
+# SPEC.md §6.2 worked example: the recorded first frame (echo ack 1, host bytes).
 SESSION1 = h('0a043a024001 0a1e121c221a 1b5d303b74746c07 1b5b3f32356c'
              '0a68656c6c6f 1b5b3f323568')
 FIRST_CLIENT = h('08021000180120002800 3208 0a061a0428503018 3a0f') + bytes(15)

@@ -1,5 +1,5 @@
 /*
- * fuzz_term.c -- libFuzzer harness for the parser and emulator (SPEC.md §9).
+ * fuzz_term.c -- libFuzzer harness for the parser and emulator (SPEC.md §7).
  *
  * Input: byte 0 picks the width (1..16), byte 1 the height (1..8), so that
  * margins and wrapping are always near; the rest is application output.

@@ -1,6 +1,6 @@
 /*
  * fuzz_tlv -- libFuzzer harness for the tag-length-value codec alone
- * (SPEC.md §5): wire_instruction_decode and wire_next_event.
+ * (SPEC.md §4): wire_instruction_decode and wire_next_event.
  *
  * The whole input is read three ways:
  *  1. as an Instruction.  If it decodes, diff and chaff lie inside the

@@ -34,13 +34,13 @@
  * last a datagram sealed under another key:
  *
  *   # ...a legend, one line per field...
- *      0.624 c>s seq=2    ts=31508 tsr=none  frag id=3 #0 final
- *      0.624 c>s inst old=1 new=3 ack=2 throw=1 diff: keys "echo trace''demo"
- *      0.646 c>s seq=3    ts=31532 tsr=31528 frag id=4 #0 final
- *      0.646 c>s inst old=3 new=4 ack=3 throw=3 diff: keys "\r"
- *      0.657 s>c seq=3    ts=31542 tsr=31542 frag id=4 #0 final
- *      0.657 s>c inst old=3 new=4 ack=4 throw=3 diff: host "\x1b[?25l\r\ntracedemo\r\n# \x1b[?25h"
- *      0.906 c>s bad len=76 why="Packet failed integrity check."
+ *      2.864 c>s seq=3299370745053297585 ts=22871 tsr=none  frag id=3 #0 final
+ *      2.864 c>s inst old=1 new=3 ack=2 throw=1 diff: keys "echo trace''demo"
+ *      2.899 c>s seq=3299370745053297586 ts=22908 tsr=22908 frag id=4 #0 final
+ *      2.899 c>s inst old=3 new=4 ack=3 throw=3 diff: keys "\r"
+ *      2.907 s>c seq=1751489624307556094 ts=22916 tsr=22916 frag id=4 #0 final
+ *      2.907 s>c inst old=3 new=4 ack=4 throw=3 diff: host "\x1b[?25l\r\ntracedemo\r\n# \x1b[?25h"
+ *      3.919 c>s bad len=70 why="Packet failed integrity check."
  *
  *   - One line per datagram, in arrival order: the time (seconds since the
  *     relay started, on the monotonic clock, to the millisecond: every

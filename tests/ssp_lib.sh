@@ -63,7 +63,7 @@ stop_relay() {
 
 # The relay's first sequence number in direction $2 (up: client to
 # server), from its counters in $1, must look random below 2^62 (SPEC
-# §13): at least 2^32 (a start from 0 counts up from there; a random start
+# §B): at least 2^32 (a start from 0 counts up from there; a random start
 # is lower with odds 2^-30) and below 2^62.
 first_seq_random() {
 	s=$(sed -n "s/^relay: $2: .*first seq \([0-9]*\)$/\1/p" "$1")

@@ -217,9 +217,9 @@ def main():
         resize, at = sizes[name]
         a = dump(term_dump, os.path.join(work, name + '.direct'), (W, H),
                  [str(at), str(resize[0]), str(resize[1])] if resize else [])
-        # mosh-client puts "[mosh] " before the title it shows (§10); after
-        # a resize it repaints everything, so its output is read at the
-        # final size
+        # mosh-client puts "[mosh] " before the title it shows (SPEC.md
+        # §10.3); after a resize it repaints everything, so its output is
+        # read at the final size
         b = dump(term_dump, os.path.join(work, name + '.mosh'), resize or (W, H)).replace(
             'title 5b 6d 6f 73 68 5d 20 ', 'title ')
         if a != b:

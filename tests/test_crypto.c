@@ -1,7 +1,7 @@
 /*
- * test_crypto.c -- known answers for crypto.c (SPEC.md §2): AES-128 from
+ * test_crypto.c -- known answers for crypto.c (SPEC.md §11): AES-128 from
  * FIPS-197, OCB3 from RFC 7253 and draft-krovetz-ocb-03, the session key
- * form from mosh's base64 test, and the golden datagrams of the facts file.
+ * form from mosh's base64 test, and the golden datagrams of SPEC.md §11.7.
  * Every expected value comes from those documents, never from crypto.c.
  */
 #include "testutil.h"
@@ -54,8 +54,8 @@ struct ocb_vector {
 	const char *out;            /* C || T */
 };
 
-/* RFC 7253 Appendix A, transcribed via crypto-parser-fuzz.md §3.1: 16 for
- * AEAD_AES_128_OCB_TAGLEN128, then the TAGLEN96 one. */
+/* RFC 7253 Appendix A: 16 samples for AEAD_AES_128_OCB_TAGLEN128, then
+ * the TAGLEN96 one. */
 #define RFC_KEY "000102030405060708090A0B0C0D0E0F"
 static const struct ocb_vector rfc7253[] = {
 	{ RFC_KEY, "BBAA99887766554433221100", 0, 0, 16,
@@ -102,7 +102,7 @@ static const struct ocb_vector rfc7253[] = {
 };
 
 /* draft-krovetz-ocb-03 Appendix A, as mosh's src/tests/ocb-aes.cc uses it
- * (facts §1.2): key 00..0F, nonce 00..0B. */
+ * with key 00..0F, nonce 00..0B. */
 static const struct ocb_vector krovetz[] = {
 	{ RFC_KEY, "000102030405060708090A0B", 0, 0, 16,
 	  "197B9C3C441D3C83EAFB2BEF633B9182" },
@@ -168,10 +168,10 @@ ocb_draft_krovetz(void **state)
 }
 
 /*
- * RFC 7253 Appendix A, the iterative test (procedure restated in
- * crypto-parser-fuzz.md §3.2): 384 encryptions over growing zero strings
- * concatenated into C, then the tag over C as associated data.  Expected
- * results for AES-128 and tag lengths 128, 96 and 64 from the RFC.
+ * RFC 7253 Appendix A, the iterative test: 384 encryptions over growing
+ * zero strings concatenated into C, then the tag over C as associated
+ * data.  Expected results for AES-128 and tag lengths 128, 96 and 64 from
+ * the RFC.
  */
 static void
 ocb_rfc7253_iterative(void **state)
@@ -211,7 +211,7 @@ ocb_rfc7253_iterative(void **state)
 	}
 }
 
-/* ---- Mosh datagrams: facts Appendix B, the worked example of SPEC §2 ---- */
+/* ---- Mosh datagrams: the worked example of SPEC.md §11.7 ---- */
 
 static const char golden_pt[] =
 	"1234ffff" "0000000000000001" "8000"
@@ -383,7 +383,7 @@ ocb_long_roundtrip(void **state)
 
 /* ---- Limits and malformed calls: one row each, with its outcome ---- */
 
-/* Mosh's rule (facts §1.5): the count of sealed blocks, a partial block
+/* Mosh's rule (SPEC.md §11.5): the count of sealed blocks, a partial block
  * counting as one, must never reach 2^47. */
 static void
 ocb_block_limit(void **state)
@@ -428,7 +428,7 @@ ocb_bad_lengths(void **state)
 	ocb_wipe(&c);
 }
 
-/* ---- The session key (facts §1.1) ---- */
+/* ---- The session key (SPEC.md §11.1) ---- */
 
 static void
 key_good(void **state)

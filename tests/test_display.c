@@ -1,6 +1,6 @@
 /*
  * test_display -- the frame diff and the terminal state object (SPEC.md
- * §7.2, §8).
+ * §6.2, §8).
  *
  * Expected bytes come from real mosh 1.4.0 traffic (the hoststrings that
  * Debian's mosh-server 1.4.0 sent, on loopback, for the application output
@@ -68,7 +68,7 @@ check_applies(struct term *a, struct term *b, const struct buf *out)
 	struct term *c = dc_client(a);
 	const char *why;
 
-	/* a size change travels beside the frame, as a resize (§7.2) */
+	/* a size change travels beside the frame, as a resize (§6.2) */
 	term_resize(c, term_fb(b)->ds.width, term_fb(b)->ds.height);
 	term_write(c, out->data, out->len, NULL);
 	why = dc_shows(term_fb(c), term_fb(b), term_fb(a));
@@ -161,7 +161,7 @@ session4_golden(void **state)
 	step(&t, "\033]52;c;aGVsbG8=\007", "\033]52;c;aGVsbG8=\007");
 	step(&t, "\033(0lqk\033(B", "lqk");
 	/* The trace pins "\e[0;31mCSI8bit"; the pen's return to default is
-	 * step 11 of SPEC.md §8's order. */
+	 * item 11 of SPEC.md §8.1's order. */
 	next = dc_clone(t);
 	feed(next, "\xC2\x9B" "31mCSI8bit\xC2\x9B" "0m");
 	frame(&out, t, next, true);
@@ -174,7 +174,7 @@ session4_golden(void **state)
 
 /* The client's first frame, a blank 20x5 screen drawn from nothing, as
  * mosh-client 1.4.0 drew it with TERM=xterm-256color (the elided rows as
- * SPEC.md §8, "Rows", says). */
+ * SPEC.md §8.2 says). */
 static void
 blank_screen_repaint(void **state)
 {
@@ -228,7 +228,7 @@ assert_host_message(const struct buf *msg, uint64_t echo_ack, int w, int h,
  * "hello\e]0;ttl\a" after the pty echoed the server's "\n" as "\r\n", then
  * "\e[1;31mred\e[0m x\n" (ONLCR), then the user typed "ab"; the lines up
  * to the resize are reconstructed ("ab", Enter, cat's "ab").  The resize
- * frame's elided rows follow SPEC.md §8, "Rows".
+ * frame's elided rows follow SPEC.md §8.2.
  */
 static void
 session1_golden(void **state)
@@ -244,7 +244,7 @@ session1_golden(void **state)
 	feed(s1->term, "\r\nhello\033]0;ttl\007");
 	s1->echo_ack = 1;
 	ops->diff(s0, s1, &msg);
-	/* SPEC.md §5.3's layout: echo ack 1, then HostBytes of 26 bytes. */
+	/* SPEC.md §4.3's layout: echo ack 1, then HostBytes of 26 bytes. */
 	n = hex2bin("0a043a024001 0a1e121c221a", hex, sizeof hex);
 	buf_put(&want, hex, n);
 	buf_puts(&want, "\033]0;ttl\007\033[?25l\nhello\033[?25h");
@@ -357,7 +357,7 @@ pending_wrap_no_backspace(void **state)
 	term_free(t);
 }
 
-/* SPEC.md §8, "Scrolling" (mosh's new_frame): a full-screen scroll with
+/* SPEC.md §8.4 (mosh's new_frame): a full-screen scroll with
  * the cursor on the last row is CR + LFs, after a forced ESC[0m. */
 static void
 scroll_whole_screen(void **state)
@@ -371,7 +371,7 @@ scroll_whole_screen(void **state)
 	term_free(t);
 }
 
-/* SPEC.md §8, "Scrolling": a scroll of rows 0..9 only goes through a
+/* SPEC.md §8.4: a scroll of rows 0..9 only goes through a
  * transient scroll region, with the cursor hidden and unknown afterwards. */
 static void
 scroll_region(void **state)
@@ -390,7 +390,7 @@ scroll_region(void **state)
 	term_free(t);
 }
 
-/* The worked example of SPEC.md §8, byte for byte. */
+/* The worked example of SPEC.md §8.6, byte for byte. */
 static void
 worked_example(void **state)
 {
@@ -655,7 +655,7 @@ hoststate_round_trip(void **state)
 }
 
 /*
- * What a held host state weighs for the receiver's byte budget (SPEC.md §12,
+ * What a held host state weighs for the receiver's byte budget (SPEC.md §A,
  * SSP_HELD_MAX): the cells of its rows, a row shared by k snapshots
  * counting 1/k in each, plus a fixed header.  A copy shares every row, so
  * the two together weigh one screen of cells and two headers; writing a

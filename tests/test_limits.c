@@ -1,10 +1,10 @@
 /*
- * Resource limits (SPEC.md §12, §13): every count a peer or an application
+ * Resource limits (SPEC.md §A, §B): every count a peer or an application
  * can grow, tested at the limit and one past it.  Expected outcomes come
- * from the fact sheet (mosh 1.4's own limits: received-state queue, 4 MiB
+ * from mosh 1.4's own source (its limits: received-state queue, 4 MiB
  * inflate buffer, 2048-byte datagrams, 100 parameter characters, 65535 per
  * parameter, 16384-character OSC strings, 256 for titles) or, for limits
- * mosh does not have, from the SPEC §12 row that promises them.
+ * mosh does not have, from the SPEC §A row that promises them.
  *
  * Transport rows drive a transport directly through ssp_input with
  * datagrams sealed here under the session key, and `now` is ours, so the
@@ -27,20 +27,20 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Limits restated from the facts, so that a changed constant in the code
+/* Limits restated from mosh's source, so that a changed constant in the code
  * fails here instead of silently moving the behaviour. */
-#define FACT_DATAGRAM_MAX   2048        /* facts §13.4: the peer's receive buffer */
-#define FACT_INFLATE_MAX    (4u << 20)  /* facts §4.3: 4 MiB uncompress buffer */
-#define FACT_QUEUE_MAX      1024        /* facts §6.5: received states */
+#define FACT_DATAGRAM_MAX   2048        /* mosh's RECEIVE_MTU: the peer's receive buffer */
+#define FACT_INFLATE_MAX    (4u << 20)  /* mosh's compressor.h: 4 MiB buffer */
+#define FACT_QUEUE_MAX      1024        /* mosh's Transport::recv: received states */
 #define FACT_QUENCH_MS      15000
-#define FACT_PARAM_CHARS    100         /* facts §9.3 */
+#define FACT_PARAM_CHARS    100         /* Dispatcher::newparamchar */
 #define FACT_PARAM_MAX      65535
-#define FACT_OSC_MAX        16384       /* facts §9.4 (OSC) */
+#define FACT_OSC_MAX        16384       /* Dispatcher::OSC_put */
 #define FACT_TITLE_END      256         /* chars [offset, min(len, 256)) */
-#define FACT_SENT_MAX       32          /* facts §6.4: sent states kept... */
+#define FACT_SENT_MAX       32          /* add_sent_state: kept... */
 #define FACT_SENT_THIN      16          /* ...then the 16th from the end goes */
-#define FACT_FRAG_ROOM      1214        /* facts §2.5: 1252 - 12 - 16 - 10 (IPv4) */
-/* Our own limits (SPEC §12), not mosh's. */
+#define FACT_FRAG_ROOM      1214        /* SPEC.md §3: 1252 - 12 - 16 - 10 (IPv4) */
+/* Our own limits (SPEC §A), not mosh's. */
 #define OUR_FRAGMENTS_MAX   4096
 #define OUR_ASSEMBLY_MAX    (FACT_INFLATE_MAX + 65536)
 #define OUR_CELL_TEXT       32
@@ -354,7 +354,7 @@ assembly_bytes(void **unused)
 }
 
 /*
- * The received-state queue (facts §6.5): with 1024 states held a new one
+ * The received-state queue (SPEC.md §5.3): with 1024 states held a new one
  * is taken; past 1024 one more is taken and a 15 s quench starts, during
  * which new states are dropped; after it, one is taken again.
  */
@@ -451,14 +451,14 @@ sink_newest(struct feed *f, struct buf *plain, struct wire_instruction *in)
 }
 
 /*
- * The sender's sent-state list (facts §6.4): after appending, a list of
+ * The sender's sent-state list (SPEC.md §5.2): after appending, a list of
  * more than 32 states (the acknowledged front, state 0 here, included)
  * loses the one 16th from the end.  Nothing is acknowledged while the
  * client sends states 1..`unacked`:
  *   31: 32 states held, the limit: nothing is dropped;
  *   32: 33 states 0..32, so 33 - 16 = index 17, state 17, goes;
  *   33: then 33 states 0..16, 18..33 lose index 17 again: state 18.
- * Which states are held shows through acks (facts §6.3): an ack of a held
+ * Which states are held shows through acks (SPEC.md §5.3): an ack of a held
  * state makes it the front, an ack of a dropped one is ignored.  So the
  * test's server acks 1, 2, 3, ... in turn.  After the ack of 17 the client
  * sends one more state, which must diff from (old_num) and throw away up
@@ -508,15 +508,15 @@ sent_states(void **unused)
 }
 
 /*
- * Fragments per instruction on the sending side (SPEC §12: refused with
+ * Fragments per instruction on the sending side (SPEC §A: refused with
  * an error).  A client on IPv4 puts 1214 zlib bytes in each fragment
- * (facts §2.5), so 4096 fragments carry up to 4,972,544 bytes: more than
+ * (SPEC.md §3), so 4096 fragments carry up to 4,972,544 bytes: more than
  * any receiver takes (ours drops past SSP_ASSEMBLY_MAX, 4 MiB + 64 KiB of
  * compressed bytes; mosh inflates at most 4 MiB).  What the limit
  * guarantees is the sender's own bound: a zlib stream of exactly 4096
  * fragments' room goes out as 4096 datagrams, one byte more is not sent.
  * The typed bytes are an xorshift sequence: no compressor shrinks them, so
- * the sender writes stored blocks (SPEC §5.1) and the sizes are exact.
+ * the sender writes stored blocks (SPEC §4.1) and the sizes are exact.
  */
 static size_t
 varint_len(uint64_t v)
@@ -540,7 +540,7 @@ getentropy(void *buf, size_t len)
 
 /* The zlib stream the client sends for its state 1 of n typed bytes, from
  * the layouts, not our encoder: the diff is UserMessage.instruction
- * { Keystroke (extension 2) { keys (field 4) } } (facts §5, SPEC §7.1);
+ * { Keystroke (extension 2) { keys (field 4) } } (SPEC.md §4.3, §6.1);
  * the Instruction is 08 02 10 00 18 01 20 00 28 00, 32 diff, 3A 00 (no
  * chaff); stored blocks of at most 65535 bytes cost 5 bytes each, plus
  * the 2-byte zlib header and the 4-byte Adler-32 (RFC 1950, 1951). */
@@ -611,7 +611,7 @@ fragments_sent(void **unused)
 }
 
 /*
- * The byte budget for held received states (SPEC §12, SSP_HELD_MAX, our
+ * The byte budget for held received states (SPEC §A, SSP_HELD_MAX, our
  * limit, not mosh's): a user-stream state weighs 12 bytes per event.
  * States 1 and 2, each from the empty state 0, weigh together the largest
  * multiple of 12 within 64 MiB: both are taken.  One event more in state
@@ -750,7 +750,7 @@ bold_at(struct term *t)
 	return term_fb(t)->ds.rend.attr & TERM_BOLD;
 }
 
-/* Parameter characters: 100 kept (facts §9.3), the 101st dropped.
+/* Parameter characters: 100 kept (SPEC.md §7.2), the 101st dropped.
  * ESC [ 0...0 ; 1 m with the "1" as the 100th and then the 101st. */
 static void
 parameter_chars(void **unused)
@@ -770,8 +770,8 @@ parameter_chars(void **unused)
 	(void)unused;
 }
 
-/* Parameter values: 65535 is a number, 65536 counts as missing (facts
- * §9.3), so CUF moves by the default, one column. */
+/* Parameter values: 65535 is a number, 65536 counts as missing (SPEC.md
+ * §7.2), so CUF moves by the default, one column. */
 static void
 parameter_value(void **unused)
 {
@@ -813,10 +813,10 @@ parameter_count(void **unused)
 	(void)unused;
 }
 
-/* Titles: chars [2, 256) of "2;..." (facts §9.4), so 254 characters are
+/* Titles: chars [2, 256) of "2;..." (SPEC.md §7.3), so 254 characters are
  * kept whole and a 255th is cut.  The ";..." form (offset 1) would keep
  * 255 in mosh, but every frame re-sends a title as "0;...", which keeps
- * 254, so we cut that form at 254 too (SPEC §12): what a client shows is
+ * 254, so we cut that form at 254 too (SPEC §A): what a client shows is
  * then what the server believes it shows. */
 static void
 title_length(void **unused)
@@ -847,7 +847,7 @@ title_length(void **unused)
 	}
 }
 
-/* OSC strings: 16384 characters (facts §9.4), so a clipboard set by
+/* OSC strings: 16384 characters (SPEC.md §7.3), so a clipboard set by
  * "52;c;" keeps 16379; one more is dropped. */
 static void
 osc_length(void **unused)
@@ -868,7 +868,7 @@ osc_length(void **unused)
 	(void)unused;
 }
 
-/* Clipboard bytes: 16384 of UTF-8 (SPEC §12), cut at a character
+/* Clipboard bytes: 16384 of UTF-8 (SPEC §A), cut at a character
  * boundary: 8192 two-byte characters fit, of 8193 the last is dropped. */
 static void
 clipboard_bytes(void **unused)
@@ -890,7 +890,7 @@ clipboard_bytes(void **unused)
 }
 
 /* Cell text: 32 bytes, so a 2-byte base with 15 two-byte combining marks
- * fills it exactly and a 16th mark is dropped (SPEC §12). */
+ * fills it exactly and a 16th mark is dropped (SPEC §A). */
 static void
 cell_text(void **unused)
 {

@@ -1,10 +1,10 @@
 /*
  * Scripted scenarios for the prediction engine and the notification bar
- * (SPEC.md §10).  A fake clock and a fake transport drive the engine; the
+ * (SPEC.md §9).  A fake clock and a fake transport drive the engine; the
  * server's screen is a real emulator (term_write) fed the bytes a shell
  * or an editor would echo.  Expected screens are written out by hand from
  * the rules of mosh's PredictionEngine (src/frontend/terminaloverlay.cc;
- * SPEC.md §10), and the bar texts are the ones mosh 1.4.0 shows
+ * SPEC.md §9), and the bar texts are the ones mosh 1.4.0 shows
  * (NotificationEngine::apply; seen on screen: "mosh: Last contact 12
  * seconds ago. [To quit: Ctrl-^ .]" in SGR 0;1;37;44).
  */
@@ -800,7 +800,7 @@ resize_resets(void **state)
 }
 
 /*
- * The worked example of SPEC.md §10: a 500 ms round trip (send interval
+ * The worked example of SPEC.md §9.6: a 500 ms round trip (send interval
  * 250 ms), prompt "$ ", the user types "ls" then Enter.  Each row is one
  * step: what happens, then row 0 as painted and the cursor column.
  */

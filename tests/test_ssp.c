@@ -1,8 +1,8 @@
 /*
- * Transport tests (SPEC.md §3, §4, §6, §7.1): the golden datagrams of the
- * fact sheet's Appendix B byte for byte, the first packets of its
- * Appendix A trace, the user stream encodings observed from real mosh,
- * and one row per malformed input a peer can send.  The bad-input rows run
+ * Transport tests (SPEC.md §2, §3, §5, §6.1): the golden datagrams of
+ * SPEC.md §11.7 byte for byte, the first packets of a recorded mosh 1.4.0
+ * session (SPEC.md §2.5, §5.5), the user stream encodings observed from
+ * real mosh, and one row per malformed input a peer can send.  The bad-input rows run
  * against a live client/server pair on 127.0.0.1 and check afterwards
  * that a keystroke still gets through.
  */
@@ -17,9 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Appendix B: key AAECAwQFBgcICQoLDA0ODw (bytes 00..0f). */
+/* SPEC.md §11.7: key AAECAwQFBgcICQoLDA0ODw (bytes 00..0f). */
 static const uint8_t key[KEY_LEN] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
-/* Appendix B: fragment id 1, #0 final, then zlib 1.2.13 compress() of the
+/* SPEC.md §3.1: fragment id 1, #0 final, then zlib 1.2.13 compress() of the
  * instruction v2 o/n/a/t 0/1/0/0, diff = resize 80x24, empty chaff. */
 static const char golden_fragment[] = "0000000000000001" "8000"
     "789ce360126090605460d06030e2e0629362d1083090b0620000105301de";
@@ -30,12 +30,12 @@ static const char golden_c2s_seq0[] =
 static const char golden_s2c_seq5[] =
     "800000000000000562b1452b49441f8f5465091d7d412a3808799ea49d75557b0e1bf05087770e"
     "f85bc8a9bacfe9cb328cc58a2c693476245dc72b4e55ed8d8ddede59b9";
-/* Facts §5.2, bytes observed from the real client. */
+/* Bytes recorded from the real client (SPEC.md §6.1). */
 static const char resize_80x24[] = "0a061a0428503018";
 static const char keys_ab[] = "0a0612042202" "6162";
 #define TO_CLIENT (1ULL << 63)
-/* SPEC §13: a transport's first sequence number is random below 2^62
- * (mosh starts at 0: the traces below differ from the facts there). */
+/* SPEC §B: a transport's first sequence number is random below 2^62
+ * (mosh starts at 0: the recorded traces below differ there). */
 #define SEQ_START_LIMIT (1ULL << 62)
 
 static void
@@ -103,8 +103,8 @@ golden_decode(void **unused)
 	userstream_ops.free(empty);
 }
 
-/* Facts §5.1: the real client's first instruction (15 chaff bytes; the
- * fact sheet elides their values, any will do). */
+/* The real client's first instruction (SPEC.md §4.4; it had 15 chaff
+ * bytes, whose values do not matter). */
 static void
 real_first_instruction(void **unused)
 {
@@ -805,7 +805,7 @@ bad_conflicting_duplicate(void **state)
 	deliver_fragment(p, p->forged_id, true, 1, z.data + half, z.len - half);
 	assert_int_not_equal(ssp_remote_num(p->s), 1000);
 	/* That fragment began a new partial instruction.  Forged ids run above
-	 * the client's, whose fragments, older, wait while it lasts (SPEC §4);
+	 * the client's, whose fragments, older, wait while it lasts (SPEC §3);
 	 * the forger's next instruction replaces it, as a sender's always does
 	 * (a version 3 one, which the transport then drops). */
 	assert_string_equal(deliver_instruction(p, 3, 0, 1000, &d),
@@ -847,7 +847,7 @@ bad_interleaved(void **state)
 }
 
 /*
- * SPEC §13: a replay only delivers late.  A 25-fragment instruction with
+ * SPEC §B: a replay only delivers late.  A 25-fragment instruction with
  * the client's first datagram replayed between fragments 11 and 12 (the
  * real datagram, golden_c2s_seq0: id 1, the resize) still completes.  Its
  * forged state 1000 then stands above the client's own, so this row, like
@@ -958,8 +958,9 @@ capture(int fd, struct ocb_ctx *ocb, struct seen *s)
 	assert_int_equal(wire_instruction_decode(s->plain.data, s->plain.len, &s->in), 0);
 }
 
-/* Appendix A session 1, first exchange: C2S seq0 id1 0/1/0/0 resize 80x24
- * tsr none; S2C seq0 id1 0/1/1/0 empty, echoing the client's timestamp. */
+/* A recorded mosh 1.4.0 session (SPEC.md §2.5), first exchange: C2S seq0
+ * id1 0/1/0/0 resize 80x24 tsr none; S2C seq0 id1 0/1/1/0 empty, echoing
+ * the client's timestamp. */
 static void
 trace_first_exchange(void **unused)
 {
@@ -1023,10 +1024,10 @@ trace_first_exchange(void **unused)
 	ssp_free(s);
 }
 
-/* Appendix A session 1, the next packets, on a fake clock: the server's
+/* The recorded session, the next packets, on a fake clock: the server's
  * first frame S2C 0/2/1/0 (diffed from state 0: the prophylactic resend),
  * and the client's delayed ack C2S 1/2/2/1, sent 100 ms after the frame
- * arrived and echoing its timestamp plus those 100 ms (facts §2.3). */
+ * arrived and echoing its timestamp plus those 100 ms (SPEC.md §2.2). */
 static void
 trace_delayed_ack(void **unused)
 {
@@ -1099,7 +1100,7 @@ trace_delayed_ack(void **unused)
 }
 
 /*
- * SPEC §13: transports under one key (a client started again with the same
+ * SPEC §B: transports under one key (a client started again with the same
  * MOSH_KEY) start their sequence numbers, and so their nonces, at random
  * points below 2^62.  Eight clients send their first datagram to a socket
  * read here: eight different numbers, in range, not all small.
@@ -1140,12 +1141,12 @@ nonce_per_transport(void **unused)
 	close(sink);
 }
 
-/* Appendix A session 3 on a fake clock: the server goes silent, the
- * client's heartbeat goes unanswered, then a keystroke.  With an old
- * unacknowledged state in between, the assumed receiver state falls back
- * to the acknowledged one, so the keystroke is resent at the frame rate
- * (20 ms here) until 10 s after the client last heard from the server,
- * and from then on only with each 3 s heartbeat. */
+/* A recorded session with a blackout (SPEC.md §5.5), on a fake clock: the
+ * server goes silent, the client's heartbeat goes unanswered, then a
+ * keystroke.  With an old unacknowledged state in between, the assumed
+ * receiver state falls back to the acknowledged one, so the keystroke is
+ * resent at the frame rate (20 ms here) until 10 s after the client last
+ * heard from the server, and from then on only with each 3 s heartbeat. */
 static void
 retransmit_rates(void **unused)
 {

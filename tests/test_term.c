@@ -1,10 +1,10 @@
 /*
- * test_term.c -- the terminal emulator (SPEC.md §9).
+ * test_term.c -- the terminal emulator (SPEC.md §7).
  *
  * Expected screens come from mosh 1.4's own behaviour, worked out by hand:
  * its emulation tests (src/tests/emulation-*.test) and its emulator
  * (src/terminal/terminal.cc, terminalfunctions.cc, terminaldispatcher.cc,
- * terminalframebuffer.cc), as SPEC.md §9 restates them;
+ * terminalframebuffer.cc), as SPEC.md §7 restates them;
  * widths and UTF-8 decoding are checked against the C library itself
  * (wcwidth, and mbrtowc driven by mosh's buffering rule).
  */
@@ -585,8 +585,8 @@ wrap_flag_rules(void **state)
 
 /*
  * Runs of printable ASCII (term.c writes them straight into the row, SPEC
- * §9.4) at their edges, on a 10 x 4 screen.  Each expected screen is worked
- * out by hand from the printing rules of SPEC.md §9.4 (pending wrap,
+ * §7.4) at their edges, on a 10 x 4 screen.  Each expected screen is worked
+ * out by hand from the printing rules of SPEC.md §7.4 (pending wrap,
  * margins, insert mode, combining, the scroll region, DECOM's homing), and
  * each input is fed whole and then one byte per write: both must give it.
  * A snapshot taken before must stay blank: a run never writes into a row
@@ -660,7 +660,7 @@ ascii_runs(void **state)
 
 /* The line scrolled in is blank with the pen's background and counts as a
  * new row (fresh gen, no wrap flag), whether term.c reuses the row that
- * left or, when a snapshot still holds that one, makes another (SPEC §9.5). */
+ * left or, when a snapshot still holds that one, makes another (SPEC §7.5). */
 static void
 scrolled_rows_fresh(void **state)
 {
@@ -891,7 +891,7 @@ modes(void **state)
 	term_free(t);
 }
 
-/* The key translator (SPEC.md §9.6; mosh's src/terminal/terminaluserinput.cc). */
+/* The key translator (SPEC.md §7.6; mosh's src/terminal/terminaluserinput.cc). */
 static void
 user_bytes(void **state)
 {
@@ -914,7 +914,7 @@ user_bytes(void **state)
 	term_free(t);
 }
 
-/* Copies share rows until one is written (SPEC.md §9, framebuffer). */
+/* Copies share rows until one is written (SPEC.md §7.5). */
 /* term_clone: rows shared, the saved primary screen copied, and parsing
  * goes on from the original's state (here inside an OSC string). */
 static void
@@ -1116,7 +1116,7 @@ random_bytes_flat(void **state)
 	term_free(t);
 }
 
-/* The worked example of SPEC.md §9.  */
+/* The worked example of SPEC.md §7.7.  */
 static void
 spec_example(void **state)
 {

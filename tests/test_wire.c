@@ -1,12 +1,12 @@
 /*
  * test_wire.c -- struct buf, the zlib container and the TLV codec
- * (SPEC.md §5).
+ * (SPEC.md §4).
  *
  * Every expected value comes from outside wire.c: compressed streams from
  * real zlib 1.2.13 (python3's zlib module, run once; the generator lines
  * are quoted above each table), hand-assembled malformed streams that real
  * zlib also rejects, and the encodings seen in real mosh 1.4.0 traffic
- * (SPEC.md §5.3, §5.4; the field numbers are those of mosh's
+ * (SPEC.md §4.3, §4.4; the field numbers are those of mosh's
  * src/protobufs/transportinstruction.proto, userinput.proto, hostinput.proto).
  */
 #include "testutil.h"
@@ -723,12 +723,12 @@ store_matches_zlib(void **state)
 {
 	(void)state;
 	/* python3: zlib.compress(x, 0) for x = b"hello, mosh\n", b"" and the
-	 * Appendix B instruction: one final stored block each, as zlib_store
+	 * instruction of SPEC.md §4.4: one final stored block each, as zlib_store
 	 * writes them. */
 	static const struct { const char *plain, *hex; } t[] = {
 		{ "68656c6c6f2c206d6f73680a", "7801010c00f3ff68656c6c6f2c206d6f73680a1cc30422" },
 		{ "", "7801010000ffff00000001" },
-		/* the Appendix B instruction (SPEC.md §5.4) */
+		/* the instruction of SPEC.md §4.4 */
 		{ "0802100018012000280032080a061a04285030183a00",
 		  "7801011600e9ff0802100018012000280032080a061a04285030183a00105301de" },
 	};
@@ -946,7 +946,7 @@ deflate_stored_fallback(void **state)
 	free(p);
 }
 
-/* ---- mosh-client's first instruction (SPEC.md §5.4) ---- */
+/* ---- mosh-client's first instruction (SPEC.md §4.4) ---- */
 
 /* Instruction v2, old 0, new 1, ack 0, throwaway 0, diff = resize 80x24,
  * no chaff; and zlib 1.2.13's compress() of it at the default level. */
@@ -1004,7 +1004,7 @@ appendix_b_zlib(void **state)
 	buf_free(&out);
 }
 
-/* ---- TLV: the encodings seen in real mosh 1.4.0 traffic (SPEC.md §5.3) ---- */
+/* ---- TLV: the encodings seen in real mosh 1.4.0 traffic (SPEC.md §4.3) ---- */
 
 static void
 expect_bytes(struct buf *b, const char *hex)
@@ -1065,7 +1065,7 @@ tlv_shutdown_and_wide_values(void **state)
 	struct wire_instruction in = { .protocol_version = 2, .old_num = 8,
 		.new_num = UINT64_MAX, .ack_num = 9, .throwaway_num = 8 };
 
-	/* new_num = 2^64-1 (shutdown, SPEC.md §5.3) is the ten-byte varint
+	/* new_num = 2^64-1 (shutdown, SPEC.md §4.3) is the ten-byte varint
 	 * 18 FF FF FF FF FF FF FF FF FF 01; empty diff and chaff are still
 	 * written. */
 	wire_instruction_encode(&b, &in);

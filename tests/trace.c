@@ -5,12 +5,12 @@
  * on a line of its own.  From a real session: a command typed, Enter,
  * and the echo with the command's output:
  *
- *   0.624 c>s seq=2    ts=31508 tsr=none  frag id=3 #0 final
- *   0.624 c>s inst old=1 new=3 ack=2 throw=1 diff: keys "echo trace''demo"
- *   0.646 c>s seq=3    ts=31532 tsr=31528 frag id=4 #0 final
- *   0.646 c>s inst old=3 new=4 ack=3 throw=3 diff: keys "\r"
- *   0.657 s>c seq=3    ts=31542 tsr=31542 frag id=4 #0 final
- *   0.657 s>c inst old=3 new=4 ack=4 throw=3 diff: host "\x1b[?25l\r\ntracedemo\r\n# \x1b[?25h"
+ *   2.864 c>s seq=3299370745053297585 ts=22871 tsr=none  frag id=3 #0 final
+ *   2.864 c>s inst old=1 new=3 ack=2 throw=1 diff: keys "echo trace''demo"
+ *   2.899 c>s seq=3299370745053297586 ts=22908 tsr=22908 frag id=4 #0 final
+ *   2.899 c>s inst old=3 new=4 ack=3 throw=3 diff: keys "\r"
+ *   2.907 s>c seq=1751489624307556094 ts=22916 tsr=22916 frag id=4 #0 final
+ *   2.907 s>c inst old=3 new=4 ack=4 throw=3 diff: host "\x1b[?25l\r\ntracedemo\r\n# \x1b[?25h"
  *
  * The layers are the receiver's, peeled in the receiver's order (SPEC.md's
  * chapters on packets, fragments and the messages):
@@ -65,7 +65,7 @@ static const char *const trace_legend[] = {
 	"mosh protocol trace: each datagram the relay received, opened with the session key",
 	"time   seconds since the relay started, to the millisecond, when the datagram arrived",
 	"dir    c>s: client to server; s>c: server to client",
-	"seq    the datagram's sequence number (each direction counts from 0)",
+	"seq    the datagram's sequence number (each direction counts up from a random start)",
 	"ts     the sender's clock, milliseconds mod 65536 (none: 0xffff on the wire)",
 	"tsr    timestamp reply: the last ts the sender heard, plus the time it held it",
 	"frag   the fragment: id of its instruction, #number from 0, final on the last",

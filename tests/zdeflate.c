@@ -1,7 +1,7 @@
 /*
  * zdeflate.c -- the sender's compressor as a filter, for
  * tests/deflate_zlib.test: reads all of stdin, writes zlib_deflate's
- * stream to stdout (SPEC.md §5.1).  `zdeflate -s` writes zlib_store's
+ * stream to stdout (SPEC.md §4.1).  `zdeflate -s` writes zlib_store's
  * stream instead, so the test can compare the two sizes.
  */
 #include <stdio.h>

@@ -103,10 +103,7 @@ on_signal(int sig)
 }
 
 static void
-cl_puts(const char *s)
-{
-	ssp_write_all(STDOUT_FILENO, s, strlen(s));
-}
+cl_puts(const char *s) { ssp_write_all(STDOUT_FILENO, s, strlen(s)); }
 
 static void
 cl_raw(void)

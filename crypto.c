@@ -349,10 +349,8 @@ ocb_ntz(uint64_t i)
 {
 	unsigned n = 0;
 
-	while ((i & 1) == 0) {
-		i >>= 1;
+	for (; (i & 1) == 0; i >>= 1)
 		n++;
-	}
 	return n;
 }
 
@@ -611,7 +609,4 @@ crypto_random(void *buf, size_t n)
 static void *(*const volatile crypto_memset)(void *, int, size_t) = memset;
 
 void
-crypto_wipe(void *p, size_t n)
-{
-	crypto_memset(p, 0, n);
-}
+crypto_wipe(void *p, size_t n) { crypto_memset(p, 0, n); }

@@ -1,5 +1,5 @@
 /*
- * client.c -- mosh-client: the user's end of a session (SPEC.md §11.3).
+ * client.c -- mosh-client: the user's end of a session (SPEC.md §10.3).
  *
  * The client owns the user stream (keystrokes and window sizes) and
  * receives the server's terminal.  What the user sees is never the raw
@@ -14,7 +14,7 @@
  * stream and to the prediction engine.  The terminal is in raw mode from
  * start to finish, and every way out (the loop ending, a fatal error,
  * exit() anywhere) passes cl_restore, which puts it back.  The exit status
- * is 0 only after a clean shutdown handshake (§6.6).
+ * is 0 only after a clean shutdown handshake (§5.4).
  *
  * The loop (cl_loop) draws, then waits in ssp_wait for a datagram, a key,
  * a timer or a signal.  The signals it handles (window size, the end of a
@@ -487,7 +487,7 @@ main(int argc, char **argv)
 	crypto_wipe(key, sizeof key);
 	if (ssp_connect(c.t, ip, port, err, sizeof err) < 0)
 		cl_die("%s: %s\n", argv[0], err);
-	/* The first state the server sees is our window size (SPEC.md §7.1;
+	/* The first state the server sees is our window size (SPEC.md §6.1;
 	 * mosh's STMClient::main_init, src/frontend/stmclient.cc). */
 	userstream_push_resize(ssp_local(c.t), c.width, c.height);
 	env = getenv("MOSH_PREDICTION_OVERWRITE");

@@ -1,6 +1,6 @@
 /*
  * crypto.c -- AES-128, OCB3 and the session key: the layer that seals and
- * opens every datagram (SPEC.md §2).
+ * opens every datagram (SPEC.md §11).
  *
  * Three layers, each using only the one below it.  (1) AES-128 (FIPS-197),
  * bitsliced: four blocks at a time as eight 64-bit words, one per bit of
@@ -50,7 +50,7 @@
 #define OCB_MSG_BLOCKS  ((1ULL << OCB_L_COUNT) - 1) /* ntz(i) < OCB_L_COUNT */
 
 /* ---- 1. Bitsliced AES-128 ---- */
-/* Bytes to bit planes (SPEC.md §2.2): six swaps of two of the 9 bits that
+/* Bytes to bit planes (SPEC.md §11.2): six swaps of two of the 9 bits that
  * number the 512 state bits, three inside each word, then three between
  * words (aes_words; those commute, so it is its own inverse). */
 
@@ -532,7 +532,7 @@ key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1])
 	out[KEY_B64_LEN] = '\0';
 }
 
-/* Mosh's three checks, in its order (SPEC.md §2.1); canonical form means
+/* Mosh's three checks, in its order (SPEC.md §11.1); canonical form means
  * the 4 bits past the 128 are zero, which is what re-encoding checks.
  * Only the length is found by branching (it is public); the characters
  * are judged and the key written through masks, and the verdict is a
@@ -573,7 +573,7 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 
 /* ---- 4. Randomness and wiping, for every file ---- */
 /* The kernel's randomness; the choice of source is made above, by the
- * headers this system has (SPEC.md §2.1). */
+ * headers this system has (SPEC.md §11.1). */
 int
 crypto_random(void *buf, size_t n)
 {

@@ -1,5 +1,5 @@
 /*
- * crypto.h -- AES-128, OCB3 (RFC 7253) and the session key (SPEC.md §2).
+ * crypto.h -- AES-128, OCB3 (RFC 7253) and the session key (SPEC.md §11).
  *
  * Constant time throughout (see crypto.c).
  *
@@ -66,7 +66,7 @@ int ocb_open(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
     uint8_t *out, size_t taglen);
 
 /* Session key: the 22-character form; decode returns NULL, or the reason
- * (SPEC.md §2.1). */
+ * (SPEC.md §11.1). */
 void key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1]);
 const char *key_decode(const char *text, uint8_t key[KEY_LEN]);
 

@@ -1,5 +1,5 @@
 /*
- * server.c -- mosh-server: a terminal on a pty, served over SSP (SPEC.md §11.2).
+ * server.c -- mosh-server: a terminal on a pty, served over SSP (SPEC.md §10.2).
  *
  * Start-up runs in the order a remote user's ssh session needs: check the
  * locale (falling back to the client's -l variables), bind a UDP port, print
@@ -18,11 +18,11 @@
  * cursor-key translator to the pty, and the last of a run of resizes goes to
  * the pty (TIOCSWINSZ) and the emulator.  Each batch of input is remembered
  * with its arrival time so that the echo ack can say "applied 50 ms ago"
- * (§7.3).  The loop ends when the command exits (after the shutdown
+ * (§6.2).  The loop ends when the command exits (after the shutdown
  * handshake), on SIGTERM/SIGINT, on an idle timeout, or when no client came
  * within START_TIMEOUT_MS.  The key is printed once and never passed in argv.
  *
- * Everything is POSIX 2008 with XSI (SPEC.md §11.2): the pty is set up
+ * Everything is POSIX 2008 with XSI (SPEC.md §10): the pty is set up
  * step by step (srv_fork_pty) rather than with forkpty, whose header
  * differs from system to system, and the loop waits in ssp_wait (pselect),
  * with SIGTERM, SIGINT and SIGUSR1 blocked except during that wait.
@@ -52,7 +52,7 @@
 #define PORT_LOW           60001    /* default port range, as mosh 1.4 */
 #define PORT_HIGH          60999
 #define PTY_READ_MAX       16384    /* bytes per pty read */
-#define ECHO_TIMEOUT_MS    50       /* echo ack delay after input (§7.3) */
+#define ECHO_TIMEOUT_MS    50       /* echo ack delay after input (§6.2) */
 #define ECHO_HISTORY_MAX   256      /* input frames awaiting their echo ack */
 #define START_TIMEOUT_MS   60000    /* exit if no client within this */
 #define IDLE_POLL_MS       5000     /* wake-up cap before a client/in shutdown */
@@ -291,7 +291,7 @@ srv_env_seconds(const char *name)
 /*
  * A new pty of size ws, and a child process whose controlling terminal,
  * stdin, stdout and stderr are its slave side: what BSD's forkpty does,
- * in POSIX calls (SPEC.md §11.2 walks through them).  Returns the child's
+ * in POSIX calls (SPEC.md §10.2 walks through them).  Returns the child's
  * pid, with the master in *master; 0 in the child; -1 (errno) if there is
  * no pty or no child, when the caller exits (so nothing is closed here).
  */
@@ -428,7 +428,7 @@ srv_apply_user(struct hoststate *hs, int master, const struct buf *diff, bool *o
 }
 
 /*
- * Echo ack (§7.3): the newest input frame applied at least ECHO_TIMEOUT_MS
+ * Echo ack (§6.2): the newest input frame applied at least ECHO_TIMEOUT_MS
  * ago.  Returns the milliseconds until the next frame's ack is due, or -1.
  */
 static int

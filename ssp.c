@@ -1,7 +1,7 @@
 /*
  * ssp.c -- the State Synchronization Protocol, wire-compatible with mosh
- * 1.4: datagrams and roaming (SPEC.md §3), fragments (§4), the transport
- * state machine (§6) and the user stream (§7.1).  Layers, bottom-up:
+ * 1.4: datagrams and roaming (SPEC.md §2), fragments (§3), the transport
+ * state machine (§5) and the user stream (§6.1).  Layers, bottom-up:
  *   datagram   8-byte direction|seq nonce tail, OCB ciphertext, tag; the
  *              plaintext opens with two 16-bit clocks that give the RTT.
  *              Receiving checks the direction bit, applies the replay rule
@@ -49,7 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Packet layer (SPEC.md §3). */
+/* Packet layer (SPEC.md §2). */
 #define SSP_MTU_DEFAULT     500     /* before bind, and after EMSGSIZE */
 #define SSP_MTU_IPV4        1252    /* 1280 minus IPv4 + UDP headers */
 #define SSP_MTU_IPV6        1216    /* 1280 minus IPv6 + UDP headers */
@@ -67,10 +67,10 @@
 #define SSP_PORTS_MAX       10      /* client sockets kept for receiving */
 #define SSP_OLD_SOCKET_MS   60000   /* ...and for how long */
 #define SSP_ECT0            0x02    /* IP_TOS: ECN-capable transport */
-/* Fragments (SPEC.md §4). */
+/* Fragments (SPEC.md §3). */
 #define SSP_FRAGMENTS_MAX   4096    /* per instruction; bounds reassembly */
 #define SSP_ASSEMBLY_MAX    (ZLIB_MAX_OUT + 65536) /* compressed bytes */
-/* Transport (SPEC.md §6). */
+/* Transport (SPEC.md §5). */
 #define SSP_PROTOCOL_VERSION 2
 #define SSP_INTERVAL_MIN    20      /* frame interval clamp */
 #define SSP_INTERVAL_MAX    250
@@ -90,7 +90,7 @@
 #define SSP_PROPHYLACTIC_EXTRA 100  /* ...may be this much longer */
 #define SSP_NEVER           UINT64_MAX
 #define SSP_SHUTDOWN_NUM    UINT64_MAX
-/* User stream (SPEC.md §7.1): a window side fits a struct winsize. */
+/* User stream (SPEC.md §6.1): a window side fits a struct winsize. */
 #define USERSTREAM_DIM_MAX  65535
 
 struct ssp_entry {              /* one numbered state */
@@ -203,7 +203,7 @@ ssp_now(void)
 
 /*
  * A transport's first sequence number, uniform below SSP_SEQ_START_LIMIT
- * (SPEC.md §13): at least 2^62 numbers remain before SSP_SEQ_LIMIT.  The
+ * (SPEC.md §B): at least 2^62 numbers remain before SSP_SEQ_LIMIT.  The
  * kernel's randomness (crypto_random), as for the chaff; without it there
  * is no safe number to start from.
  */
@@ -219,7 +219,7 @@ ssp_random_first_seq(void)
 	return ssp_get64(r) & (SSP_SEQ_START_LIMIT - 1);
 }
 
-/* ---- datagrams (SPEC.md §3.1) ---- */
+/* ---- datagrams (SPEC.md §2.1) ---- */
 size_t
 ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
     uint16_t tsr, const uint8_t *payload, size_t n, uint8_t *out)
@@ -286,7 +286,7 @@ int
 ssp_send_interval(const struct ssp *t)
 { return ssp_clamp(ceil(t->srtt / 2), SSP_INTERVAL_MIN, SSP_INTERVAL_MAX); }
 
-/* ---- sockets (SPEC.md §3.2-3.3) ---- */
+/* ---- sockets (SPEC.md §2.4) ---- */
 static int
 ssp_socket(int family)
 {
@@ -465,7 +465,7 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	return 0;
 }
 
-/* ---- fragments (SPEC.md §4) ---- */
+/* ---- fragments (SPEC.md §3) ---- */
 static void
 ssp_assembly_clear(struct ssp *t)
 {
@@ -529,7 +529,7 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 	buf_free(&z);
 }
 
-/* ---- transport: sender (SPEC.md §6.3-6.4) ---- */
+/* ---- transport: sender (SPEC.md §5.1-5.2) ---- */
 static bool
 ssp_same(const struct ssp *t, const void *s) { return t->lops->equal(t->current, s); }
 
@@ -567,7 +567,7 @@ ssp_rationalize_states(struct ssp *t)
 		t->lops->subtract(t->sent[i].state, t->sent[0].state);
 }
 
-/* When the next ack and the next send are due (SPEC.md §6.3). */
+/* When the next ack and the next send are due (SPEC.md §5.1). */
 static void
 ssp_calculate_timers(struct ssp *t, uint64_t now)
 {
@@ -681,7 +681,7 @@ ssp_wait_time(struct ssp *t, uint64_t now)
 	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
 }
 
-/* ---- transport: receiver (SPEC.md §6.5) ---- */
+/* ---- transport: receiver (SPEC.md §5.3) ---- */
 /* The peer holds our state `ack`: the sent states before it are needed no
  * more.  An ack of a state we no longer hold is old news: ignored. */
 static void
@@ -861,13 +861,13 @@ ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *fro
 		}
 		t->has_remote = true;
 		t->net_last_heard = now;
-		/* Roaming: authentic and newer is all it takes (SPEC.md §3.2). */
+		/* Roaming: authentic and newer is all it takes (SPEC.md §2.3). */
 		if (t->role == SSP_SERVER && from != NULL && fromlen <= sizeof t->remote) {
 			memcpy(&t->remote, from, fromlen);
 			t->remote_len = fromlen;
 		}
 	}
-	/* Older or not, the fragment goes up (the replay rule, SPEC.md §3.2). */
+	/* Older or not, the fragment goes up (the replay rule, SPEC.md §2.3). */
 	if (len < SSP_FRAGMENT_HEADER)
 		rc = ssp_err(t, "fragment shorter than its header");
 	else
@@ -901,7 +901,7 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 	return ssp_input(t, dg, (size_t)n, (struct sockaddr *)&from, fromlen, now);
 }
 
-/* ---- the programs' wait (SPEC.md §11.2, §11.3) ---- */
+/* ---- the programs' wait (SPEC.md §10.2, §10.3) ---- */
 void
 ssp_wait_signals(const int *sigs, int n, void (*handler)(int))
 {
@@ -1117,7 +1117,7 @@ ssp_remote_addr_str(const struct ssp *t)
 	return w->remote_str;
 }
 
-/* ---- the user stream (SPEC.md §7.1) ---- */
+/* ---- the user stream (SPEC.md §6.1) ---- */
 /* An append-only list of events, back to back in a struct buf whose data
  * is never NULL (for memcmp and memmove).  All fields are int32_t, so
  * there is no padding and memcmp compares events. */

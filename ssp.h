@@ -1,5 +1,5 @@
 /*
- * ssp.h -- the State Synchronization Protocol over UDP (SPEC.md §3, §6-7).
+ * ssp.h -- the State Synchronization Protocol over UDP (SPEC.md §2, §5-6).
  *
  * A transport carries two objects: the local one we send (the client's
  * user stream, the server's terminal) and the remote one we receive.  The
@@ -72,7 +72,7 @@ void ssp_tick(struct ssp *t, uint64_t now);
 /* Milliseconds until ssp_tick has something to do; -1 for never. */
 int ssp_wait_time(struct ssp *t, uint64_t now);
 
-/* ---- the programs' main loops (SPEC.md §11.2, §11.3) ---- */
+/* ---- the programs' main loops (SPEC.md §10.2, §10.3) ---- */
 /* What ssp_wait found, as bits. */
 #define SSP_WAIT_DATAGRAM 1     /* a socket was read (ssp_last_error: a drop) */
 #define SSP_WAIT_STATE    2     /* a datagram made a newer remote state current */
@@ -116,7 +116,7 @@ const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port" */
 const char *ssp_last_error(const struct ssp *t);         /* NULL if none */
 void ssp_clear_error(struct ssp *t);
 
-/* The client's object (SPEC.md §7.1): typed bytes and window sizes; the
+/* The client's object (SPEC.md §6.1): typed bytes and window sizes; the
  * server reads them with ssp_take_remote_diff and wire_next_event. */
 extern const struct ssp_state_ops userstream_ops;
 void *userstream_new(void);

@@ -96,8 +96,8 @@ on_signal(int sig)
 /*
  * PORT or LOW:HIGH, with mosh's messages (Connection::parse_portrange,
  * src/network/network.cc): each number is named "port", "low port" or
- * "high port".  A lone PORT is read twice, as
- * both ends.  0, or -1 after printing why.
+ * "high port".  A lone PORT is read twice, as both ends.  0, or -1 after
+ * printing why.
  */
 static int
 srv_parse_range(const char *arg, int *lo, int *hi)
@@ -303,8 +303,9 @@ srv_fork_pty(const struct winsize *ws, int *master)
 	int tty;
 	pid_t pid;
 
-	/* The master, not our controlling terminal; its slave made ours, and
-	 * opened up. */
+	/* A new master (O_NOCTTY: the daemon must not take it for its
+	 * controlling terminal); grantpt gives the slave to our user, unlockpt
+	 * lets it be opened, ptsname names it. */
 	*master = posix_openpt(O_RDWR | O_NOCTTY);
 	if (*master >= 0 && grantpt(*master) == 0 && unlockpt(*master) == 0)
 		name = ptsname(*master);

@@ -1,5 +1,5 @@
 /*
- * client.c -- mosh-client: the user's end of a session (SPEC.md §11.3).
+ * client.c -- mosh-client: the user's end of a session (SPEC.md §10.3).
  *
  * The client owns the user stream (keystrokes and window sizes) and
  * receives the server's terminal.  What the user sees is never the raw
@@ -14,13 +14,19 @@
  * stream and to the prediction engine.  The terminal is in raw mode from
  * start to finish, and every way out (the loop ending, a fatal error,
  * exit() anywhere) passes cl_restore, which puts it back.  The exit status
- * is 0 only after a clean shutdown handshake (§6.6).
+ * is 0 only after a clean shutdown handshake (§5.4).
+ *
+ * The loop (cl_loop) draws, then waits in ssp_wait for a datagram, a key,
+ * a timer or a signal.  The signals it handles (window size, the end of a
+ * suspension, the ones that end a session) only set a flag, and are
+ * blocked except during that wait, so none can slip in between the checks
+ * of the flags and the wait.  Raw mode is set field by field in POSIX
+ * termios (cl_raw), as is everything else here: no cfmakeraw, no ppoll.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,9 +49,8 @@
 #define SILENCE_NOTICE_MS  250      /* "Nothing received" after this long */
 #define CONNECT_TIMEOUT_MS 15000    /* give up without any server state */
 #define ESCAPE_KEY_DEFAULT 0x1E     /* Ctrl-^ */
-#define MAX_FDS            16       /* sockets polled (the transport keeps <= 10) */
 
-/* Terminal set-up strings (facts §8.7); we have no terminfo, so the
+/* Terminal set-up strings; we have no terminfo, so the
  * alternate screen is xterm's, which every terminal we meet understands.
  * xterm's smcup/rmcup also save and restore the window title (XTWINOPS
  * 22;0;0 and 23;0;0), so the session's title does not outlive it; mosh
@@ -98,31 +103,28 @@ on_signal(int sig)
 }
 
 static void
-cl_write(const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		c += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
-cl_puts(const char *s) { cl_write(s, strlen(s)); }
+cl_puts(const char *s) { ssp_write_all(STDOUT_FILENO, s, strlen(s)); }
 
 static void
 cl_raw(void)
 {
 	struct termios raw = saved_tio;
 
-	cfmakeraw(&raw);
+	/* Raw mode, field by field: what cfmakeraw does on the BSDs and in
+	 * glibc (it is not POSIX).  Bytes pass unchanged both ways and a read
+	 * returns as soon as one byte is there: no echo, no line editing, no
+	 * signals from ^C or ^Z, no flow control, no output processing. */
+	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+	raw.c_oflag &= ~OPOST;
+	raw.c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	raw.c_cflag &= ~(CSIZE | PARENB);
+	raw.c_cflag |= CS8;
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+#ifdef IUTF8
+	/* Linux and macOS: the line discipline knows UTF-8 (for erase). */
 	raw.c_iflag |= IUTF8;
+#endif
 	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	raw_on = true;
 	cl_puts(term_init ? SMCUP OPEN_STR : OPEN_STR);
@@ -154,8 +156,9 @@ cl_die(const char *fmt, ...)
 }
 
 /*
- * MOSH_ESCAPE_KEY (facts §11.2): one character 1..127; empty disables it;
- * anything else, or a key the terminal needs (^C ^D LF ^L CR), gives Ctrl-^.
+ * MOSH_ESCAPE_KEY (read by STMClient::init, src/frontend/stmclient.cc):
+ * one character 1..127; empty disables it; anything else, or a key the
+ * terminal needs (^C ^D LF ^L CR), gives Ctrl-^.
  */
 static void
 cl_escape_init(struct escape *e, const char *env)
@@ -290,7 +293,7 @@ cl_draw(struct client *c, uint64_t now)
 		cl_title_prefix(&shown);
 	notify_apply(&c->bar, &shown, now);
 	display_frame(&out, &c->last, &shown, c->initialized, &c->caps);
-	cl_write(out.data, out.len);
+	ssp_write_all(STDOUT_FILENO, out.data, out.len);
 	buf_free(&out);
 	fb_free(&c->last);
 	c->last = shown;
@@ -323,53 +326,40 @@ cl_show_error(struct client *c, bool sending, uint64_t now)
 	ssp_clear_error(c->t);
 }
 
-/* The shorter of two poll timeouts; -1 (none) compares as the longest. */
-static int
-min_timeout(int a, int b) { return (unsigned)a < (unsigned)b ? a : b; }
-
 /* The main loop; returns whether the session ended cleanly. */
 static bool
 cl_loop(struct client *c)
 {
 	static uint8_t kbuf[STDIN_READ_MAX];
 	uint64_t start = ssp_now();
-	sigset_t none;
 
-	sigemptyset(&none);
 	for (;;) {
 		uint64_t now = ssp_now();
-		struct pollfd pfd[MAX_FDS + 1];
-		int fds[MAX_FDS], nfd, timeout;
+		int keyboard = c->stdin_eof ? -1 : STDIN_FILENO;
+		int timeout, ready;
 
 		cl_draw(c, now);
-		timeout = min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
-		timeout = min_timeout(timeout, min_timeout(notify_wait_time(&c->bar, now),
-		    c->got_state ? -1 : CONNECT_POLL_MS));
-		nfd = ssp_fds(c->t, fds, MAX_FDS);
-		for (int i = 0; i < nfd; i++)
-			pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-		pfd[nfd] = (struct pollfd){ .fd = c->stdin_eof ? -1 : STDIN_FILENO,
-		    .events = POLLIN };
-		struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
-		if (ppoll(pfd, (nfds_t)nfd + 1, timeout < 0 ? NULL : &ts, &none) < 0 &&
-		    errno != EINTR)
+		timeout = ssp_min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
+		timeout = ssp_min_timeout(timeout, notify_wait_time(&c->bar, now));
+		if (!c->got_state)
+			timeout = ssp_min_timeout(timeout, CONNECT_POLL_MS);
+		ready = ssp_wait(c->t, keyboard, timeout);
+		if (ready < 0)
 			return false;
 		now = ssp_now();
 
-		for (int i = 0; i < nfd; i++) {
-			if (!(pfd[i].revents & POLLIN))
-				continue;
-			if (ssp_recv(c->t, pfd[i].fd, now) == 1) {
-				c->got_state = true;
-				c->bar.heard = now;
-			}
-			cl_show_error(c, false, now);
+		if (ready & SSP_WAIT_STATE) {
+			c->got_state = true;
+			c->bar.heard = now;
+		}
+		if (ready & SSP_WAIT_DATAGRAM) {
 			const struct hoststate *hs = ssp_remote(c->t);
+			cl_show_error(c, false, now);
 			pred_set_transport(c->pred, ssp_sent_state_num(c->t), hs->echo_ack,
 			    ssp_send_interval(c->t));
 			c->bar.acked = ssp_last_roundtrip_success(c->t);
 		}
-		if (pfd[nfd].revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (ready & SSP_WAIT_FD) {
 			ssize_t n = read(STDIN_FILENO, kbuf, sizeof kbuf);
 			if (n > 0 && !cl_keyboard(c, kbuf, (size_t)n, now))
 				return false;
@@ -497,23 +487,17 @@ main(int argc, char **argv)
 	crypto_wipe(key, sizeof key);
 	if (ssp_connect(c.t, ip, port, err, sizeof err) < 0)
 		cl_die("%s: %s\n", argv[0], err);
-	/* The first state the server sees is our window size (facts §7.1). */
+	/* The first state the server sees is our window size (SPEC.md §6.1;
+	 * mosh's STMClient::main_init, src/frontend/stmclient.cc). */
 	userstream_push_resize(ssp_local(c.t), c.width, c.height);
 	env = getenv("MOSH_PREDICTION_OVERWRITE");
 	c.pred = pred_new(mode, env != NULL && strcmp(env, "yes") == 0);
 	notify_init(&c.bar, c.esc.key >= 0 ? c.esc.name : NULL, ssp_now());
 	fb_init(&c.last, c.width, c.height);
 
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block;
+	/* The signals the loop handles arrive only inside its wait (ssp_wait). */
 	const int sigs[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCONT };
-	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		sigaddset(&block, sigs[i]);
-		sigaction(sigs[i], &sa, NULL);
-	}
-	/* Blocked except inside ppoll, so none can slip past the wait. */
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	ssp_wait_signals(sigs, sizeof sigs / sizeof sigs[0], on_signal);
 	atexit(cl_restore);
 	cl_raw();
 

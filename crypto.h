@@ -1,5 +1,5 @@
 /*
- * crypto.h -- AES-128, OCB3 (RFC 7253) and the session key (SPEC.md §2).
+ * crypto.h -- AES-128, OCB3 (RFC 7253) and the session key (SPEC.md §11).
  *
  * Constant time throughout (see crypto.c).
  *
@@ -65,10 +65,15 @@ int ocb_open(struct ocb_ctx *c, const uint8_t *nonce, size_t noncelen,
     const uint8_t *ad, size_t adlen, const uint8_t *ct, size_t len,
     uint8_t *out, size_t taglen);
 
-/* Session key: random bytes (0, or -1); the 22-character form; decode
- * returns NULL, or the reason (SPEC.md §2.1).  Wipe survives optimisation. */
-int key_generate(uint8_t key[KEY_LEN]);
+/* Session key: the 22-character form; decode returns NULL, or the reason
+ * (SPEC.md §11.1). */
 void key_encode(const uint8_t key[KEY_LEN], char out[KEY_B64_LEN + 1]);
 const char *key_decode(const char *text, uint8_t key[KEY_LEN]);
+
+/* n <= 256 bytes of the kernel's randomness: 0, or -1 with buf zeroed.
+ * The one source of randomness: the key, the first sequence number and
+ * the chaff all come from here. */
+int crypto_random(void *buf, size_t n);
+/* Zeroes n bytes; the compiler may not leave it out. */
 void crypto_wipe(void *p, size_t n);
 #endif

@@ -1,5 +1,5 @@
 /*
- * server.c -- mosh-server: a terminal on a pty, served over SSP (SPEC.md §11.2).
+ * server.c -- mosh-server: a terminal on a pty, served over SSP (SPEC.md §10.2).
  *
  * Start-up runs in the order a remote user's ssh session needs: check the
  * locale (falling back to the client's -l variables), bind a UDP port, print
@@ -18,18 +18,20 @@
  * cursor-key translator to the pty, and the last of a run of resizes goes to
  * the pty (TIOCSWINSZ) and the emulator.  Each batch of input is remembered
  * with its arrival time so that the echo ack can say "applied 50 ms ago"
- * (§7.3).  The loop ends when the command exits (after the shutdown
+ * (§6.2).  The loop ends when the command exits (after the shutdown
  * handshake), on SIGTERM/SIGINT, on an idle timeout, or when no client came
  * within START_TIMEOUT_MS.  The key is printed once and never passed in argv.
+ *
+ * Everything is POSIX 2008 with XSI (SPEC.md §10): the pty is set up
+ * step by step (srv_fork_pty) rather than with forkpty, whose header
+ * differs from system to system, and the loop waits in ssp_wait (pselect),
+ * with SIGTERM, SIGINT and SIGUSR1 blocked except during that wait.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
-#include <pty.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,7 +52,7 @@
 #define PORT_LOW           60001    /* default port range, as mosh 1.4 */
 #define PORT_HIGH          60999
 #define PTY_READ_MAX       16384    /* bytes per pty read */
-#define ECHO_TIMEOUT_MS    50       /* echo ack delay after input (§7.3) */
+#define ECHO_TIMEOUT_MS    50       /* echo ack delay after input (§6.2) */
 #define ECHO_HISTORY_MAX   256      /* input frames awaiting their echo ack */
 #define START_TIMEOUT_MS   60000    /* exit if no client within this */
 #define IDLE_POLL_MS       5000     /* wake-up cap before a client/in shutdown */
@@ -77,15 +79,25 @@ struct echo_entry {
 	uint64_t num, when;
 };
 
+/* POSIX: the program declares it itself. */
+extern char **environ;
+
 static volatile sig_atomic_t got_term, got_usr1;
 
 static void
-on_signal(int sig) { *(sig == SIGUSR1 ? &got_usr1 : &got_term) = 1; }
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_term = 1;
+}
 
 /*
- * PORT or LOW:HIGH (facts §3.4), with mosh's messages: each number is
- * named "port", "low port" or "high port".  A lone PORT is read twice, as
- * both ends.  0, or -1 after printing why.
+ * PORT or LOW:HIGH, with mosh's messages (Connection::parse_portrange,
+ * src/network/network.cc): each number is named "port", "low port" or
+ * "high port".  A lone PORT is read twice, as both ends.  0, or -1 after
+ * printing why.
  */
 static int
 srv_parse_range(const char *arg, int *lo, int *hi)
@@ -145,7 +157,10 @@ srv_parse_args(int argc, char **argv, struct server_opts *o)
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		bool help = strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0;
 		if (help || strcmp(argv[i], "--version") == 0) {
-			help ? printf(usage_fmt, argv[0]) : puts(SERVER_VERSION);
+			if (help)
+				printf(usage_fmt, argv[0]);
+			else
+				puts(SERVER_VERSION);
 			exit(0);
 		}
 	}
@@ -206,19 +221,25 @@ srv_parse_args(int argc, char **argv, struct server_opts *o)
 static bool
 srv_locale_is_utf8(char *out, size_t n)
 {
-	const char *cs, *var = "LC_ALL", *v;
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *cs;
 
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	if (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf-8") == 0)
 		return true;
-	if ((v = getenv(var)) == NULL || *v == '\0')
-		v = getenv(var = "LC_CTYPE");
-	if (v == NULL || *v == '\0')
-		v = getenv(var = "LANG");
-	snprintf(out, n, "(%s%s%s) specifies\nthe character set \"%s\"",
-	    v && *v ? var : "[no charset variables]", v && *v ? "=" : "", v && *v ? v : "",
-	    strcmp(cs, "ANSI_X3.4-1968") == 0 ? "US-ASCII" : cs);
+	if (strcmp(cs, "ANSI_X3.4-1968") == 0)
+		cs = "US-ASCII";
+	/* The variable that chose it: the first of these that is set. */
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && *v != '\0') {
+			snprintf(out, n, "(%s=%s) specifies\nthe character set \"%s\"",
+			    vars[i], v, cs);
+			return false;
+		}
+	}
+	snprintf(out, n, "([no charset variables]) specifies\nthe character set \"%s\"", cs);
 	return false;
 }
 
@@ -268,25 +289,84 @@ srv_env_seconds(const char *name)
 }
 
 /*
+ * A new pty of size ws, and a child process whose controlling terminal,
+ * stdin, stdout and stderr are its slave side: what BSD's forkpty does,
+ * in POSIX calls (SPEC.md §10.2 walks through them).  Returns the child's
+ * pid, with the master in *master; 0 in the child; -1 (errno) if there is
+ * no pty or no child, when the caller exits (so nothing is closed here).
+ */
+static pid_t
+srv_fork_pty(const struct winsize *ws, int *master)
+{
+	const char *name = NULL;
+	int slave = -1;
+	int tty;
+	pid_t pid;
+
+	/* A new master (O_NOCTTY: the daemon must not take it for its
+	 * controlling terminal); grantpt gives the slave to our user, unlockpt
+	 * lets it be opened, ptsname names it. */
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (*master >= 0 && grantpt(*master) == 0 && unlockpt(*master) == 0)
+		name = ptsname(*master);
+	/* Held open until the child has it too: a master whose slave side is
+	 * closed reads as hung up (Linux: EIO), our sign that the command is
+	 * gone. */
+	if (name != NULL)
+		slave = open(name, O_RDWR | O_NOCTTY);
+	if (slave < 0)
+		return -1;
+	ioctl(slave, TIOCSWINSZ, ws);
+	pid = fork();
+	if (pid != 0) {
+		close(slave);
+		return pid;
+	}
+	/* The child: a new session has no controlling terminal; the first
+	 * terminal its leader opens becomes it (System V, Linux), and on BSD
+	 * and macOS the leader asks (TIOCSCTTY). */
+	close(*master);
+	setsid();
+	tty = open(name, O_RDWR);
+	if (tty < 0)
+		_exit(1);
+#ifdef TIOCSCTTY
+	ioctl(tty, TIOCSCTTY, 0);
+#endif
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		dup2(tty, fd);
+	if (tty > STDERR_FILENO)
+		close(tty);
+	if (slave > STDERR_FILENO)
+		close(slave);
+	return 0;
+}
+
+/*
  * The child on the pty: sets up the terminal and environment, waits for the
  * server's release line, and execs the command (never returns).
  */
 static void
 srv_child(const struct server_opts *o, const struct rlimit *core)
 {
-	struct termios tio;
 	struct passwd *pw = getpwuid(getuid());
-	const char *shell = getenv("SHELL"), *home = getenv("HOME"), *base, *path;
+	const char *shell = getenv("SHELL");
+	const char *home = getenv("HOME");
+	const char *base, *path;
 	char argv0[256], line[16];
 	char *login_argv[] = { argv0, NULL };
 	char **argv = o->command ? o->command : login_argv;
 
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+#ifdef IUTF8
+	/* Linux and macOS: the line discipline knows UTF-8 (for erase). */
+	struct termios tio;
 	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
 		tio.c_iflag |= IUTF8;
 		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
 	}
+#endif
 	setenv("TERM", o->colors == 256 ? "xterm-256color" : "xterm", 1);
 	setenv("NCURSES_NO_UTF8_ACS", "1", 1);
 	unsetenv("STY");
@@ -308,22 +388,6 @@ srv_child(const struct server_opts *o, const struct rlimit *core)
 	fprintf(stderr, "\r\nmosh-server: could not run %s: %s\r\n", path, strerror(errno));
 	sleep(3);
 	_exit(1);
-}
-
-/* Writes all of p to the pty; false if the pty is gone. */
-static bool
-srv_pty_write(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
 }
 
 /*
@@ -351,21 +415,21 @@ srv_apply_user(struct hoststate *hs, int master, const struct buf *diff, bool *o
 			int w = ev.width < TERM_MAX_WIDTH ? ev.width : TERM_MAX_WIDTH;
 			int h = ev.height < TERM_MAX_HEIGHT ? ev.height : TERM_MAX_HEIGHT;
 			struct winsize ws = { .ws_row = h, .ws_col = w };
-			if (!srv_pty_write(master, out.data, out.len) ||
+			if (!ssp_write_all(master, out.data, out.len) ||
 			    ioctl(master, TIOCSWINSZ, &ws) < 0)
 				*ok = false;
 			out.len = 0;
 			term_resize(hs->term, w, h);
 		}
 	}
-	if (!srv_pty_write(master, out.data, out.len))
+	if (!ssp_write_all(master, out.data, out.len))
 		*ok = false;
 	buf_free(&out);
 	return any;
 }
 
 /*
- * Echo ack (§7.3): the newest input frame applied at least ECHO_TIMEOUT_MS
+ * Echo ack (§6.2): the newest input frame applied at least ECHO_TIMEOUT_MS
  * ago.  Returns the milliseconds until the next frame's ack is due, or -1.
  */
 static int
@@ -373,16 +437,14 @@ srv_echo_ack(struct hoststate *hs, struct echo_entry *hist, int *n, uint64_t now
 {
 	int done = 0;
 
-	while (done < *n && hist[done].when + ECHO_TIMEOUT_MS <= now)
-		hs->echo_ack = hist[done++].num;
+	while (done < *n && hist[done].when + ECHO_TIMEOUT_MS <= now) {
+		hs->echo_ack = hist[done].num;
+		done++;
+	}
 	memmove(hist, hist + done, (size_t)(*n - done) * sizeof *hist);
 	*n -= done;
 	return *n > 0 ? (int)(hist[0].when + ECHO_TIMEOUT_MS - now) : -1;
 }
-
-/* The shorter of two poll timeouts; -1 (none) compares as the longest. */
-static int
-min_timeout(int a, int b) { return (unsigned)a < (unsigned)b ? a : b; }
 
 /* The serve loop; returns when the session is over. */
 static void
@@ -393,33 +455,23 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 	uint64_t start = ssp_now(), last_state = 0;
 	bool released = false, pty_open = true;
 	static uint8_t rbuf[PTY_READ_MAX];
-	sigset_t none;
 
-	sigemptyset(&none);
 	for (;;) {
 		struct hoststate *hs = ssp_local(t);
-		struct pollfd pfd[8];
 		uint64_t now = ssp_now();
-		int fds[7], nfd, timeout;
+		int timeout, ready;
 
-		timeout = min_timeout(ssp_wait_time(t, now),
-		    srv_echo_ack(hs, hist, &nhist, now));
+		timeout = srv_echo_ack(hs, hist, &nhist, now);
+		timeout = ssp_min_timeout(timeout, ssp_wait_time(t, now));
 		/* Idle limits are checked once a second (or every IDLE_POLL_MS). */
 		if (!released || ssp_shutdown_in_progress(t) || net_tmout > 0)
-			timeout = min_timeout(timeout, net_tmout > 0 ? 1000 : IDLE_POLL_MS);
-		nfd = ssp_fds(t, fds, 7);
-		for (int i = 0; i < nfd; i++)
-			pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-		pfd[nfd] = (struct pollfd){ .fd = pty_open ? master : -1, .events = POLLIN };
-		struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
-		if (ppoll(pfd, (nfds_t)nfd + 1, timeout < 0 ? NULL : &ts, &none) < 0 &&
-		    errno != EINTR)
+			timeout = ssp_min_timeout(timeout, net_tmout > 0 ? 1000 : IDLE_POLL_MS);
+		ready = ssp_wait(t, pty_open ? master : -1, timeout);
+		if (ready < 0)
 			break;
 		now = ssp_now();
 
-		for (int i = 0; i < nfd; i++) {
-			if (!(pfd[i].revents & POLLIN) || ssp_recv(t, pfd[i].fd, now) != 1)
-				continue;
+		if (ready & SSP_WAIT_STATE) {
 			struct buf diff = { 0 };
 			bool ok = true;
 			ssp_take_remote_diff(t, &diff);
@@ -427,26 +479,28 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			if (!released) {
 				/* Releases the child, which waits for one line: before the
 				 * user's bytes, or its read would take their first line. */
-				ok = srv_pty_write(master, (const uint8_t *)"\n", 1);
+				ok = ssp_write_all(master, "\n", 1);
 				released = true;
 				/* Only -v keeps stderr: the daemon's is /dev/null. */
 				fprintf(stderr, "Client connected from %s\n",
 				    ssp_remote_addr_str(t));
 			}
-			/* Full: the newest entry stands for the one it replaces. */
-			if (srv_apply_user(hs, master, &diff, &ok))
-				hist[nhist < ECHO_HISTORY_MAX ? nhist++ : nhist - 1] =
-				    (struct echo_entry){ ssp_remote_num(t), now };
+			if (srv_apply_user(hs, master, &diff, &ok)) {
+				/* Full: the newest entry stands for the one it replaces. */
+				if (nhist == ECHO_HISTORY_MAX)
+					nhist--;
+				hist[nhist++] = (struct echo_entry){ ssp_remote_num(t), now };
+			}
 			buf_free(&diff);
 			if (!ok && !ssp_shutdown_in_progress(t))
 				ssp_start_shutdown(t, now);
 		}
-		if (pty_open && (pfd[nfd].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (ready & SSP_WAIT_FD) {
 			ssize_t n = read(master, rbuf, sizeof rbuf);
 			if (n > 0) {
 				struct buf reply = { 0 };
 				term_write(hs->term, rbuf, (size_t)n, &reply);
-				if (!srv_pty_write(master, reply.data, reply.len))
+				if (!ssp_write_all(master, reply.data, reply.len))
 					n = 0;
 				buf_free(&reply);
 			}
@@ -460,8 +514,10 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			}
 		}
 
-		bool want_exit = got_term, usr1 = got_usr1;
-		got_term = got_usr1 = 0;
+		bool want_exit = got_term;
+		bool usr1 = got_usr1;
+		got_term = 0;
+		got_usr1 = 0;
 		if (usr1 && (sig_tmout == 0 || now - last_state >= (uint64_t)sig_tmout * 1000)) {
 			fprintf(stderr, "Network idle for %llu seconds when SIGUSR1 received\n",
 			    (unsigned long long)(now - last_state) / 1000);
@@ -516,7 +572,7 @@ main(int argc, char **argv)
 
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0 || ws.ws_row == 0)
 		ws = (struct winsize){ .ws_row = DEFAULT_HEIGHT, .ws_col = DEFAULT_WIDTH };
-	if (key_generate(key) < 0) {
+	if (crypto_random(key, sizeof key) < 0) {
 		fprintf(stderr, "mosh-server: cannot read random bytes for the key\n");
 		return 1;
 	}
@@ -541,7 +597,8 @@ main(int argc, char **argv)
 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	if ((pid = fork()) < 0) {
+	pid = fork();
+	if (pid < 0) {
 		perror("fork");
 		return 1;
 	}
@@ -552,28 +609,24 @@ main(int argc, char **argv)
 		return 0;
 	}
 	setsid();
-	if (!o.verbose && (null = open("/dev/null", O_RDWR)) >= 0) {
+	null = o.verbose ? -1 : open("/dev/null", O_RDWR);
+	if (null >= 0) {
 		for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
 			dup2(null, fd);
 		if (null > STDERR_FILENO)
 			close(null);
 	}
-	if ((child = forkpty(&master, NULL, NULL, &ws)) < 0) {
-		perror("forkpty");
+	child = srv_fork_pty(&ws, &master);
+	if (child < 0) {
+		perror("mosh-server: pty");
 		return 1;
 	}
 	if (child == 0)
 		srv_child(&o, &core);   /* our sockets are close-on-exec */
 
-	sigset_t block;
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&block);
-	for (int i = 0, sigs[] = { SIGTERM, SIGINT, SIGUSR1 }; i < 3; i++) {
-		sigaddset(&block, sigs[i]);
-		sigaction(sigs[i], &sa, NULL);
-	}
-	/* Blocked except inside ppoll, so a signal can never slip past it. */
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	/* The signals the loop handles arrive only inside its wait (ssp_wait). */
+	const int sigs[] = { SIGTERM, SIGINT, SIGUSR1 };
+	ssp_wait_signals(sigs, sizeof sigs / sizeof sigs[0], on_signal);
 	srv_serve(t, master, net_tmout, sig_tmout);
 	ssp_free(t);
 	close(master);

@@ -1,18 +1,29 @@
 /*
  * ssp.c -- the State Synchronization Protocol, wire-compatible with mosh
- * 1.4: datagrams and roaming (SPEC.md §3), fragments (§4), the transport
- * state machine (§6) and the user stream (§7.1).  Layers, bottom-up:
+ * 1.4: datagrams and roaming (SPEC.md §2), fragments (§3), the transport
+ * state machine (§5) and the user stream (§6.1).  Layers, bottom-up:
  *   datagram   8-byte direction|seq nonce tail, OCB ciphertext, tag; the
  *              plaintext opens with two 16-bit clocks that give the RTT.
  *              Receiving checks the direction bit, applies the replay rule
  *              and moves the server to any newer authentic source address.
+ *              (mosh: Connection in src/network/network.cc -- send,
+ *              recv_one, hop_port, prune_sockets.)
  *   fragment   one per datagram: instruction id, final bit, number; one
  *              instruction is reassembled at a time, and while one is,
- *              fragments of an older one are ignored.
+ *              fragments of an older one are ignored.  (mosh: Fragmenter
+ *              and FragmentAssembly, src/network/transportfragment.cc.)
  *   transport  numbered states.  The sender keeps what it sent, the
  *              acknowledged state first, and diffs the live object from the
  *              state it assumes the receiver has; the receiver keeps the
- *              states it may still be asked to diff from.
+ *              states it may still be asked to diff from.  (mosh:
+ *              TransportSender, src/network/transportsender-impl.h, and
+ *              Transport::recv, src/network/networktransport-impl.h.)
+ *              Where mosh names a step, a function here has its name after
+ *              ssp_: ssp_calculate_timers, ssp_update_assumed_receiver_state,
+ *              ssp_rationalize_states, ssp_send_to_receiver,
+ *              ssp_add_sent_state, ssp_process_acknowledgment_through, ...
+ *   the wait   ssp_wait: what the client's and the server's loops wait in
+ *              (the transport's sockets plus one descriptor of their own).
  * Invariants: both state lists are non-empty and ordered by number; every
  * datagram takes a fresh sequence number, so no nonce repeats under the
  * session key, and each transport starts its numbers at a random point, so
@@ -24,18 +35,21 @@
 #include "ssp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
-/* Packet layer (SPEC.md §3). */
+/* Packet layer (SPEC.md §2). */
 #define SSP_MTU_DEFAULT     500     /* before bind, and after EMSGSIZE */
 #define SSP_MTU_IPV4        1252    /* 1280 minus IPv4 + UDP headers */
 #define SSP_MTU_IPV6        1216    /* 1280 minus IPv6 + UDP headers */
@@ -53,10 +67,10 @@
 #define SSP_PORTS_MAX       10      /* client sockets kept for receiving */
 #define SSP_OLD_SOCKET_MS   60000   /* ...and for how long */
 #define SSP_ECT0            0x02    /* IP_TOS: ECN-capable transport */
-/* Fragments (SPEC.md §4). */
+/* Fragments (SPEC.md §3). */
 #define SSP_FRAGMENTS_MAX   4096    /* per instruction; bounds reassembly */
 #define SSP_ASSEMBLY_MAX    (ZLIB_MAX_OUT + 65536) /* compressed bytes */
-/* Transport (SPEC.md §6). */
+/* Transport (SPEC.md §5). */
 #define SSP_PROTOCOL_VERSION 2
 #define SSP_INTERVAL_MIN    20      /* frame interval clamp */
 #define SSP_INTERVAL_MAX    250
@@ -72,9 +86,11 @@
 #define SSP_QUENCH_MS       15000   /* then accept one per this interval */
 #define SSP_HELD_MAX        (64 << 20) /* bytes of received states kept */
 #define SSP_CHAFF_MAX       16
+#define SSP_PROPHYLACTIC_SMALL 1000 /* a resend diff below this size... */
+#define SSP_PROPHYLACTIC_EXTRA 100  /* ...may be this much longer */
 #define SSP_NEVER           UINT64_MAX
 #define SSP_SHUTDOWN_NUM    UINT64_MAX
-/* User stream (SPEC.md §7.1): a window side fits a struct winsize. */
+/* User stream (SPEC.md §6.1): a window side fits a struct winsize. */
 #define USERSTREAM_DIM_MAX  65535
 
 struct ssp_entry {              /* one numbered state */
@@ -146,21 +162,24 @@ ssp_err(struct ssp *t, const char *fmt, ...)
 static void *
 ssp_realloc(void *p, size_t n)
 {
-	if ((p = realloc(p, n ? n : 1)) == NULL) {
+	void *q = realloc(p, n > 0 ? n : 1);
+
+	if (q == NULL) {
 		fprintf(stderr, "ssp: out of memory\n");
 		exit(1);
 	}
-	return p;
+	return q;
 }
 
 static void *
 ssp_alloc(size_t n) { return memset(ssp_realloc(NULL, n), 0, n); }
 
+/* Big-endian, as every integer on the wire. */
 static void
 ssp_put64(uint8_t *p, uint64_t v)
 {
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
 static uint64_t
@@ -184,38 +203,42 @@ ssp_now(void)
 
 /*
  * A transport's first sequence number, uniform below SSP_SEQ_START_LIMIT
- * (SPEC.md §13): at least 2^62 numbers remain before SSP_SEQ_LIMIT.  The
- * kernel's randomness, as for the chaff; without it there is no safe
- * number to start from.
+ * (SPEC.md §B): at least 2^62 numbers remain before SSP_SEQ_LIMIT.  The
+ * kernel's randomness (crypto_random), as for the chaff; without it there
+ * is no safe number to start from.
  */
 static uint64_t
 ssp_random_first_seq(void)
 {
 	uint8_t r[8];
 
-	if (getentropy(r, sizeof r) != 0) {
+	if (crypto_random(r, sizeof r) != 0) {
 		fprintf(stderr, "ssp: cannot read random bytes: %s\n", strerror(errno));
 		exit(1);
 	}
 	return ssp_get64(r) & (SSP_SEQ_START_LIMIT - 1);
 }
 
-/* ---- datagrams (SPEC.md §3.1) ---- */
+/* ---- datagrams (SPEC.md §2.1) ---- */
 size_t
 ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
     uint16_t tsr, const uint8_t *payload, size_t n, uint8_t *out)
 {
-	uint8_t nonce[OCB_NONCE_LEN] = { 0 }, *pt = out + 8;
+	uint8_t nonce[OCB_NONCE_LEN] = { 0 };
+	uint8_t *pt = out + 8;          /* sealed in place, after the nonce */
 
 	if (n + SSP_OVERHEAD > SSP_DATAGRAM_MAX)
 		return 0;
 	memmove(pt + 4, payload, n);    /* first: payload may lie at pt */
 	ssp_put64(out, direction_seq);
-	pt[0] = (uint8_t)(ts >> 8), pt[1] = (uint8_t)ts;
-	pt[2] = (uint8_t)(tsr >> 8), pt[3] = (uint8_t)tsr;
+	pt[0] = (uint8_t)(ts >> 8);
+	pt[1] = (uint8_t)ts;
+	pt[2] = (uint8_t)(tsr >> 8);
+	pt[3] = (uint8_t)tsr;
 	ssp_put64(nonce + 4, direction_seq);
-	return ocb_seal(c, nonce, sizeof nonce, NULL, 0, pt, n + 4, pt, OCB_TAG_LEN) == 0 ?
-	    n + SSP_OVERHEAD : 0;
+	if (ocb_seal(c, nonce, sizeof nonce, NULL, 0, pt, n + 4, pt, OCB_TAG_LEN) != 0)
+		return 0;
+	return n + SSP_OVERHEAD;
 }
 
 const char *
@@ -223,7 +246,8 @@ ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
     uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
     size_t *payload_len)
 {
-	uint8_t nonce[OCB_NONCE_LEN] = { 0 }, pt[SSP_DATAGRAM_MAX];
+	uint8_t nonce[OCB_NONCE_LEN] = { 0 };
+	uint8_t pt[SSP_DATAGRAM_MAX];
 
 	if (n < 8 + OCB_TAG_LEN)
 		return "Ciphertext must contain nonce and tag.";
@@ -245,29 +269,51 @@ ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
 
 /* RTO and frame interval follow the smoothed RTT, within fixed bounds. */
 static int
-ssp_clamp(double v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : (int)v; }
+ssp_clamp(double v, int lo, int hi)
+{
+	if (v < lo)
+		return lo;
+	return v > hi ? hi : (int)v;
+}
+
+/* RFC 6298's retransmission timeout (mosh's Connection::timeout). */
 static int
 ssp_rto(const struct ssp *t)
 { return ssp_clamp(ceil(t->srtt + 4 * t->rttvar), SSP_RTO_MIN, SSP_RTO_MAX); }
+
+/* About two frames per round trip (mosh's TransportSender::send_interval). */
 int
 ssp_send_interval(const struct ssp *t)
 { return ssp_clamp(ceil(t->srtt / 2), SSP_INTERVAL_MIN, SSP_INTERVAL_MAX); }
 
-/* ---- sockets (SPEC.md §3.2-3.3) ---- */
+/* ---- sockets (SPEC.md §2.4) ---- */
 static int
 ssp_socket(int family)
 {
-	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0), tos = SSP_ECT0;
-	int pmtu = IP_PMTUDISC_DONT;
+	int fd = socket(family, SOCK_DGRAM, 0);
+	int tos = SSP_ECT0;
 
-	/* Best effort: mark ECN-capable, and let IP fragment if it must. */
-	setsockopt(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
-	    family == AF_INET6 ? IPV6_TCLASS : IP_TOS, &tos, sizeof tos);
+	if (fd < 0)
+		return -1;
+	/* Never blocks (a full send buffer drops the datagram, as a network
+	 * would), and the command the server starts does not inherit it. */
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* Best effort, as mosh's Connection::Socket::Socket: mark the
+	 * datagrams ECN-capable, and let IP fragment them if it must. */
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos);
+	else
+		setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+#ifdef IP_MTU_DISCOVER
+	int pmtu = IP_PMTUDISC_DONT;    /* Linux only */
 	setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+#endif
 	return fd;
 }
 
-/* Old client sockets stay open for late replies, but not forever. */
+/* mosh's prune_sockets: old client sockets stay open for late replies,
+ * but not forever, and not too many. */
 static void
 ssp_prune_sockets(struct ssp *t, uint64_t now)
 {
@@ -277,6 +323,21 @@ ssp_prune_sockets(struct ssp *t, uint64_t now)
 		close(t->socks[0]);
 		memmove(t->socks, t->socks + 1, (size_t)(t->nsocks - 1) * sizeof t->socks[0]);
 	}
+}
+
+/* mosh's hop_port: the client sends from a fresh socket, so from a fresh
+ * source port; the old ones stay open to receive. */
+static void
+ssp_hop_port(struct ssp *t, uint64_t now)
+{
+	int fd = ssp_socket(t->remote.ss_family);
+
+	t->last_port_choice = now;
+	if (fd < 0)
+		ssp_err(t, "socket: %s", strerror(errno));
+	else
+		t->socks[t->nsocks++] = fd;     /* room for one over the limit */
+	ssp_prune_sockets(t, now);
 }
 
 /* The port field of an IPv4 or IPv6 address. */
@@ -291,22 +352,26 @@ int
 ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV }, *ai;
+		.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *ai;
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int rc, fd, off = 0;
+	int rc = getaddrinfo(ip, "0", &hints, &ai);
+	int off = 0;
 
-	if ((rc = getaddrinfo(ip, "0", &hints, &ai)) != 0) {
+	if (rc != 0) {
 		snprintf(err, errlen, "%s: %s", ip ? ip : "*", gai_strerror(rc));
 		return -1;
 	}
-	memcpy(&ss, ai->ai_addr, len = ai->ai_addrlen);
+	len = ai->ai_addrlen;
+	memcpy(&ss, ai->ai_addr, len);
 	freeaddrinfo(ai);
 	snprintf(err, errlen, "Bad UDP port range %d:%d", lo, hi);
 	for (int p = lo; p <= hi; p++) {        /* the first free port wins */
-		*ssp_port(&ss) = htons((in_port_t)p);
-		if ((fd = ssp_socket(ss.ss_family)) < 0)
+		int fd = ssp_socket(ss.ss_family);
+		if (fd < 0)
 			break;
+		*ssp_port(&ss) = htons((in_port_t)p);
 		if (ss.ss_family == AF_INET6)       /* dual stack */
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
 		if (bind(fd, (struct sockaddr *)&ss, len) == 0 &&
@@ -326,17 +391,20 @@ int
 ssp_connect(struct ssp *t, const char *ip, const char *port, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV }, *ai;
-	int rc;
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *ai;
+	int rc = getaddrinfo(ip, port, &hints, &ai);
 
-	if ((rc = getaddrinfo(ip, port, &hints, &ai)) != 0) {
+	if (rc != 0) {
 		snprintf(err, errlen, "%s:%s: %s", ip, port, gai_strerror(rc));
 		return -1;
 	}
-	memcpy(&t->remote, ai->ai_addr, t->remote_len = ai->ai_addrlen);
+	t->remote_len = ai->ai_addrlen;
+	memcpy(&t->remote, ai->ai_addr, t->remote_len);
 	freeaddrinfo(ai);
 	t->mtu = t->remote.ss_family == AF_INET6 ? SSP_MTU_IPV6 : SSP_MTU_IPV4;
-	if ((t->socks[0] = ssp_socket(t->remote.ss_family)) < 0) {
+	t->socks[0] = ssp_socket(t->remote.ss_family);
+	if (t->socks[0] < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
@@ -354,29 +422,37 @@ ssp_fds(const struct ssp *t, int *fds, int max)
 	return n;
 }
 
-/* Seals one fragment into a datagram and sends it to the peer. */
+/*
+ * Seals one fragment into a datagram and sends it to the peer (mosh's
+ * Connection::send, with new_packet).  After each send the server lets go
+ * of a client silent too long, and a client whose sends go unanswered
+ * hops to a new port.
+ */
 static int
 ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 {
 	uint8_t dg[SSP_DATAGRAM_MAX];
-	uint64_t dseq = (t->role == SSP_SERVER ? SSP_SEQ_LIMIT : 0) | t->seq;
-	uint16_t ts, tsr = SSP_TS_NONE;
+	uint64_t to_client = t->role == SSP_SERVER ? SSP_SEQ_LIMIT : 0;    /* bit 63 */
+	uint16_t ts = (uint16_t)now;
+	uint16_t tsr = SSP_TS_NONE;
 	size_t len;
 
 	if (t->seq >= SSP_SEQ_LIMIT || t->nsocks == 0)
-		return ssp_err(t, "cannot send: %s", t->nsocks ? "sequence numbers exhausted" : "no socket");
+		return ssp_err(t, "cannot send: %s",
+		    t->nsocks > 0 ? "sequence numbers exhausted" : "no socket");
 	if (t->saved_ts >= 0 && now - t->saved_ts_at < SSP_TS_HOLD_MAX) {
 		/* Add the hold time so the peer's sample is the network RTT. */
 		tsr = (uint16_t)(t->saved_ts + (now - t->saved_ts_at));
 		t->saved_ts = -1;
 	}
-	/* 0xFFFF means "none", so that clock reading goes out as 0 */
-	ts = (uint16_t)now == SSP_TS_NONE ? 0 : (uint16_t)now;
-	if ((len = ssp_datagram_seal(&t->ocb, dseq, ts, tsr, payload, n, dg)) == 0)
+	if (ts == SSP_TS_NONE)          /* it means "none": that reading goes out as 0 */
+		ts = 0;
+	len = ssp_datagram_seal(&t->ocb, to_client | t->seq, ts, tsr, payload, n, dg);
+	if (len == 0)
 		return ssp_err(t, "Encrypted 2^47 blocks.");
 	t->seq++;
-	if (sendto(t->socks[t->nsocks - 1], dg, len, MSG_DONTWAIT,
-	    (struct sockaddr *)&t->remote, t->remote_len) < 0) {
+	if (sendto(t->socks[t->nsocks - 1], dg, len, 0, (struct sockaddr *)&t->remote,
+	    t->remote_len) < 0) {
 		if (errno == EMSGSIZE)
 			t->mtu = SSP_MTU_DEFAULT;
 		ssp_err(t, "sendto: %s", strerror(errno));
@@ -384,18 +460,12 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	if (t->role == SSP_SERVER && now - t->net_last_heard > SSP_DETACH_MS)
 		t->has_remote = false;
 	if (t->role == SSP_CLIENT && now - t->last_port_choice > SSP_HOP_MS &&
-	    (t->roundtrip_success == 0 || now - t->roundtrip_success > SSP_HOP_MS)) {
-		t->last_port_choice = now;      /* hop to a fresh port */
-		if ((t->socks[t->nsocks] = ssp_socket(t->remote.ss_family)) < 0)
-			ssp_err(t, "socket: %s", strerror(errno));
-		else
-			t->nsocks++;    /* room for one over the limit */
-		ssp_prune_sockets(t, now);
-	}
+	    (t->roundtrip_success == 0 || now - t->roundtrip_success > SSP_HOP_MS))
+		ssp_hop_port(t, now);
 	return 0;
 }
 
-/* ---- fragments (SPEC.md §4) ---- */
+/* ---- fragments (SPEC.md §3) ---- */
 static void
 ssp_assembly_clear(struct ssp *t)
 {
@@ -403,39 +473,49 @@ ssp_assembly_clear(struct ssp *t)
 		free(t->frags[i].data);
 		t->frags[i].data = NULL;
 	}
-	t->frag_high = t->frag_total = -1;
+	t->frag_high = -1;
+	t->frag_total = -1;
 	t->frag_count = 0;
 	t->asm_bytes = 0;
 }
 
+/*
+ * Sends one Instruction (mosh's send_in_fragments): it goes out zlib-
+ * compressed, cut into fragments of what fits a datagram under the MTU
+ * (Fragmenter::make_fragments), each fragment in its own datagram.
+ */
 static void
 ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
     const struct buf *diff, uint64_t now)
 {
 	uint8_t chaff[SSP_CHAFF_MAX + 1];
 	struct wire_instruction in = {
-		.protocol_version = SSP_PROTOCOL_VERSION, .old_num = old_num,
-		.new_num = new_num, .ack_num = t->ack_num,
-		.throwaway_num = t->sent[0].num, .diff = diff->data,
-		.diff_len = diff->len, .chaff = chaff + 1,
+		.protocol_version = SSP_PROTOCOL_VERSION,
+		.old_num = old_num, .new_num = new_num, .ack_num = t->ack_num,
+		.throwaway_num = t->sent[0].num,        /* our acknowledged state */
+		.diff = diff->data, .diff_len = diff->len, .chaff = chaff + 1,
 	};
-	struct buf plain = { 0 }, z = { 0 };
+	struct buf plain = { 0 };
+	struct buf z = { 0 };
 	uint8_t frag[SSP_DATAGRAM_MAX];
-	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER, len;
+	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER;
 
 	/* Chaff hides the exact length; it needs no secrecy. */
-	if (getentropy(chaff, sizeof chaff) == 0)
+	if (crypto_random(chaff, sizeof chaff) == 0)
 		in.chaff_len = chaff[0] % (SSP_CHAFF_MAX + 1);
 	wire_instruction_encode(&plain, &in);
 	zlib_deflate(&z, plain.data, plain.len);
 	t->next_id++;
-	if (z.len > SSP_FRAGMENTS_MAX * room)   /* the peer could not assemble it */
+	if (z.len > SSP_FRAGMENTS_MAX * room) {         /* the peer could not assemble it */
 		ssp_err(t, "instruction of %zu bytes too large to send", z.len);
-	for (size_t off = 0, num = 0; off < z.len && z.len <= SSP_FRAGMENTS_MAX * room;
-	    off += len, num++) {
-		len = z.len - off < room ? z.len - off : room;
+		z.len = 0;                              /* no fragment goes */
+	}
+	for (size_t off = 0; off < z.len; off += room) {
+		size_t num = off / room;
+		size_t len = z.len - off < room ? z.len - off : room;
+		bool final = off + len == z.len;
 		ssp_put64(frag, t->next_id);
-		frag[8] = (uint8_t)((off + len == z.len ? 0x80 : 0) | num >> 8);
+		frag[8] = (uint8_t)((final ? 0x80 : 0) | num >> 8);
 		frag[9] = (uint8_t)num;
 		memcpy(frag + SSP_FRAGMENT_HEADER, z.data + off, len);
 		ssp_send_payload(t, frag, SSP_FRAGMENT_HEADER + len, now);
@@ -449,7 +529,7 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 	buf_free(&z);
 }
 
-/* ---- transport: sender (SPEC.md §6.3-6.4) ---- */
+/* ---- transport: sender (SPEC.md §5.1-5.2) ---- */
 static bool
 ssp_same(const struct ssp *t, const void *s) { return t->lops->equal(t->current, s); }
 
@@ -464,23 +544,30 @@ ssp_sent_remove(struct ssp *t, int i)
 }
 
 /* Recently sent states get the benefit of the doubt, but only a run of
- * them directly after the acknowledged one; then the common prefix the
- * peer acknowledged is cut from every copy. */
+ * them directly after the acknowledged one. */
 static void
-ssp_update_assumed(struct ssp *t, uint64_t now)
+ssp_update_assumed_receiver_state(struct ssp *t, uint64_t now)
 {
 	uint64_t grace = (uint64_t)ssp_rto(t) + SSP_ACK_DELAY;
 
 	t->assumed = 0;
 	for (int i = 1; i < t->nsent && now - t->sent[i].stamp < grace; i++)
 		t->assumed = i;
+}
+
+/* Cuts the acknowledged state's events, which the peer has, from the
+ * live object and every sent state: the lists stay short. */
+static void
+ssp_rationalize_states(struct ssp *t)
+{
 	if (t->lops->subtract == NULL)
 		return;
 	t->lops->subtract(t->current, t->sent[0].state);
-	for (int i = t->nsent - 1; i >= 0; i--)
+	for (int i = t->nsent - 1; i >= 0; i--)         /* the acknowledged one last */
 		t->lops->subtract(t->sent[i].state, t->sent[0].state);
 }
 
+/* When the next ack and the next send are due (SPEC.md §5.1). */
 static void
 ssp_calculate_timers(struct ssp *t, uint64_t now)
 {
@@ -489,7 +576,8 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 	uint64_t interval = (uint64_t)ssp_send_interval(t);
 	bool changed;                   /* since the last send */
 
-	ssp_update_assumed(t, now);
+	ssp_update_assumed_receiver_state(t, now);
+	ssp_rationalize_states(t);
 	changed = !ssp_same(t, back->state);
 	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY)
 		t->next_ack_time = now + SSP_ACK_DELAY;
@@ -497,36 +585,52 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 		t->mindelay_end = now + (t->role == SSP_CLIENT ? SSP_MINDELAY_CLIENT :
 		    SSP_MINDELAY_SERVER);
 	if (changed || (!ssp_same(t, t->sent[t->assumed].state) && heard)) {
+		/* new changes, or a resend at the frame rate */
 		t->next_send_time = back->stamp + interval;
 		if (t->mindelay_end != SSP_NEVER && t->mindelay_end > t->next_send_time)
 			t->next_send_time = t->mindelay_end;
-	} else {        /* slow retransmission, or nothing to send */
-		t->next_send_time = !ssp_same(t, t->sent[0].state) && heard ?
-		    back->stamp + (uint64_t)ssp_rto(t) + SSP_ACK_DELAY : SSP_NEVER;
+	} else if (!ssp_same(t, t->sent[0].state) && heard) {
+		/* a slow retransmission */
+		t->next_send_time = back->stamp + (uint64_t)ssp_rto(t) + SSP_ACK_DELAY;
+	} else {
+		t->next_send_time = SSP_NEVER;
 	}
 	if (ssp_shutdown_in_progress(t) || t->ack_num == SSP_SHUTDOWN_NUM)
 		t->next_ack_time = back->stamp + interval;
 }
 
-/* Sends the diff from the assumed state.  It gets a new state number,
- * unless nothing changed since the last one sent (a retransmission); an
- * empty ack always does, so heartbeats consume numbers. */
+/* A copy of the live object goes on the list of sent states; past
+ * SSP_SENT_MAX the 16th from the end goes, which thins the middle and
+ * keeps the acknowledged state and the newest. */
 static void
-ssp_send_state(struct ssp *t, const struct buf *diff, uint64_t now)
+ssp_add_sent_state(struct ssp *t, uint64_t num, uint64_t now)
+{
+	t->sent[t->nsent++] = (struct ssp_entry){ num, now, t->lops->copy(t->current) };
+	if (t->nsent > SSP_SENT_MAX)
+		ssp_sent_remove(t, t->nsent - SSP_SENT_THIN);
+}
+
+/*
+ * Sends the diff from the assumed state (mosh's send_to_receiver, and its
+ * send_empty_ack when the diff is empty).  It gets a new state number,
+ * unless nothing changed since the last one sent (a retransmission); an
+ * empty ack always does, so heartbeats consume numbers.
+ */
+static void
+ssp_send_to_receiver(struct ssp *t, const struct buf *diff, uint64_t now)
 {
 	struct ssp_entry *back = &t->sent[t->nsent - 1];
 	uint64_t old_num = t->sent[t->assumed].num;
-	uint64_t new_num = diff->len && ssp_same(t, back->state) ? back->num : back->num + 1;
+	uint64_t new_num = back->num + 1;
 
+	if (diff->len > 0 && ssp_same(t, back->state))
+		new_num = back->num;
 	if (ssp_shutdown_in_progress(t))
 		new_num = SSP_SHUTDOWN_NUM;
-	if (new_num == back->num) {
+	if (new_num == back->num)
 		back->stamp = now;
-	} else {
-		t->sent[t->nsent++] = (struct ssp_entry){ new_num, now, t->lops->copy(t->current) };
-		if (t->nsent > SSP_SENT_MAX)
-			ssp_sent_remove(t, t->nsent - SSP_SENT_THIN);
-	}
+	else
+		ssp_add_sent_state(t, new_num, now);
 	ssp_send_instruction(t, old_num, new_num, diff, now);
 	t->next_ack_time = now + SSP_ACK_INTERVAL;
 }
@@ -534,29 +638,33 @@ ssp_send_state(struct ssp *t, const struct buf *diff, uint64_t now)
 void
 ssp_tick(struct ssp *t, uint64_t now)
 {
-	struct buf d[2] = { { 0 }, { 0 } };
-	int use = 0;
+	struct buf diff = { 0 };
+	struct buf resend = { 0 };
+	struct buf *use = &diff;
 
 	ssp_calculate_timers(t, now);
 	if (!t->has_remote || (now < t->next_ack_time && now < t->next_send_time))
 		return;
-	t->lops->diff(t->sent[t->assumed].state, t->current, &d[0]);
-	/* Prophylactic retransmission: diffing from the acknowledged state
-	 * also repairs a lost earlier packet, and often costs nothing. */
+	t->lops->diff(t->sent[t->assumed].state, t->current, &diff);
+	/* A prophylactic retransmission (mosh's attempt_prospective_resend_
+	 * optimization): the diff from the acknowledged state also repairs an
+	 * earlier packet that was lost, and often costs nothing more. */
 	if (t->assumed != 0) {
-		t->lops->diff(t->sent[0].state, t->current, &d[1]);
-		if (d[1].len <= d[0].len || (d[1].len < 1000 && d[1].len - d[0].len < 100)) {
-			use = 1;
+		t->lops->diff(t->sent[0].state, t->current, &resend);
+		if (resend.len <= diff.len || (resend.len < SSP_PROPHYLACTIC_SMALL &&
+		    resend.len - diff.len < SSP_PROPHYLACTIC_EXTRA)) {
+			use = &resend;
 			t->assumed = 0;
 		}
 	}
 	/* One timer is due.  A diff goes out either way; no diff means an
 	 * empty ack if the ack timer is due, else nothing to send after all. */
-	if (d[use].len > 0 || now >= t->next_ack_time)
-		ssp_send_state(t, &d[use], now);
-	t->next_send_time = t->mindelay_end = SSP_NEVER;
-	buf_free(&d[0]);
-	buf_free(&d[1]);
+	if (use->len > 0 || now >= t->next_ack_time)
+		ssp_send_to_receiver(t, use, now);
+	t->next_send_time = SSP_NEVER;
+	t->mindelay_end = SSP_NEVER;
+	buf_free(&diff);
+	buf_free(&resend);
 }
 
 int
@@ -568,24 +676,34 @@ ssp_wait_time(struct ssp *t, uint64_t now)
 	next = t->next_ack_time < t->next_send_time ? t->next_ack_time : t->next_send_time;
 	if (!t->has_remote || next == SSP_NEVER)
 		return -1;
-	return next <= now ? 0 : next - now > INT_MAX ? INT_MAX : (int)(next - now);
+	if (next <= now)
+		return 0;
+	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
 }
-/* ---- transport: receiver (SPEC.md §6.5) ---- */
+
+/* ---- transport: receiver (SPEC.md §5.3) ---- */
+/* The peer holds our state `ack`: the sent states before it are needed no
+ * more.  An ack of a state we no longer hold is old news: ignored. */
+static void
+ssp_process_acknowledgment_through(struct ssp *t, uint64_t ack)
+{
+	for (int i = 0; i < t->nsent; i++)
+		if (t->sent[i].num == ack)
+			while (t->sent[0].num < ack)
+				ssp_sent_remove(t, 0);
+}
+
 /* Returns 1 if the instruction made a newer remote state current. */
 static int
 ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64_t now)
 {
 	struct ssp_entry *ref = NULL;
 	void *state;
-	size_t i, kept, held;
+	size_t held, i, kept = 0;
 
 	if (in->protocol_version != SSP_PROTOCOL_VERSION)
 		return ssp_err(t, "mosh protocol version mismatch");
-	/* An ack of a state we no longer hold is old news: ignore it. */
-	for (int k = 0; k < t->nsent; k++)
-		if (t->sent[k].num == in->ack_num)
-			while (t->sent[0].num < in->ack_num)
-				ssp_sent_remove(t, 0);
+	ssp_process_acknowledgment_through(t, in->ack_num);
 	t->roundtrip_success = t->sent[0].stamp;
 	for (i = 0; i < t->nrecvd; i++) {
 		if (t->recvd[i].num == in->new_num)
@@ -600,12 +718,18 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 		t->rops->free(state);
 		return ssp_err(t, "malformed diff in state %llu", (unsigned long long)in->new_num);
 	}
+	/* The peer's throwaway: it will never diff from a state before it.
+	 * (The new state is measured first: it may share parts with those.) */
 	held = t->rops->size(state);
-	for (i = kept = 0; i < t->nrecvd; i++)  /* the peer's throwaway */
-		if (t->recvd[i].num >= in->throwaway_num)
-			held += t->rops->size((t->recvd[kept++] = t->recvd[i]).state);
-		else
+	for (i = 0; i < t->nrecvd; i++) {
+		if (t->recvd[i].num < in->throwaway_num) {
 			t->rops->free(t->recvd[i].state);
+			continue;
+		}
+		t->recvd[kept] = t->recvd[i];
+		held += t->rops->size(t->recvd[kept].state);
+		kept++;
+	}
 	t->nrecvd = kept;
 	/* Over budget, a new state is dropped (resent once the peer's throwaway
 	 * frees ours) unless it would be the only other one: no deadlock. */
@@ -619,39 +743,45 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 	}
 	if (t->nrecvd > SSP_RECEIVED_MAX)       /* accept one, then quench */
 		t->quench_until = now + SSP_QUENCH_MS;
+	/* In order of number; a state that arrives late goes before newer ones. */
 	t->recvd = ssp_realloc(t->recvd, (t->nrecvd + 1) * sizeof t->recvd[0]);
 	for (i = 0; i < t->nrecvd && t->recvd[i].num < in->new_num; i++)
 		;
 	memmove(t->recvd + i + 1, t->recvd + i, (t->nrecvd - i) * sizeof t->recvd[0]);
-	t->recvd[i] = (struct ssp_entry){ in->new_num, now, state };
-	if (++t->nrecvd != i + 1)
+	t->recvd[i] = (struct ssp_entry){ .num = in->new_num, .stamp = now, .state = state };
+	t->nrecvd++;
+	if (i + 1 != t->nrecvd)
 		return 0;       /* out of order: no ack for it yet */
 	t->ack_num = in->new_num;
 	t->last_heard = now;
-	t->pending_data_ack |= in->diff_len > 0;
+	if (in->diff_len > 0)
+		t->pending_data_ack = true;
 	return 1;
 }
 
 /* Adds one fragment (n >= SSP_FRAGMENT_HEADER); a completed instruction
- * goes to the transport. */
+ * goes to the transport (mosh's FragmentAssembly::add_fragment). */
 static int
 ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 {
+	uint64_t id = ssp_get64(p);
 	unsigned num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
 	bool final = p[8] & 0x80;
 	struct ssp_fragment *f = &t->frags[num < SSP_FRAGMENTS_MAX ? num : 0];
-	struct buf z = { 0 }, plain = { 0 };
+	struct buf z = { 0 };
+	struct buf plain = { 0 };
 	struct wire_instruction in;
 	const char *why = NULL;
-	int rc = 0, zrc;
+	int rc = 0;
+	int zrc;
 
 	/* Ids only grow, so an older one is late or replayed: it must not cost
 	 * the instruction being assembled, which supersedes it anyway. */
-	if (ssp_get64(p) < t->asm_id && t->frag_count > 0)
+	if (id < t->asm_id && t->frag_count > 0)
 		return 0;
-	if (ssp_get64(p) != t->asm_id) {  /* (an empty assembly has no id to keep) */
+	if (id != t->asm_id) {  /* (an empty assembly has no id to keep) */
 		ssp_assembly_clear(t);
-		t->asm_id = ssp_get64(p);
+		t->asm_id = id;
 	}
 	p += SSP_FRAGMENT_HEADER;
 	n -= SSP_FRAGMENT_HEADER;
@@ -659,17 +789,19 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 		why = "fragment number over the limit:";
 	else if (f->data && (f->final != final || f->len != n || memcmp(f->data, p, n) != 0))
 		why = "conflicting duplicate fragment";
-	else if (f->data)
+	else if (f->data != NULL)
 		return 0;       /* an identical duplicate */
 	else if ((final && (t->frag_total >= 0 || (int)num < t->frag_high)) ||
-	    (t->frag_total >= 0 && (int)num >= t->frag_total) || t->asm_bytes + n > SSP_ASSEMBLY_MAX)
-		why = "inconsistent fragment";
+	    (t->frag_total >= 0 && (int)num >= t->frag_total) ||
+	    t->asm_bytes + n > SSP_ASSEMBLY_MAX)
+		why = "inconsistent fragment";  /* two finals, one too early or passed, too big */
 	if (why != NULL) {      /* this instruction can no longer complete */
 		ssp_err(t, "%s %u", why, num);
 		ssp_assembly_clear(t);
 		return 0;
 	}
-	*f = (struct ssp_fragment){ memcpy(ssp_realloc(NULL, n), p, n), n, final };
+	*f = (struct ssp_fragment){ .data = ssp_realloc(NULL, n), .len = n, .final = final };
+	memcpy(f->data, p, n);
 	t->asm_bytes += n;
 	t->frag_count++;
 	if ((int)num > t->frag_high)
@@ -681,7 +813,8 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	for (int i = 0; i < t->frag_total; i++)
 		buf_put(&z, t->frags[i].data, t->frags[i].len);
 	ssp_assembly_clear(t);  /* keeps asm_id: a resend reassembles harmlessly */
-	if ((zrc = zlib_inflate(z.data, z.len, &plain, ZLIB_MAX_OUT)) != ZLIB_OK)
+	zrc = zlib_inflate(z.data, z.len, &plain, ZLIB_MAX_OUT);
+	if (zrc != ZLIB_OK)
 		ssp_err(t, "bad zlib stream (%d)", zrc);
 	else if (wire_instruction_decode(plain.data, plain.len, &in) != 0)
 		ssp_err(t, "malformed instruction");
@@ -700,35 +833,45 @@ ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *fro
 	size_t len;
 	uint64_t dseq, seq;
 	uint16_t ts, tsr;
-	const char *why;
+	const char *why = ssp_datagram_open(&t->ocb, dg, n, &dseq, &ts, &tsr, payload, &len);
 	double r;
 	int rc;
 
-	if ((why = ssp_datagram_open(&t->ocb, dg, n, &dseq, &ts, &tsr, payload, &len)) != NULL)
+	if (why != NULL)
 		return ssp_err(t, "%s", why);
 	/* Our own packets reflected back must not count as the peer's. */
 	if ((dseq >> 63) != (t->role == SSP_SERVER ? 0u : 1u))
 		return ssp_err(t, "Illegal counterparty input (wrong direction)");
 	seq = dseq & (SSP_SEQ_LIMIT - 1);
-	if (seq >= t->expected_seq) {
+	if (seq >= t->expected_seq) {   /* newer than any before (mosh's recv_one) */
 		t->expected_seq = seq + 1;
-		if (ts != SSP_TS_NONE)
-			t->saved_ts = ts, t->saved_ts_at = now;
+		if (ts != SSP_TS_NONE) {
+			t->saved_ts = ts;
+			t->saved_ts_at = now;
+		}
 		r = (uint16_t)((uint16_t)now - tsr);
-		if (tsr != SSP_TS_NONE && r < SSP_RTT_SAMPLE_MAX) {
-			/* RFC 6298 smoothing; the first sample replaces the guess */
-			t->rttvar = t->rtt_hit ? 0.75 * t->rttvar + 0.25 * fabs(t->srtt - r) : r / 2;
-			t->srtt = t->rtt_hit ? 0.875 * t->srtt + 0.125 * r : r;
+		if (tsr != SSP_TS_NONE && r < SSP_RTT_SAMPLE_MAX && !t->rtt_hit) {
+			t->srtt = r;            /* the first sample replaces the guesses */
+			t->rttvar = r / 2;
 			t->rtt_hit = true;
+		} else if (tsr != SSP_TS_NONE && r < SSP_RTT_SAMPLE_MAX) {
+			/* RFC 6298's smoothing */
+			t->rttvar = 0.75 * t->rttvar + 0.25 * fabs(t->srtt - r);
+			t->srtt = 0.875 * t->srtt + 0.125 * r;
 		}
 		t->has_remote = true;
 		t->net_last_heard = now;
-		/* Roaming: authentic and newer is all it takes (SPEC.md §3.2). */
-		if (t->role == SSP_SERVER && from != NULL && fromlen <= sizeof t->remote)
-			memcpy(&t->remote, from, t->remote_len = fromlen);
+		/* Roaming: authentic and newer is all it takes (SPEC.md §2.3). */
+		if (t->role == SSP_SERVER && from != NULL && fromlen <= sizeof t->remote) {
+			memcpy(&t->remote, from, fromlen);
+			t->remote_len = fromlen;
+		}
 	}
-	rc = len < SSP_FRAGMENT_HEADER ? ssp_err(t, "fragment shorter than its header") :
-	    ssp_receive_fragment(t, payload, len, now);
+	/* Older or not, the fragment goes up (the replay rule, SPEC.md §2.3). */
+	if (len < SSP_FRAGMENT_HEADER)
+		rc = ssp_err(t, "fragment shorter than its header");
+	else
+		rc = ssp_receive_fragment(t, payload, len, now);
 	crypto_wipe(payload, len);
 	ssp_prune_sockets(t, now);
 	return rc;
@@ -749,13 +892,101 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 	if (!ours)
 		return 0;
 	/* One byte more than the peer may send shows an oversize datagram. */
-	n = recvfrom(fd, dg, sizeof dg, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+	n = recvfrom(fd, dg, sizeof dg, 0, (struct sockaddr *)&from, &fromlen);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			ssp_err(t, "recvfrom: %s", strerror(errno));
 		return 0;
 	}
 	return ssp_input(t, dg, (size_t)n, (struct sockaddr *)&from, fromlen, now);
+}
+
+/* ---- the programs' wait (SPEC.md §10.2, §10.3) ---- */
+void
+ssp_wait_signals(const int *sigs, int n, void (*handler)(int))
+{
+	struct sigaction sa = { .sa_handler = handler };
+	sigset_t block;
+
+	sigemptyset(&block);
+	for (int i = 0; i < n; i++) {
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &block, NULL);
+}
+
+/*
+ * A loop that checks a flag set by a signal handler and then waits has a
+ * race: a signal that arrives after the check and before the wait starts
+ * is noticed only when the wait ends, perhaps never.  So the loop's
+ * signals stay blocked (ssp_wait_signals), and pselect unblocks them only
+ * for the wait itself, atomically: a signal that came in between is
+ * delivered as pselect starts and ends it at once (EINTR).  pselect is
+ * POSIX; ppoll, which does the same for poll, is not (macOS lacks it).
+ */
+int
+ssp_wait(struct ssp *t, int fd, int timeout_ms)
+{
+	int socks[SSP_PORTS_MAX + 1];
+	int nsocks = ssp_fds(t, socks, SSP_PORTS_MAX + 1);
+	struct timespec limit = { .tv_sec = timeout_ms / 1000,
+		.tv_nsec = timeout_ms % 1000 * 1000000L };
+	fd_set readable;
+	sigset_t unblocked;
+	int top = fd;
+	int found = 0;
+	uint64_t now;
+
+	for (int i = 0; i < nsocks; i++)
+		if (socks[i] > top)
+			top = socks[i];
+	if (top >= FD_SETSIZE) {        /* an fd_set has no room for it */
+		errno = EBADF;
+		return -1;
+	}
+	FD_ZERO(&readable);
+	for (int i = 0; i < nsocks; i++)
+		FD_SET(socks[i], &readable);
+	if (fd >= 0)
+		FD_SET(fd, &readable);
+	sigemptyset(&unblocked);
+	if (pselect(top + 1, &readable, NULL, NULL, timeout_ms < 0 ? NULL : &limit,
+	    &unblocked) < 0)
+		return errno == EINTR ? 0 : -1;
+	/* One datagram from each readable socket, the oldest socket first. */
+	now = ssp_now();
+	for (int i = 0; i < nsocks; i++) {
+		if (!FD_ISSET(socks[i], &readable))
+			continue;
+		found |= SSP_WAIT_DATAGRAM;
+		if (ssp_recv(t, socks[i], now) == 1)
+			found |= SSP_WAIT_STATE;
+	}
+	if (fd >= 0 && FD_ISSET(fd, &readable))
+		found |= SSP_WAIT_FD;
+	return found;
+}
+
+/* -1 (no timeout) is the largest unsigned number. */
+int
+ssp_min_timeout(int a, int b) { return (unsigned)a < (unsigned)b ? a : b; }
+
+bool
+ssp_write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *at = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, at, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		at += w;
+		n -= (size_t)w;
+	}
+	return true;
 }
 
 /* ---- life cycle and queries ---- */
@@ -766,18 +997,24 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
 {
 	struct ssp *t = ssp_alloc(sizeof *t);
 
-	*t = (struct ssp){ .role = role, .saved_ts = -1, .srtt = SSP_SRTT_INITIAL,
-		.rttvar = SSP_RTTVAR_INITIAL, .mtu = SSP_MTU_DEFAULT, .last_port_choice = now,
-		.lops = local_ops, .current = local_initial, .nsent = 1, .next_ack_time = now,
-		.next_send_time = now, .mindelay_end = SSP_NEVER, .rops = remote_ops,
-		.frag_high = -1, .frag_total = -1, .nrecvd = 1, .shutdown_start = SSP_NEVER };
+	*t = (struct ssp){
+		.role = role,
+		.saved_ts = -1, .srtt = SSP_SRTT_INITIAL, .rttvar = SSP_RTTVAR_INITIAL,
+		.mtu = SSP_MTU_DEFAULT, .last_port_choice = now,
+		.frag_high = -1, .frag_total = -1,
+		.lops = local_ops, .current = local_initial, .nsent = 1,
+		.next_ack_time = now, .next_send_time = now, .mindelay_end = SSP_NEVER,
+		.shutdown_start = SSP_NEVER,
+		.rops = remote_ops, .nrecvd = 1,
+	};
 	ocb_init(&t->ocb, key);
 	t->seq = ssp_random_first_seq();
 	t->first_seq = t->seq;
 	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
-	t->sent[0] = (struct ssp_entry){ 0, now, local_ops->copy(local_initial) };
+	/* State 0 on both sides: the initial objects, which both peers know. */
+	t->sent[0] = (struct ssp_entry){ .stamp = now, .state = local_ops->copy(local_initial) };
 	t->recvd = ssp_realloc(NULL, sizeof t->recvd[0]);
-	t->recvd[0] = (struct ssp_entry){ 0, now, remote_initial };
+	t->recvd[0] = (struct ssp_entry){ .stamp = now, .state = remote_initial };
 	t->taken = remote_ops->copy(remote_initial);
 	return t;
 }
@@ -787,8 +1024,8 @@ ssp_free(struct ssp *t)
 {
 	if (t == NULL)
 		return;
-	while (t->nsocks > 0)
-		close(t->socks[--t->nsocks]);
+	for (int i = 0; i < t->nsocks; i++)
+		close(t->socks[i]);
 	ssp_assembly_clear(t);
 	free(t->frags);
 	for (int i = 0; i < t->nsent; i++)
@@ -846,8 +1083,8 @@ ssp_take_remote_diff(struct ssp *t, struct buf *out)
 	/* Keep the received copies short: cut the oldest one's events,
 	 * which every later state and the taken copy start with. */
 	t->rops->subtract(t->taken, t->recvd[0].state);
-	for (size_t i = t->nrecvd; i-- > 0;)    /* the oldest itself last */
-		t->rops->subtract(t->recvd[i].state, t->recvd[0].state);
+	for (size_t i = t->nrecvd; i > 0; i--)  /* the oldest itself last */
+		t->rops->subtract(t->recvd[i - 1].state, t->recvd[0].state);
 }
 
 void
@@ -860,8 +1097,10 @@ ssp_start_shutdown(struct ssp *t, uint64_t now)
 bool
 ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
 {
-	return ssp_shutdown_in_progress(t) && (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
-	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS);
+	if (!ssp_shutdown_in_progress(t))
+		return false;
+	return t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
+	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS;
 }
 
 const char *
@@ -878,7 +1117,7 @@ ssp_remote_addr_str(const struct ssp *t)
 	return w->remote_str;
 }
 
-/* ---- the user stream (SPEC.md §7.1) ---- */
+/* ---- the user stream (SPEC.md §6.1) ---- */
 /* An append-only list of events, back to back in a struct buf whose data
  * is never NULL (for memcmp and memmove).  All fields are int32_t, so
  * there is no padding and memcmp compares events. */
@@ -901,7 +1140,7 @@ void
 userstream_push_bytes(void *s, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		buf_put(s, &(struct us_event){ p[i], 0, 0 }, sizeof(struct us_event));
+		buf_put(s, &(struct us_event){ .byte = p[i] }, sizeof(struct us_event));
 }
 
 void
@@ -911,16 +1150,23 @@ userstream_push_resize(void *s, int w, int h)
 static void *
 us_copy(const void *s)
 {
+	const struct buf *u = s;
 	struct buf *c = userstream_new();
 
-	buf_put(c, ((const struct buf *)s)->data, ((const struct buf *)s)->len);
+	buf_put(c, u->data, u->len);
 	return c;
 }
 
 static void
-us_free(void *s) { buf_free(s), free(s); }
+us_free(void *s)
+{
+	buf_free(s);
+	free(s);
+}
+
 static size_t
 us_size(const void *s) { return ((const struct buf *)s)->len; }
+
 static bool
 us_equal(const void *a, const void *b)
 {
@@ -937,7 +1183,8 @@ us_subtract(void *s, const void *prefix)
 	struct buf *u = s;
 	size_t k = ((const struct buf *)prefix)->len;
 
-	k = k < u->len ? k : u->len;
+	if (k > u->len)
+		k = u->len;
 	memmove(u->data, u->data + k, u->len - k);
 	u->len -= k;
 }
@@ -947,11 +1194,12 @@ us_subtract(void *s, const void *prefix)
 static void
 us_diff(const void *from, const void *to, struct buf *out)
 {
-	const struct us_event *ev = (const void *)((const struct buf *)to)->data;
-	size_t n = ((const struct buf *)to)->len / sizeof *ev;
+	const struct buf *f = from, *t = to;
+	const struct us_event *ev = (const void *)t->data;
+	size_t n = t->len / sizeof *ev;
 	struct buf run = { 0 };
 
-	for (size_t i = ((const struct buf *)from)->len / sizeof *ev; i < n; i++) {
+	for (size_t i = f->len / sizeof *ev; i < n; i++) {
 		if (ev[i].byte == US_RESIZE)
 			wire_put_resize(out, ev[i].width, ev[i].height);
 		else
@@ -974,10 +1222,11 @@ us_apply(void *s, const uint8_t *diff, size_t n)
 	int rc;
 
 	while ((rc = wire_next_event(&p, diff + n, &ev)) == 1) {
+		bool bad_size = ev.width < 1 || ev.height < 1 ||
+		    ev.width > USERSTREAM_DIM_MAX || ev.height > USERSTREAM_DIM_MAX;
 		if (ev.type == WIRE_BYTES)
 			userstream_push_bytes(s, ev.bytes, ev.len);
-		else if (ev.type == WIRE_RESIZE && (ev.width < 1 || ev.height < 1 ||
-		    ev.width > USERSTREAM_DIM_MAX || ev.height > USERSTREAM_DIM_MAX))
+		else if (ev.type == WIRE_RESIZE && bad_size)
 			return -1;
 		else if (ev.type == WIRE_RESIZE)
 			userstream_push_resize(s, ev.width, ev.height);
@@ -986,5 +1235,11 @@ us_apply(void *s, const uint8_t *diff, size_t n)
 }
 
 const struct ssp_state_ops userstream_ops = {
-	us_copy, us_free, us_equal, us_subtract, us_diff, us_apply, us_size,
+	.copy = us_copy,
+	.free = us_free,
+	.equal = us_equal,
+	.subtract = us_subtract,
+	.diff = us_diff,
+	.apply = us_apply,
+	.size = us_size,
 };

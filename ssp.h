@@ -1,5 +1,5 @@
 /*
- * ssp.h -- the State Synchronization Protocol over UDP (SPEC.md §3, §6-7).
+ * ssp.h -- the State Synchronization Protocol over UDP (SPEC.md §2, §5-6).
  *
  * A transport carries two objects: the local one we send (the client's
  * user stream, the server's terminal) and the remote one we receive.  The
@@ -72,6 +72,24 @@ void ssp_tick(struct ssp *t, uint64_t now);
 /* Milliseconds until ssp_tick has something to do; -1 for never. */
 int ssp_wait_time(struct ssp *t, uint64_t now);
 
+/* ---- the programs' main loops (SPEC.md §10.2, §10.3) ---- */
+/* What ssp_wait found, as bits. */
+#define SSP_WAIT_DATAGRAM 1     /* a socket was read (ssp_last_error: a drop) */
+#define SSP_WAIT_STATE    2     /* a datagram made a newer remote state current */
+#define SSP_WAIT_FD       4     /* the caller's fd is readable, or at its end */
+/* Installs handler for the n signals in sigs and blocks them: from then on
+ * they arrive only inside ssp_wait. */
+void ssp_wait_signals(const int *sigs, int n, void (*handler)(int));
+/* Waits until a socket or fd (-1: none) is readable, timeout_ms passes
+ * (-1: no limit) or a blocked signal arrives, then reads one datagram from
+ * each readable socket.  Returns SSP_WAIT_ bits (0 after a timeout or a
+ * signal), or -1 with errno if the wait failed. */
+int ssp_wait(struct ssp *t, int fd, int timeout_ms);
+/* The shorter of two timeouts in ms; -1 (none) counts as the longest. */
+int ssp_min_timeout(int a, int b);
+/* Writes all n bytes: true, or false if the fd fails. */
+bool ssp_write_all(int fd, const void *p, size_t n);
+
 /* The live local object: change it, and the next tick sends the diff. */
 void *ssp_local(struct ssp *t);
 /* Newest remote state in order, and its number. */
@@ -98,7 +116,7 @@ const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port" */
 const char *ssp_last_error(const struct ssp *t);         /* NULL if none */
 void ssp_clear_error(struct ssp *t);
 
-/* The client's object (SPEC.md §7.1): typed bytes and window sizes; the
+/* The client's object (SPEC.md §6.1): typed bytes and window sizes; the
  * server reads them with ssp_take_remote_diff and wire_next_event. */
 extern const struct ssp_state_ops userstream_ops;
 void *userstream_new(void);

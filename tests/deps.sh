@@ -1,7 +1,7 @@
 #!/bin/sh
 # Test dependencies, all from Debian.  As root, missing ones are installed;
 # otherwise we stop and print the exact command to run.
-pkgs="libcmocka-dev valgrind mosh openssh-server openssh-client tmux man-db"
+pkgs="libcmocka-dev valgrind mosh openssh-server openssh-client tmux man-db musl-tools"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -96,7 +96,7 @@ cat_server(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (key_generate(key) != 0)
+	if (crypto_random(key, sizeof key) != 0)
 		return 1;
 	key_encode(key, keytext);
 	t = ssp_new(SSP_SERVER, key, &bytes_ops, bytes_new(), &userstream_ops, userstream_new(), start);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# mosh.sh -- the wrapper a user runs as `mosh` (SPEC.md §11.1).
+# mosh.sh -- the wrapper a user runs as `mosh` (SPEC.md §10.1).
 #
 # It logs in with ssh, starts `mosh-server new` there, reads the line
 # `MOSH CONNECT <port> <key>` the server prints, and replaces itself with

@@ -156,14 +156,13 @@ pred_cell_add_original(struct pred_cell *c, const struct term_cell *t)
 	c->n_orig++;
 }
 
-/* Forgets cell c's prediction and its originals (mosh's reset). */
+/* Forgets cell c's prediction and its originals (mosh's reset).  Only
+ * the replacement stays, as in mosh: an unknown guess made here later keeps
+ * it, and it decides whether that guess is underlined. */
 static void
 pred_cell_reset(struct pred_cell *c)
 {
-	c->active = false;
-	c->unknown = false;
-	c->orig_lost = false;
-	c->n_orig = 0;
+	*c = (struct pred_cell){ .repl = c->repl };
 }
 
 /* A new prediction for cell (y, x).  A prediction it replaces becomes one

@@ -518,18 +518,15 @@ pred_cell_validity(const struct pred *p, const struct pred_cell *c,
 
 /* A hidden prediction of epoch e was wrong: the application is not
  * echoing as guessed, so drop e and every later epoch, and go on from
- * the server's cursor in a fresh epoch. */
+ * the server's cursor in a fresh epoch.  Epochs are killed only outside
+ * experimental mode, where prediction_epoch only grows, so the cursor
+ * predictions, pushed oldest first, are in epoch order: those of e and
+ * later are the newest ones. */
 static void
 pred_kill_epoch(struct pred *p, uint64_t e, const struct term_fb *fb)
 {
-	int kept = 0;
-	for (int i = 0; i < p->n_cursors; i++) {
-		if (p->cursors[i].epoch < e) {
-			p->cursors[kept] = p->cursors[i];
-			kept++;
-		}
-	}
-	p->n_cursors = kept;
+	while (p->n_cursors > 0 && p->cursors[p->n_cursors - 1].epoch >= e)
+		p->n_cursors--;
 	pred_cursor_push(p, fb->ds.row, fb->ds.col);
 	for (int y = 0; y < p->height; y++)
 		for (int x = 0; p->rows[y] != NULL && x < p->width; x++)

@@ -542,28 +542,9 @@ pred_age(uint64_t now, uint64_t then)
 	return now > then ? now - then : 0;
 }
 
-/* A correct prediction: its epoch is confirmed, the rest of the row takes
- * the server's renditions, and a quick one helps repair a glitch. */
-static void
-pred_confirm(struct pred *p, int y, int x, const struct term_fb *fb,
-    uint64_t now)
-{
-	struct pred_cell *row = p->rows[y];
-	if (row[x].epoch > p->confirmed_epoch)
-		p->confirmed_epoch = row[x].epoch;
-	if (pred_age(now, row[x].made) < PRED_GLITCH_THRESHOLD &&
-	    p->glitch_trigger > 0 &&
-	    now >= p->last_quick_confirmation + PRED_GLITCH_REPAIR_MININTERVAL) {
-		p->glitch_trigger--;
-		p->last_quick_confirmation = now;
-	}
-	for (int k = x; k < p->width; k++)
-		row[k].repl.rend = fb->rows[y]->cells[x].rend;
-	pred_cell_reset(&row[x]);
-}
-
-/* Judges cell (y, x) against the server's screen and acts on the verdict.
- * Returns false if a shown prediction was wrong: the engine must reset. */
+/* Judges cell (y, x) against the server's screen and acts on the verdict
+ * (mosh's cull, one cell).  Returns false if a shown prediction was wrong:
+ * the engine must reset. */
 static bool
 pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t now)
 {
@@ -576,14 +557,26 @@ pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t 
 	else if (v == PV_PENDING && age >= PRED_GLITCH_THRESHOLD &&
 	    p->glitch_trigger < PRED_GLITCH_REPAIR_COUNT)
 		p->glitch_trigger = PRED_GLITCH_REPAIR_COUNT;
-	else if (v == PV_CORRECT)
-		pred_confirm(p, y, x, fb, now);
 	else if (v == PV_NO_CREDIT || (v == PV_WRONG && p->mode == PRED_EXPERIMENTAL))
 		pred_cell_reset(c);     /* experimental: a wrong cell goes alone */
 	else if (v == PV_WRONG && c->epoch > p->confirmed_epoch)
 		pred_kill_epoch(p, c->epoch, fb);       /* it was not shown yet */
 	else if (v == PV_WRONG)
 		return false;
+	if (v != PV_CORRECT)
+		return true;
+	/* Correct: its epoch is confirmed, the rest of the row takes the
+	 * server's renditions, and a quick one helps repair a glitch. */
+	if (c->epoch > p->confirmed_epoch)
+		p->confirmed_epoch = c->epoch;
+	if (age < PRED_GLITCH_THRESHOLD && p->glitch_trigger > 0 &&
+	    now >= p->last_quick_confirmation + PRED_GLITCH_REPAIR_MININTERVAL) {
+		p->glitch_trigger--;
+		p->last_quick_confirmation = now;
+	}
+	for (int k = x; k < p->width; k++)
+		p->rows[y][k].repl.rend = fb->rows[y]->cells[x].rend;
+	pred_cell_reset(c);
 	return true;
 }
 

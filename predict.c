@@ -468,6 +468,8 @@ void
 pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
     const uint8_t *bytes, size_t n, uint64_t now)
 {
+	/* Never: nothing is predicted, so pred_cull and pred_apply find
+	 * nothing to judge or draw. */
 	if (p->mode == PRED_NEVER)
 		return;
 	/* Predictions (and a killed epoch's fresh cursor) expire with the state
@@ -584,8 +586,6 @@ pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t 
 void
 pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
-	if (p->mode == PRED_NEVER)
-		return;
 	if (fb->ds.width != p->width || fb->ds.height != p->height) {
 		pred_reset(p);
 		p->width = fb->ds.width;
@@ -657,8 +657,8 @@ pred_cell_apply(const struct pred *p, const struct pred_cell *c, struct term_fb 
 void
 pred_apply(const struct pred *p, struct term_fb *d)
 {
-	bool shown = p->mode != PRED_ADAPTIVE || p->srtt_trigger || p->glitch_trigger > 0;
-	if (p->mode == PRED_NEVER || !shown)
+	/* Adaptive mode shows predictions only while a trigger is on. */
+	if (p->mode == PRED_ADAPTIVE && !p->srtt_trigger && p->glitch_trigger == 0)
 		return;
 	if (d->ds.width != p->width || d->ds.height != p->height)
 		return;

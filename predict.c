@@ -755,21 +755,19 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 	row->wrap = false;
 	for (int x = 0; x < d->ds.width; x++) {
 		struct term_cell *c = &row->cells[x];
-		memset(c, 0, sizeof *c);
-		c->rend = (struct term_rend){ .fg = NOTIFY_FG, .bg = NOTIFY_BG };
-		c->len = 1;
-		c->text[0] = ' ';               /* past the end of the text */
+		*c = (struct term_cell){        /* a blank, past the end of the text */
+			.rend = { .fg = NOTIFY_FG, .bg = NOTIFY_BG }, .len = 1, .text = " ",
+		};
 		if (*s == '\0')
 			continue;
 		c->rend.attr = TERM_BOLD;
-		c->text[0] = *s;
-		s++;
+		c->len = 0;
 		/* A character a cell: its UTF-8 continuation bytes come along. */
-		while (((uint8_t)*s & 0xC0) == 0x80 && c->len < TERM_CELL_TEXT) {
+		do {
 			c->text[c->len] = *s;
 			c->len++;
 			s++;
-		}
+		} while (((uint8_t)*s & 0xC0) == 0x80 && c->len < TERM_CELL_TEXT);
 	}
 }
 

@@ -93,8 +93,8 @@ struct pred {
 	uint64_t last_quick_confirmation;
 	int in;                         /* IN_* */
 	uint8_t last_byte;
-	char u8[4];                     /* the typed character's bytes... */
-	int u8_len, u8_need;            /* ...so far, and still to come */
+	uint32_t cp;                    /* the typed character, decoded so far */
+	int u8_len, u8_need;            /* its UTF-8 length, bytes still to come */
 };
 
 /* A cell prediction judged against the server's screen (mosh's Validity). */
@@ -296,16 +296,15 @@ pred_shift(struct pred *p, const struct term_fb *fb, int y, int i, int src,
 		c->repl = from->active ? from->repl : fb->rows[y]->cells[src];
 }
 
-/* A printable character of width 1 at the cursor.  Cells to its right
+/* Printable character cp, of width 1, at the cursor.  Cells to its right
  * shift right (unless overwriting); what shifts in at the last column is
  * unknown.  The character takes the renditions of its left neighbour
  * (predicted, or else actual; at column 0, the pen's). */
 static void
 pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
-    uint64_t now)
+    uint32_t cp, uint64_t now)
 {
 	int x = cur->col, w = p->width;
-	struct term_rend rend = fb->ds.rend;
 	if (x + 1 >= w)         /* an editor may wrap here, a shell may not */
 		pred_become_tentative(p);
 	if (!p->overwrite) {
@@ -313,12 +312,12 @@ pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
 			pred_shift(p, fb, cur->row, i, i - 1, i == w - 1, now);
 	}
 	struct pred_cell *c = pred_cell_start(p, fb, cur->row, x, now);
+	c->repl = (struct term_cell){ .rend = fb->ds.rend };    /* the pen's */
 	if (x > 0 && c[-1].active && !c[-1].unknown)
-		rend = c[-1].repl.rend;                         /* as predicted */
+		c->repl.rend = c[-1].repl.rend;                         /* as predicted */
 	else if (x > 0)
-		rend = fb->rows[cur->row]->cells[x - 1].rend;   /* as shown */
-	c->repl = (struct term_cell){ .rend = rend, .len = (uint8_t)p->u8_len };
-	memcpy(c->repl.text, p->u8, (size_t)p->u8_len);
+		c->repl.rend = fb->rows[cur->row]->cells[x - 1].rend;   /* as shown */
+	c->repl.len = (uint8_t)term_utf8_encode(cp, c->repl.text);
 	cur->expires = p->sent + 1;
 	if (x < w - 1) {
 		cur->col++;
@@ -353,7 +352,7 @@ pred_backspace(struct pred *p, const struct term_fb *fb,
 }
 
 /*
- * One typed character (its UTF-8 is in p->u8) through the input parser,
+ * One typed character through the input parser,
  * and what it predicts.  C0 and C1 controls execute in every state; CAN and
  * SUB also cancel a sequence.  Code points from U+00A0 up end a sequence
  * as 'A' would.  Only printable characters, DEL and the two arrows are
@@ -380,7 +379,7 @@ pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
 		if (cp == 0x7F)
 			pred_backspace(p, fb, cur, now);
 		else if (term_wcwidth(cp) == 1)
-			pred_insert(p, fb, cur, now);
+			pred_insert(p, fb, cur, cp, now);
 		else
 			pred_become_tentative(p);       /* wide, zero width, unassigned */
 	} else if (p->in == IN_ESC) {
@@ -440,26 +439,24 @@ pred_new_user_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t
 	if (p->last_byte == 0x1B && c == 'O')
 		c = '[';        /* application-mode arrows parse as CSI */
 	p->last_byte = c;
-	if (p->u8_need == 0 || (c & 0xC0) != 0x80) {    /* a character starts */
+	if (p->u8_need > 0 && (c & 0xC0) == 0x80) {     /* a continuation byte */
+		p->cp = p->cp << 6 | (c & 0x3F);
+	} else {                                        /* a character starts */
 		if (p->u8_need > 0)
 			pred_become_tentative(p);       /* the last one was cut short */
-		p->u8_len = 0;
-		p->u8_need = pred_utf8_length(c);
-		if (p->u8_need == 0) {
+		p->u8_len = pred_utf8_length(c);
+		p->u8_need = p->u8_len;
+		p->cp = c & lead_bits[p->u8_len];
+		if (p->u8_len == 0) {
 			pred_become_tentative(p);       /* not UTF-8 */
 			return;
 		}
 	}
-	p->u8[p->u8_len] = (char)c;
-	p->u8_len++;
 	p->u8_need--;
 	if (p->u8_need > 0)
 		return;
-	uint32_t cp = (uint8_t)p->u8[0] & lead_bits[p->u8_len];
-	for (int i = 1; i < p->u8_len; i++)
-		cp = cp << 6 | ((uint8_t)p->u8[i] & 0x3F);
-	if (cp >= min[p->u8_len])       /* surrogates, > U+10FFFF: not width 1 */
-		pred_codepoint(p, fb, cp, now);
+	if (p->cp >= min[p->u8_len])    /* surrogates, > U+10FFFF: not width 1 */
+		pred_codepoint(p, fb, p->cp, now);
 	else
 		pred_become_tentative(p);       /* an overlong form */
 }

@@ -542,9 +542,8 @@ pred_age(uint64_t now, uint64_t then)
 }
 
 /* Judges cell (y, x) against the server's screen and acts on the verdict
- * (mosh's cull, one cell).  Returns false if a shown prediction was wrong:
- * the engine must reset. */
-static bool
+ * (mosh's cull, one cell). */
+static void
 pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t now)
 {
 	struct pred_cell *c = &p->rows[y][x];
@@ -561,9 +560,9 @@ pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t 
 	else if (v == PV_WRONG && c->epoch > p->confirmed_epoch)
 		pred_kill_epoch(p, c->epoch, fb);       /* it was not shown yet */
 	else if (v == PV_WRONG)
-		return false;
+		pred_reset(p);          /* it was shown: start over */
 	if (v != PV_CORRECT)
-		return true;
+		return;
 	/* Correct: its epoch is confirmed, the rest of the row takes the
 	 * server's renditions, and a quick one helps repair a glitch. */
 	if (c->epoch > p->confirmed_epoch)
@@ -576,10 +575,11 @@ pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t 
 	for (int k = x; k < p->width; k++)
 		p->rows[y][k].repl.rend = fb->rows[y]->cells[x].rend;
 	pred_cell_reset(c);
-	return true;
 }
 
-/* mosh's PredictionEngine::cull, run before each paint and each typed byte. */
+/* mosh's PredictionEngine::cull, run before each paint and each typed byte.
+ * A reset on the way leaves no rows and no cursor predictions, so the
+ * loops below simply run out. */
 void
 pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
@@ -598,25 +598,18 @@ pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 		p->flagging = true;
 	else if (p->send_interval <= PRED_FLAG_TRIGGER_LOW)
 		p->flagging = false;
-	for (int y = 0; y < p->height; y++) {
-		for (int x = 0; p->rows[y] != NULL && x < p->width; x++) {
-			if (!pred_cull_cell(p, y, x, fb, now)) {
-				pred_reset(p);
-				return;
-			}
-		}
-	}
+	for (int y = 0; y < p->height; y++)
+		for (int x = 0; p->rows[y] != NULL && x < p->width; x++)
+			pred_cull_cell(p, y, x, fb, now);
 	/* Only the newest cursor prediction is judged: it implies the rest. */
 	if (p->n_cursors > 0) {
 		const struct pred_cursor *newest = &p->cursors[p->n_cursors - 1];
 		bool wrong = p->late_ack >= newest->expires &&
 		    (newest->row != fb->ds.row || newest->col != fb->ds.col);
-		if (wrong && p->mode != PRED_EXPERIMENTAL) {
+		if (wrong && p->mode == PRED_EXPERIMENTAL)
+			p->n_cursors = 0;       /* experimental: only the cursor guesses go */
+		else if (wrong)
 			pred_reset(p);
-			return;
-		}
-		if (wrong)
-			p->n_cursors = 0;
 	}
 	int kept = 0;                   /* the cursor predictions still pending */
 	for (int i = 0; i < p->n_cursors; i++) {

@@ -243,12 +243,11 @@ pred_cursor_push(struct pred *p, int row, int col)
 		p->n_cursors--;
 		memmove(p->cursors, p->cursors + 1, (size_t)p->n_cursors * sizeof p->cursors[0]);
 	}
-	struct pred_cursor *c = &p->cursors[p->n_cursors];
-	*c = (struct pred_cursor){
+	p->cursors[p->n_cursors] = (struct pred_cursor){
 		.row = row, .col = col, .epoch = p->prediction_epoch, .expires = p->sent + 1,
 	};
 	p->n_cursors++;
-	return c;
+	return &p->cursors[p->n_cursors - 1];
 }
 
 /* The cursor prediction that the next key moves (mosh's init_cursor): one

@@ -406,23 +406,6 @@ pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
 	}
 }
 
-/* How many bytes the UTF-8 sequence that starts with byte c has, or 0 if
- * no character starts with c: a continuation byte, C0 and C1 (which could
- * only start overlong forms), F5-FF (beyond U+10FFFF). */
-static int
-pred_utf8_length(uint8_t c)
-{
-	if (c < 0x80)
-		return 1;
-	if (c < 0xC2 || c > 0xF4)
-		return 0;
-	if (c < 0xE0)
-		return 2;
-	if (c < 0xF0)
-		return 3;
-	return 4;
-}
-
 /*
  * One typed byte (mosh's new_user_byte).  UTF-8 is gathered into whole
  * characters; a byte that is not UTF-8 (or cuts a sequence short) opens a
@@ -431,10 +414,17 @@ pred_utf8_length(uint8_t c)
 static void
 pred_new_user_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
 {
-	/* By the sequence's length: the lead byte's bits of the code point,
-	 * and the smallest code point that needs that length. */
-	static const uint8_t lead_bits[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	/* UTF-8 by the sequence's length (RFC 3629): the lead bytes that start
+	 * it, the lead byte's bits of the code point, and the smallest code
+	 * point that needs that length.  No character starts with any other
+	 * byte: a continuation byte, C0 and C1 (which could only start
+	 * overlong forms), F5-FF (beyond U+10FFFF); their length is 0. */
+	static const struct { uint8_t first, last, bits; uint32_t min; } utf8[5] = {
+		[1] = { 0x00, 0x7F, 0x7F, 0 },
+		[2] = { 0xC2, 0xDF, 0x1F, 0x80 },
+		[3] = { 0xE0, 0xEF, 0x0F, 0x800 },
+		[4] = { 0xF0, 0xF4, 0x07, 0x10000 },
+	};
 	if (p->last_byte == 0x1B && c == 'O')
 		c = '[';        /* application-mode arrows parse as CSI */
 	p->last_byte = c;
@@ -443,9 +433,12 @@ pred_new_user_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t
 	} else {                                        /* a character starts */
 		if (p->u8_need > 0)
 			pred_become_tentative(p);       /* the last one was cut short */
-		p->u8_len = pred_utf8_length(c);
+		p->u8_len = 0;
+		for (int len = 1; len <= 4; len++)
+			if (c >= utf8[len].first && c <= utf8[len].last)
+				p->u8_len = len;
 		p->u8_need = p->u8_len;
-		p->cp = c & lead_bits[p->u8_len];
+		p->cp = c & utf8[p->u8_len].bits;
 		if (p->u8_len == 0) {
 			pred_become_tentative(p);       /* not UTF-8 */
 			return;
@@ -454,7 +447,7 @@ pred_new_user_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t
 	p->u8_need--;
 	if (p->u8_need > 0)
 		return;
-	if (p->cp >= min[p->u8_len])    /* surrogates, > U+10FFFF: not width 1 */
+	if (p->cp >= utf8[p->u8_len].min)       /* surrogates, > U+10FFFF: not width 1 */
 		pred_codepoint(p, fb, p->cp, now);
 	else
 		pred_become_tentative(p);       /* an overlong form */

@@ -361,6 +361,10 @@ static void
 pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
     uint64_t now)
 {
+	/* In a sequence, the bytes from 20 (controls are dealt with first) up
+	 * to these go on with it: intermediates (20-2F), and in CSI
+	 * parameters too (30-3F). */
+	static const uint32_t continues_up_to[] = { [IN_ESC] = 0x2F, [IN_CSI] = 0x3F };
 	if (cp == 0x1B) {                       /* ESC, even inside a sequence */
 		p->in = IN_ESC;
 		return;
@@ -381,22 +385,15 @@ pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
 			pred_insert(p, fb, cur, cp, now);
 		else
 			pred_become_tentative(p);       /* wide, zero width, unassigned */
-	} else if (p->in == IN_ESC) {
-		if ((cp >= 0x20 && cp <= 0x2F) || cp == 0x7F)
-			return;         /* an intermediate byte; DEL is ignored */
+	} else if (cp <= continues_up_to[p->in] || cp == 0x7F) {
+		return;                 /* the sequence goes on; DEL is ignored */
+	} else if (p->in == IN_ESC && cp == '[') {
+		p->in = IN_CSI;
+	} else if (p->in == IN_ESC || (cp != 'C' && cp != 'D')) {
 		p->in = IN_GROUND;
-		if (cp == '[')
-			p->in = IN_CSI;
-		else
-			pred_become_tentative(p);       /* an escape sequence ends */
-	} else {                                /* IN_CSI */
-		if ((cp >= 0x20 && cp <= 0x3F) || cp == 0x7F)
-			return;         /* a parameter or intermediate byte; DEL ignored */
+		pred_become_tentative(p);       /* a sequence but an arrow ends */
+	} else {                                /* CSI C, CSI D: an arrow */
 		p->in = IN_GROUND;
-		if (cp != 'C' && cp != 'D') {
-			pred_become_tentative(p);       /* a CSI sequence but an arrow */
-			return;
-		}
 		struct pred_cursor *cur = pred_init_cursor(p, fb);
 		int col = cur->col + (cp == 'C' ? 1 : -1);
 		if (col >= 0 && col < p->width) {

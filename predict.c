@@ -56,9 +56,9 @@
 
 struct pred_cell {
 	bool active, unknown;   /* unknown: shifted in from past the edge */
-	uint64_t epoch;         /* shown once confirmed_epoch >= epoch */
-	uint64_t expires;       /* judged once late_ack >= expires */
-	uint64_t made;          /* when predicted: the glitch timers */
+	/* Shown once confirmed_epoch >= epoch, judged once late_ack >= expires;
+	 * made: when predicted, for the glitch timers. */
+	uint64_t epoch, expires, made;
 	struct term_cell repl;  /* the predicted cell */
 	/* The originals: what the cell showed before this guess covered it.
 	 * A guess equal to one proves nothing (the server may not have
@@ -303,7 +303,8 @@ static void
 pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
     uint32_t cp, uint64_t now)
 {
-	int x = cur->col, w = p->width;
+	int x = cur->col;
+	int w = p->width;
 	if (x + 1 >= w)         /* an editor may wrap here, a shell may not */
 		pred_become_tentative(p);
 	if (!p->overwrite) {

@@ -352,10 +352,10 @@ pred_backspace(struct pred *p, const struct term_fb *fb,
 }
 
 /*
- * One typed character through the input parser,
- * and what it predicts.  C0 and C1 controls execute in every state; CAN and
- * SUB also cancel a sequence.  Code points from U+00A0 up end a sequence
- * as 'A' would.  Only printable characters, DEL and the two arrows are
+ * One typed character, code point cp, through the input parser, and what
+ * it predicts.  C0 and C1 controls execute in every state; CAN and SUB
+ * also cancel a sequence.  Code points from U+00A0 up end a sequence as
+ * 'A' would.  Only printable characters, DEL and the two arrows are
  * predicted; anything else opens a new epoch.
  */
 static void

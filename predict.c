@@ -56,9 +56,9 @@
 
 struct pred_cell {
 	bool active, unknown;   /* unknown: shifted in from past the edge */
-	uint64_t epoch;         /* shown once confirmed_epoch >= epoch */
-	uint64_t expires;       /* judged once late_ack >= expires */
-	uint64_t made;          /* when predicted: the glitch timers */
+	/* Shown once confirmed_epoch >= epoch, judged once late_ack >= expires;
+	 * made: when predicted, for the glitch timers. */
+	uint64_t epoch, expires, made;
 	struct term_cell repl;  /* the predicted cell */
 	/* The originals: what the cell showed before this guess covered it.
 	 * A guess equal to one proves nothing (the server may not have
@@ -93,8 +93,8 @@ struct pred {
 	uint64_t last_quick_confirmation;
 	int in;                         /* IN_* */
 	uint8_t last_byte;
-	char u8[4];                     /* the typed character's bytes... */
-	int u8_len, u8_need;            /* ...so far, and still to come */
+	uint32_t cp;                    /* the typed character, decoded so far */
+	int u8_len, u8_need;            /* its UTF-8 length, bytes still to come */
 };
 
 /* A cell prediction judged against the server's screen (mosh's Validity). */
@@ -156,14 +156,13 @@ pred_cell_add_original(struct pred_cell *c, const struct term_cell *t)
 	c->n_orig++;
 }
 
-/* Forgets cell c's prediction and its originals (mosh's reset). */
+/* Forgets cell c's prediction and its originals (mosh's reset).  Only
+ * the replacement stays, as in mosh: an unknown guess made here later keeps
+ * it, and it decides whether that guess is underlined. */
 static void
 pred_cell_reset(struct pred_cell *c)
 {
-	c->active = false;
-	c->unknown = false;
-	c->orig_lost = false;
-	c->n_orig = 0;
+	*c = (struct pred_cell){ .repl = c->repl };
 }
 
 /* A new prediction for cell (y, x).  A prediction it replaces becomes one
@@ -244,12 +243,11 @@ pred_cursor_push(struct pred *p, int row, int col)
 		p->n_cursors--;
 		memmove(p->cursors, p->cursors + 1, (size_t)p->n_cursors * sizeof p->cursors[0]);
 	}
-	struct pred_cursor *c = &p->cursors[p->n_cursors];
-	*c = (struct pred_cursor){
+	p->cursors[p->n_cursors] = (struct pred_cursor){
 		.row = row, .col = col, .epoch = p->prediction_epoch, .expires = p->sent + 1,
 	};
 	p->n_cursors++;
-	return c;
+	return &p->cursors[p->n_cursors - 1];
 }
 
 /* The cursor prediction that the next key moves (mosh's init_cursor): one
@@ -297,16 +295,16 @@ pred_shift(struct pred *p, const struct term_fb *fb, int y, int i, int src,
 		c->repl = from->active ? from->repl : fb->rows[y]->cells[src];
 }
 
-/* A printable character of width 1 at the cursor.  Cells to its right
+/* Printable character cp, of width 1, at the cursor.  Cells to its right
  * shift right (unless overwriting); what shifts in at the last column is
  * unknown.  The character takes the renditions of its left neighbour
  * (predicted, or else actual; at column 0, the pen's). */
 static void
 pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
-    uint64_t now)
+    uint32_t cp, uint64_t now)
 {
-	int x = cur->col, w = p->width;
-	struct term_rend rend = fb->ds.rend;
+	int x = cur->col;
+	int w = p->width;
 	if (x + 1 >= w)         /* an editor may wrap here, a shell may not */
 		pred_become_tentative(p);
 	if (!p->overwrite) {
@@ -314,12 +312,12 @@ pred_insert(struct pred *p, const struct term_fb *fb, struct pred_cursor *cur,
 			pred_shift(p, fb, cur->row, i, i - 1, i == w - 1, now);
 	}
 	struct pred_cell *c = pred_cell_start(p, fb, cur->row, x, now);
+	c->repl = (struct term_cell){ .rend = fb->ds.rend };    /* the pen's */
 	if (x > 0 && c[-1].active && !c[-1].unknown)
-		rend = c[-1].repl.rend;                         /* as predicted */
+		c->repl.rend = c[-1].repl.rend;                         /* as predicted */
 	else if (x > 0)
-		rend = fb->rows[cur->row]->cells[x - 1].rend;   /* as shown */
-	c->repl = (struct term_cell){ .rend = rend, .len = (uint8_t)p->u8_len };
-	memcpy(c->repl.text, p->u8, (size_t)p->u8_len);
+		c->repl.rend = fb->rows[cur->row]->cells[x - 1].rend;   /* as shown */
+	c->repl.len = (uint8_t)term_utf8_encode(cp, c->repl.text);
 	cur->expires = p->sent + 1;
 	if (x < w - 1) {
 		cur->col++;
@@ -354,16 +352,20 @@ pred_backspace(struct pred *p, const struct term_fb *fb,
 }
 
 /*
- * One typed character (its UTF-8 is in p->u8) through the input parser,
- * and what it predicts.  C0 and C1 controls execute in every state; CAN and
- * SUB also cancel a sequence.  Code points from U+00A0 up end a sequence
- * as 'A' would.  Only printable characters, DEL and the two arrows are
+ * One typed character, code point cp, through the input parser, and what
+ * it predicts.  C0 and C1 controls execute in every state; CAN and SUB
+ * also cancel a sequence.  Code points from U+00A0 up end a sequence as
+ * 'A' would.  Only printable characters, DEL and the two arrows are
  * predicted; anything else opens a new epoch.
  */
 static void
 pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
     uint64_t now)
 {
+	/* In a sequence, the bytes from 20 (controls are dealt with first) up
+	 * to these go on with it: intermediates (20-2F), and in CSI
+	 * parameters too (30-3F). */
+	static const uint32_t continues_up_to[] = { [IN_ESC] = 0x2F, [IN_CSI] = 0x3F };
 	if (cp == 0x1B) {                       /* ESC, even inside a sequence */
 		p->in = IN_ESC;
 		return;
@@ -381,25 +383,18 @@ pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
 		if (cp == 0x7F)
 			pred_backspace(p, fb, cur, now);
 		else if (term_wcwidth(cp) == 1)
-			pred_insert(p, fb, cur, now);
+			pred_insert(p, fb, cur, cp, now);
 		else
 			pred_become_tentative(p);       /* wide, zero width, unassigned */
-	} else if (p->in == IN_ESC) {
-		if ((cp >= 0x20 && cp <= 0x2F) || cp == 0x7F)
-			return;         /* an intermediate byte; DEL is ignored */
+	} else if (cp <= continues_up_to[p->in] || cp == 0x7F) {
+		return;                 /* the sequence goes on; DEL is ignored */
+	} else if (p->in == IN_ESC && cp == '[') {
+		p->in = IN_CSI;
+	} else if (p->in == IN_ESC || (cp != 'C' && cp != 'D')) {
 		p->in = IN_GROUND;
-		if (cp == '[')
-			p->in = IN_CSI;
-		else
-			pred_become_tentative(p);       /* an escape sequence ends */
-	} else {                                /* IN_CSI */
-		if ((cp >= 0x20 && cp <= 0x3F) || cp == 0x7F)
-			return;         /* a parameter or intermediate byte; DEL ignored */
+		pred_become_tentative(p);       /* a sequence but an arrow ends */
+	} else {                                /* CSI C, CSI D: an arrow */
 		p->in = IN_GROUND;
-		if (cp != 'C' && cp != 'D') {
-			pred_become_tentative(p);       /* a CSI sequence but an arrow */
-			return;
-		}
 		struct pred_cursor *cur = pred_init_cursor(p, fb);
 		int col = cur->col + (cp == 'C' ? 1 : -1);
 		if (col >= 0 && col < p->width) {
@@ -407,23 +402,6 @@ pred_codepoint(struct pred *p, const struct term_fb *fb, uint32_t cp,
 			cur->expires = p->sent + 1;
 		}
 	}
-}
-
-/* How many bytes the UTF-8 sequence that starts with byte c has, or 0 if
- * no character starts with c: a continuation byte, C0 and C1 (which could
- * only start overlong forms), F5-FF (beyond U+10FFFF). */
-static int
-pred_utf8_length(uint8_t c)
-{
-	if (c < 0x80)
-		return 1;
-	if (c < 0xC2 || c > 0xF4)
-		return 0;
-	if (c < 0xE0)
-		return 2;
-	if (c < 0xF0)
-		return 3;
-	return 4;
 }
 
 /*
@@ -434,33 +412,41 @@ pred_utf8_length(uint8_t c)
 static void
 pred_new_user_byte(struct pred *p, const struct term_fb *fb, uint8_t c, uint64_t now)
 {
-	/* By the sequence's length: the lead byte's bits of the code point,
-	 * and the smallest code point that needs that length. */
-	static const uint8_t lead_bits[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	/* UTF-8 by the sequence's length (RFC 3629): the lead bytes that start
+	 * it, the lead byte's bits of the code point, and the smallest code
+	 * point that needs that length.  No character starts with any other
+	 * byte: a continuation byte, C0 and C1 (which could only start
+	 * overlong forms), F5-FF (beyond U+10FFFF); their length is 0. */
+	static const struct { uint8_t first, last, bits; uint32_t min; } utf8[5] = {
+		[1] = { 0x00, 0x7F, 0x7F, 0 },
+		[2] = { 0xC2, 0xDF, 0x1F, 0x80 },
+		[3] = { 0xE0, 0xEF, 0x0F, 0x800 },
+		[4] = { 0xF0, 0xF4, 0x07, 0x10000 },
+	};
 	if (p->last_byte == 0x1B && c == 'O')
 		c = '[';        /* application-mode arrows parse as CSI */
 	p->last_byte = c;
-	if (p->u8_need == 0 || (c & 0xC0) != 0x80) {    /* a character starts */
+	if (p->u8_need > 0 && (c & 0xC0) == 0x80) {     /* a continuation byte */
+		p->cp = p->cp << 6 | (c & 0x3F);
+	} else {                                        /* a character starts */
 		if (p->u8_need > 0)
 			pred_become_tentative(p);       /* the last one was cut short */
 		p->u8_len = 0;
-		p->u8_need = pred_utf8_length(c);
-		if (p->u8_need == 0) {
+		for (int len = 1; len <= 4; len++)
+			if (c >= utf8[len].first && c <= utf8[len].last)
+				p->u8_len = len;
+		p->u8_need = p->u8_len;
+		p->cp = c & utf8[p->u8_len].bits;
+		if (p->u8_len == 0) {
 			pred_become_tentative(p);       /* not UTF-8 */
 			return;
 		}
 	}
-	p->u8[p->u8_len] = (char)c;
-	p->u8_len++;
 	p->u8_need--;
 	if (p->u8_need > 0)
 		return;
-	uint32_t cp = (uint8_t)p->u8[0] & lead_bits[p->u8_len];
-	for (int i = 1; i < p->u8_len; i++)
-		cp = cp << 6 | ((uint8_t)p->u8[i] & 0x3F);
-	if (cp >= min[p->u8_len])       /* surrogates, > U+10FFFF: not width 1 */
-		pred_codepoint(p, fb, cp, now);
+	if (p->cp >= utf8[p->u8_len].min)       /* surrogates, > U+10FFFF: not width 1 */
+		pred_codepoint(p, fb, p->cp, now);
 	else
 		pred_become_tentative(p);       /* an overlong form */
 }
@@ -469,6 +455,8 @@ void
 pred_user_bytes(struct pred *p, const struct term_fb *server_fb,
     const uint8_t *bytes, size_t n, uint64_t now)
 {
+	/* Never: nothing is predicted, so pred_cull and pred_apply find
+	 * nothing to judge or draw. */
 	if (p->mode == PRED_NEVER)
 		return;
 	/* Predictions (and a killed epoch's fresh cursor) expire with the state
@@ -519,18 +507,15 @@ pred_cell_validity(const struct pred *p, const struct pred_cell *c,
 
 /* A hidden prediction of epoch e was wrong: the application is not
  * echoing as guessed, so drop e and every later epoch, and go on from
- * the server's cursor in a fresh epoch. */
+ * the server's cursor in a fresh epoch.  Epochs are killed only outside
+ * experimental mode, where prediction_epoch only grows, so the cursor
+ * predictions, pushed oldest first, are in epoch order: those of e and
+ * later are the newest ones. */
 static void
 pred_kill_epoch(struct pred *p, uint64_t e, const struct term_fb *fb)
 {
-	int kept = 0;
-	for (int i = 0; i < p->n_cursors; i++) {
-		if (p->cursors[i].epoch < e) {
-			p->cursors[kept] = p->cursors[i];
-			kept++;
-		}
-	}
-	p->n_cursors = kept;
+	while (p->n_cursors > 0 && p->cursors[p->n_cursors - 1].epoch >= e)
+		p->n_cursors--;
 	pred_cursor_push(p, fb->ds.row, fb->ds.col);
 	for (int y = 0; y < p->height; y++)
 		for (int x = 0; p->rows[y] != NULL && x < p->width; x++)
@@ -546,29 +531,9 @@ pred_age(uint64_t now, uint64_t then)
 	return now > then ? now - then : 0;
 }
 
-/* A correct prediction: its epoch is confirmed, the rest of the row takes
- * the server's renditions, and a quick one helps repair a glitch. */
+/* Judges cell (y, x) against the server's screen and acts on the verdict
+ * (mosh's cull, one cell). */
 static void
-pred_confirm(struct pred *p, int y, int x, const struct term_fb *fb,
-    uint64_t now)
-{
-	struct pred_cell *row = p->rows[y];
-	if (row[x].epoch > p->confirmed_epoch)
-		p->confirmed_epoch = row[x].epoch;
-	if (pred_age(now, row[x].made) < PRED_GLITCH_THRESHOLD &&
-	    p->glitch_trigger > 0 &&
-	    now >= p->last_quick_confirmation + PRED_GLITCH_REPAIR_MININTERVAL) {
-		p->glitch_trigger--;
-		p->last_quick_confirmation = now;
-	}
-	for (int k = x; k < p->width; k++)
-		row[k].repl.rend = fb->rows[y]->cells[x].rend;
-	pred_cell_reset(&row[x]);
-}
-
-/* Judges cell (y, x) against the server's screen and acts on the verdict.
- * Returns false if a shown prediction was wrong: the engine must reset. */
-static bool
 pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t now)
 {
 	struct pred_cell *c = &p->rows[y][x];
@@ -580,23 +545,34 @@ pred_cull_cell(struct pred *p, int y, int x, const struct term_fb *fb, uint64_t 
 	else if (v == PV_PENDING && age >= PRED_GLITCH_THRESHOLD &&
 	    p->glitch_trigger < PRED_GLITCH_REPAIR_COUNT)
 		p->glitch_trigger = PRED_GLITCH_REPAIR_COUNT;
-	else if (v == PV_CORRECT)
-		pred_confirm(p, y, x, fb, now);
 	else if (v == PV_NO_CREDIT || (v == PV_WRONG && p->mode == PRED_EXPERIMENTAL))
 		pred_cell_reset(c);     /* experimental: a wrong cell goes alone */
 	else if (v == PV_WRONG && c->epoch > p->confirmed_epoch)
 		pred_kill_epoch(p, c->epoch, fb);       /* it was not shown yet */
 	else if (v == PV_WRONG)
-		return false;
-	return true;
+		pred_reset(p);          /* it was shown: start over */
+	if (v != PV_CORRECT)
+		return;
+	/* Correct: its epoch is confirmed, the rest of the row takes the
+	 * server's renditions, and a quick one helps repair a glitch. */
+	if (c->epoch > p->confirmed_epoch)
+		p->confirmed_epoch = c->epoch;
+	if (age < PRED_GLITCH_THRESHOLD && p->glitch_trigger > 0 &&
+	    now >= p->last_quick_confirmation + PRED_GLITCH_REPAIR_MININTERVAL) {
+		p->glitch_trigger--;
+		p->last_quick_confirmation = now;
+	}
+	for (int k = x; k < p->width; k++)
+		p->rows[y][k].repl.rend = fb->rows[y]->cells[x].rend;
+	pred_cell_reset(c);
 }
 
-/* mosh's PredictionEngine::cull, run before each paint and each typed byte. */
+/* mosh's PredictionEngine::cull, run before each paint and each typed byte.
+ * A reset on the way leaves no rows and no cursor predictions, so the
+ * loops below simply run out. */
 void
 pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 {
-	if (p->mode == PRED_NEVER)
-		return;
 	if (fb->ds.width != p->width || fb->ds.height != p->height) {
 		pred_reset(p);
 		p->width = fb->ds.width;
@@ -612,25 +588,18 @@ pred_cull(struct pred *p, const struct term_fb *fb, uint64_t now)
 		p->flagging = true;
 	else if (p->send_interval <= PRED_FLAG_TRIGGER_LOW)
 		p->flagging = false;
-	for (int y = 0; y < p->height; y++) {
-		for (int x = 0; p->rows[y] != NULL && x < p->width; x++) {
-			if (!pred_cull_cell(p, y, x, fb, now)) {
-				pred_reset(p);
-				return;
-			}
-		}
-	}
+	for (int y = 0; y < p->height; y++)
+		for (int x = 0; p->rows[y] != NULL && x < p->width; x++)
+			pred_cull_cell(p, y, x, fb, now);
 	/* Only the newest cursor prediction is judged: it implies the rest. */
 	if (p->n_cursors > 0) {
 		const struct pred_cursor *newest = &p->cursors[p->n_cursors - 1];
 		bool wrong = p->late_ack >= newest->expires &&
 		    (newest->row != fb->ds.row || newest->col != fb->ds.col);
-		if (wrong && p->mode != PRED_EXPERIMENTAL) {
+		if (wrong && p->mode == PRED_EXPERIMENTAL)
+			p->n_cursors = 0;       /* experimental: only the cursor guesses go */
+		else if (wrong)
 			pred_reset(p);
-			return;
-		}
-		if (wrong)
-			p->n_cursors = 0;
 	}
 	int kept = 0;                   /* the cursor predictions still pending */
 	for (int i = 0; i < p->n_cursors; i++) {
@@ -668,8 +637,8 @@ pred_cell_apply(const struct pred *p, const struct pred_cell *c, struct term_fb 
 void
 pred_apply(const struct pred *p, struct term_fb *d)
 {
-	bool shown = p->mode != PRED_ADAPTIVE || p->srtt_trigger || p->glitch_trigger > 0;
-	if (p->mode == PRED_NEVER || !shown)
+	/* Adaptive mode shows predictions only while a trigger is on. */
+	if (p->mode == PRED_ADAPTIVE && !p->srtt_trigger && p->glitch_trigger == 0)
 		return;
 	if (d->ds.width != p->width || d->ds.height != p->height)
 		return;
@@ -766,21 +735,19 @@ notify_apply(const struct notify *n, struct term_fb *d, uint64_t now)
 	row->wrap = false;
 	for (int x = 0; x < d->ds.width; x++) {
 		struct term_cell *c = &row->cells[x];
-		memset(c, 0, sizeof *c);
-		c->rend = (struct term_rend){ .fg = NOTIFY_FG, .bg = NOTIFY_BG };
-		c->len = 1;
-		c->text[0] = ' ';               /* past the end of the text */
+		*c = (struct term_cell){        /* a blank, past the end of the text */
+			.rend = { .fg = NOTIFY_FG, .bg = NOTIFY_BG }, .len = 1, .text = " ",
+		};
 		if (*s == '\0')
 			continue;
 		c->rend.attr = TERM_BOLD;
-		c->text[0] = *s;
-		s++;
+		c->len = 0;
 		/* A character a cell: its UTF-8 continuation bytes come along. */
-		while (((uint8_t)*s & 0xC0) == 0x80 && c->len < TERM_CELL_TEXT) {
+		do {
 			c->text[c->len] = *s;
 			c->len++;
 			s++;
-		}
+		} while (((uint8_t)*s & 0xC0) == 0x80 && c->len < TERM_CELL_TEXT);
 	}
 }
 

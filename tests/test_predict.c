@@ -462,6 +462,49 @@ no_credit_for_unchanged_cell(void **state)
 	sim_free(s);
 }
 
+/* The originals limit (SPEC §A: PRED_ORIGINALS_MAX, 8 earlier contents
+ * per predicted cell; past that the cell's guess earns no credit).  In
+ * overwrite mode only the cell under the cursor changes, so typing a
+ * letter and DEL there before the server answers makes that letter one
+ * more original of the cell, after the blank it showed first.  Seven
+ * letters: 1 + 7 = 8 originals, all kept, and the final z (none of them)
+ * is correct: its epoch is confirmed and the next key, q, shows at once.
+ * Eight letters: the ninth original is lost, z proves nothing, and q,
+ * of the same epoch, stays hidden. */
+static void
+originals_limit(void **state)
+{
+	static const struct { const char *letters, *want; } t[] = {
+		{ "abcdefg", "$ zq" },
+		{ "abcdefgh", "$ z" },
+	};
+	size_t i;
+	const char *l;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct sim *s = sim_new(PRED_ALWAYS, true, 20, 3, 40);
+		sim_echo(s, "$ ");
+		for (l = t[i].letters; *l != '\0'; l++) {
+			char key[2] = { *l, '\0' };
+			sim_type(s, key);
+			sim_type(s, "\x7f");
+		}
+		sim_type(s, "z");
+		expect_row(s, 0, "$");          /* all pending, none confirmed */
+		for (l = t[i].letters; *l != '\0'; l++) {
+			char echo[5] = { *l, '\b', ' ', '\b', '\0' };
+			sim_echo(s, echo);      /* the shell's echo: letter, erase */
+		}
+		sim_echo(s, "z");
+		sim_ack(s);
+		expect_row(s, 0, "$ z");        /* z judged */
+		sim_type(s, "q");
+		expect_row(s, 0, t[i].want);
+		sim_free(s);
+	}
+}
+
 /* The show trigger: on above 30 ms, off at or below 20 ms but only once
  * no prediction is left on screen. */
 static void
@@ -1008,6 +1051,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(backspace_and_arrows),
 		cmocka_unit_test(backspace_edge),
 		cmocka_unit_test(no_credit_for_unchanged_cell),
+		cmocka_unit_test(originals_limit),
 		cmocka_unit_test(srtt_trigger_hysteresis),
 		cmocka_unit_test(last_column_tentative),
 		cmocka_unit_test(insert_edge),

@@ -355,7 +355,7 @@ struct inflater {
  * infl_stream, as puff.c does when its input runs out, so no step has to
  * pass an error up and each reads as if its input were good.  Nothing on
  * the way needs undoing: the inflater allocates nothing but output, and
- * zlib_inflate cuts that back.
+ * infl_stream cuts that back.
  */
 static void
 infl_check(struct inflater *s, bool ok, int err)
@@ -512,19 +512,17 @@ infl_dynamic(struct inflater *s)
 	huff_build(s, &lencode, len, 19, false);
 	unsigned i = 0;
 	while (i < hlit + hdist) {
+		/* Each symbol stands for `times` lengths of `value`. */
 		unsigned sym = huff_decode(s, &lencode);
-		if (sym < 16) {
-			len[i] = (uint8_t)sym;
-			i++;
-			continue;
+		uint8_t value = (uint8_t)sym;
+		unsigned times = 1;
+		if (sym >= 16) {
+			infl_check(s, sym != 16 || i > 0, ZLIB_E_DATA); /* no previous length */
+			value = sym == 16 ? len[i - 1] : 0;
+			times = rep_base[sym - 16] + infl_bits(s, rep_bits[sym - 16]);
 		}
-		infl_check(s, sym != 16 || i > 0, ZLIB_E_DATA);         /* no previous length */
-		uint8_t repeated = 0;
-		if (sym == 16)
-			repeated = len[i - 1];
-		unsigned times = rep_base[sym - 16] + infl_bits(s, rep_bits[sym - 16]);
 		infl_check(s, times <= hlit + hdist - i, ZLIB_E_DATA);  /* past the last length */
-		memset(len + i, repeated, times);
+		memset(len + i, value, times);
 		i += times;
 	}
 	infl_check(s, len[END_OF_BLOCK] != 0, ZLIB_E_DATA);     /* no end of block */
@@ -534,12 +532,15 @@ infl_dynamic(struct inflater *s)
 }
 
 /* The header, the blocks up to the final one, and the Adler-32: ZLIB_OK,
- * or the error of the first check that failed. */
+ * or the error of the first check that failed, with the output cut back to
+ * where it started. */
 static int
 infl_stream(struct inflater *s)
 {
-	if (setjmp(s->fail) != 0)
-		return s->err;                  /* from infl_check */
+	if (setjmp(s->fail) != 0) {             /* from infl_check */
+		s->out->len = s->base;
+		return s->err;
+	}
 	unsigned cmf = infl_bits(s, 8);
 	unsigned flg = infl_bits(s, 8);
 	infl_check(s, (cmf & 0x0f) == 8, ZLIB_E_HEADER);           /* CM: deflate */
@@ -572,14 +573,9 @@ int
 zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap)
 {
 	struct inflater s = { .in = in, .n = n, .out = out, .base = out->len };
-	s.limit = SIZE_MAX;
-	if (cap <= SIZE_MAX - out->len)
-		s.limit = out->len + cap;
+	s.limit = cap <= SIZE_MAX - out->len ? out->len + cap : SIZE_MAX;
 	buf_reserve(out, 1);    /* out->data is not NULL: data + base is defined */
-	int err = infl_stream(&s);
-	if (err != ZLIB_OK)
-		out->len = s.base;
-	return err;
+	return infl_stream(&s);
 }
 
 /* ---- tag-length-value (protobuf wire format) ---- */
@@ -811,10 +807,9 @@ wire_next_event(const uint8_t **p, const uint8_t *end, struct wire_event *ev)
 		if (tlv_read_message(t.p, t.p + t.v, &instruction) < 0)
 			return -1;
 		/* One event per instruction: its first known extension. */
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < 3; i++)
 			if (instruction.len[known[i]].field != 0)
 				return wire_event_read(ev, known[i], &instruction.len[known[i]]);
-		}
 	}
 	return 0;
 }

@@ -74,10 +74,9 @@ display_sgr(struct buf *out, const struct term_rend *r)
 		{ TERM_UNDERLINE, ";4" }, { TERM_BLINK, ";5" },
 		{ TERM_INVERSE, ";7" }, { TERM_INVISIBLE, ";8" },
 	};
-	size_t i;
 
 	buf_puts(out, "\033[0");
-	for (i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
 		if (r->attr & attrs[i].bit)
 			buf_puts(out, attrs[i].param);
 	display_colour(out, r->fg, 30);
@@ -189,8 +188,7 @@ frame_append_cell(struct frame *fr, const struct term_cell *c)
 static bool
 row_same(const struct term_row *a, const struct term_row *b)
 {
-	return a == b || (a != NULL && b != NULL && a->gen == b->gen &&
-	    row_equal(a, b));
+	return a == b || (a->gen == b->gen && row_equal(a, b));
 }
 
 /* Clears the blank run of n cells of rendition r that ends before column
@@ -243,14 +241,12 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 		x = w;          /* the receiver holds this very row */
 	while (x < w) {
 		const struct term_cell *c = &row->cells[x];
-		const struct term_cell *was = &display_blank_cell;
+		const struct term_cell *was = old != NULL ? &old->cells[x] : &display_blank_cell;
 		int cw = c->wide ? 2 : 1;
 
 		/* A cell the receiver already shows is skipped, unless a blank
 		 * run is pending.  The wrap flag lives on the row here, on the
 		 * last cell in mosh: a change of it redraws the last cell. */
-		if (old != NULL)
-			was = &old->cells[x];
 		bool wrap_changed = x + cw >= w && row->wrap != old_wrap;
 		if (initialized && run == 0 && cell_equal(c, was) && !wrap_changed) {
 			x += cw;
@@ -398,24 +394,21 @@ display_frame(struct buf *out, const struct term_fb *last,
 	if (!initialized || ds->reverse_video != last->ds.reverse_video)
 		buf_printf(out, "\033[?5%c", ds->reverse_video ? 'h' : 'l');
 	if (!initialized || ds->width != last->ds.width || ds->height != last->ds.height) {
-		/* Reset the scroll region, clear; from here on assume nothing. */
-		buf_puts(out, "\033[r\033[0m\033[H\033[2J");
+		/* Reset the scroll region and the pen, clear, hide the cursor;
+		 * from here on assume nothing. */
+		buf_puts(out, "\033[r\033[0m\033[H\033[2J\033[?25l");
 		initialized = false;
 		fr.row = 0;
 		fr.col = 0;
 		fr.rend = display_default_rend;
-	}
-	if (!initialized) {
-		buf_puts(out, "\033[?25l");
 		fr.cursor_visible = false;
 	}
 	if (initialized)
 		first = put_scroll(&fr, last, f, &bottom);
 	for (int y = first; y < ds->height; y++) {
-		/* The row the receiver holds: last's, or a blank one scrolled in. */
-		const struct term_row *old = NULL;
-		if (initialized && y > bottom)
-			old = last->rows[y];
+		/* The row the receiver holds: last's, or (NULL) a blank one
+		 * scrolled in or painted from nothing. */
+		const struct term_row *old = initialized && y > bottom ? last->rows[y] : NULL;
 		wrap = put_row(&fr, f, y, old, initialized, wrap);
 	}
 	if (!initialized || fr.row != ds->row || fr.col != ds->col)
@@ -519,23 +512,17 @@ hoststate_apply(void *p, const uint8_t *diff, size_t n)
 	int r;
 
 	while ((r = wire_next_event(&at, end, &ev)) == 1) {
-		switch (ev.type) {
-		case WIRE_BYTES:
+		if (ev.type == WIRE_BYTES) {
 			term_write(s->term, ev.bytes, ev.len, NULL);
-			break;
-		case WIRE_RESIZE:
+		} else if (ev.type == WIRE_RESIZE) {
 			if (ev.width < 1 || ev.width > TERM_MAX_WIDTH ||
 			    ev.height < 1 || ev.height > TERM_MAX_HEIGHT)
 				return -1;
 			term_resize(s->term, ev.width, ev.height);
-			break;
-		case WIRE_ECHOACK:
+		} else if (ev.type == WIRE_ECHOACK) {
 			if (ev.echo_ack < s->echo_ack)
 				return -1;
 			s->echo_ack = ev.echo_ack;
-			break;
-		default:
-			return -1;
 		}
 	}
 	return r;

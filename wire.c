@@ -195,8 +195,7 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 		size_t len = n - off < ZLIB_STORED_MAX ? n - off : ZLIB_STORED_MAX;
 		/* BFINAL (is this the last block?) and BTYPE 00 in the low bits of
 		 * a byte, the rest of it padding; LEN and NLEN = ~LEN, little-endian. */
-		uint8_t head[5] = { off + len == n, len, len >> 8, ~len, ~len >> 8 };
-		buf_put(out, head, 5);
+		buf_put(out, (uint8_t[5]){ off + len == n, len, len >> 8, ~len, ~len >> 8 }, 5);
 		if (len > 0)
 			buf_put(out, in + off, len);    /* in may be NULL when n is 0 */
 		off += len;

@@ -313,8 +313,7 @@ zlib_deflate(struct buf *out, const uint8_t *in, size_t n)
 		}
 	}
 	defl_put_symbol(&w, END_OF_BLOCK);
-	if (w.count > 0)
-		buf_putc(out, (uint8_t)w.bits);         /* the last byte, zero-padded */
+	defl_put_bits(&w, 0, 7);                /* zeros to finish the last byte */
 	uint32_t a = adler32(in, n);                    /* as zlib_store */
 	buf_put(out, (uint8_t[4]){ a >> 24, a >> 16, a >> 8, a }, 4);
 	if (out->len - start >= stored) {       /* not smaller: stored instead */
@@ -329,7 +328,7 @@ zlib_deflate(struct buf *out, const uint8_t *in, size_t n)
  * contrib/puff/puff.c does (over 100 MB/s: a lookup table would buy speed
  * that screens do not need). */
 struct huffman {
-	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length */
+	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length ([0]: unused symbols) */
 	uint16_t sym[INFL_NLITLEN];         /* symbols in code order */
 };
 
@@ -390,7 +389,6 @@ huff_build(struct inflater *s, struct huffman *h, const uint8_t *len, unsigned n
 	memset(h, 0, sizeof *h);
 	for (unsigned i = 0; i < n; i++)
 		h->count[len[i]]++;
-	h->count[0] = 0;
 	for (unsigned l = 1; l <= INFL_MAXBITS; l++) {
 		left = 2 * left - h->count[l];
 		infl_check(s, left >= 0, ZLIB_E_DATA);          /* over-subscribed */
@@ -774,8 +772,7 @@ static int
 wire_event_read(struct wire_event *ev, enum wire_event_type type, const struct tlv *ext)
 {
 	struct tlv_message m;
-	memset(ev, 0, sizeof *ev);
-	ev->type = type;
+	*ev = (struct wire_event){ .type = type };
 	if (tlv_read_message(ext->p, ext->p + ext->v, &m) < 0)
 		return -1;
 	if (type == WIRE_BYTES) {

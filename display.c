@@ -205,8 +205,7 @@ put_blanks(struct frame *fr, int row, int x, int n,
 	frame_update_rendition(fr, r, false);
 	if (at_eol && can_use_erase && !wraps) {
 		buf_puts(fr->out, "\033[K");
-	} else if (!at_eol && can_use_erase && fr->caps->has_ech &&
-	    n >= DISPLAY_ECH_MIN) {
+	} else if (!at_eol && can_use_erase && fr->caps->has_ech && n >= DISPLAY_ECH_MIN) {
 		buf_printf(fr->out, "\033[%dX", n);
 	} else {
 		display_repeat(fr->out, ' ', n);
@@ -308,9 +307,8 @@ put_scroll(struct frame *fr, const struct term_fb *last, const struct term_fb *f
 	const int h = f->ds.height;
 	int r, n;
 
-	for (r = 0; r < h; r++)
-		if (row_same(f->rows[0], last->rows[r]))
-			break;
+	for (r = 0; r < h && !row_same(f->rows[0], last->rows[r]); r++)
+		;
 	if (r == 0 || r == h)
 		return 0;
 	for (n = 1; r + n < h && row_same(f->rows[n], last->rows[r + n]); n++)
@@ -342,12 +340,13 @@ display_title_same(const uint32_t *a, int alen, const uint32_t *b, int blen)
 }
 
 /* A mouse mode or encoding, of which one is on at a time (SPEC.md §8.1,
- * item 12): to none is `off`, the whole group off; otherwise the
- * old one goes off and the new one on. */
+ * item 12), sent if it changed or the frame is not `initialized`: to none
+ * is `off`, the whole group off; otherwise the old one goes off and the
+ * new one on. */
 static void
-display_mode(struct buf *out, bool changed, int last, int now, const char *off)
+display_mode(struct buf *out, bool initialized, int last, int now, const char *off)
 {
-	if (!changed)
+	if (initialized && now == last)
 		return;
 	if (now == 0)
 		buf_puts(out, off);
@@ -364,11 +363,9 @@ display_frame(struct buf *out, const struct term_fb *last,
     const struct term_fb *f, bool initialized, const struct display_caps *caps)
 {
 	const struct term_ds *ds = &f->ds;
-	struct frame fr = {
-		.out = out, .caps = caps, .width = ds->width,
-		.row = last->ds.row, .col = last->ds.col, .rend = last->ds.rend,
-		.cursor_visible = last->ds.cursor_visible,
-	};
+	/* The receiver as a reset leaves it (the zero frame: cursor home and
+	 * hidden, default pen), or, below, as it showed `last`. */
+	struct frame fr = { .out = out, .caps = caps, .width = ds->width };
 	bool wrap = false;
 	int first = 0, bottom = -1;
 
@@ -395,13 +392,14 @@ display_frame(struct buf *out, const struct term_fb *last,
 		buf_printf(out, "\033[?5%c", ds->reverse_video ? 'h' : 'l');
 	if (!initialized || ds->width != last->ds.width || ds->height != last->ds.height) {
 		/* Reset the scroll region and the pen, clear, hide the cursor;
-		 * from here on assume nothing. */
+		 * from here on assume nothing else. */
 		buf_puts(out, "\033[r\033[0m\033[H\033[2J\033[?25l");
 		initialized = false;
-		fr.row = 0;
-		fr.col = 0;
-		fr.rend = display_default_rend;
-		fr.cursor_visible = false;
+	} else {
+		fr.row = last->ds.row;
+		fr.col = last->ds.col;
+		fr.rend = last->ds.rend;
+		fr.cursor_visible = last->ds.cursor_visible;
 	}
 	if (initialized)
 		first = put_scroll(&fr, last, f, &bottom);
@@ -418,23 +416,15 @@ display_frame(struct buf *out, const struct term_fb *last,
 	frame_update_rendition(&fr, &ds->rend, !initialized);
 	if (!initialized || ds->bracketed_paste != last->ds.bracketed_paste)
 		buf_printf(out, "\033[?2004%c", ds->bracketed_paste ? 'h' : 'l');
-	display_mode(out, !initialized || ds->mouse_mode != last->ds.mouse_mode,
-	    last->ds.mouse_mode, ds->mouse_mode,
+	display_mode(out, initialized, last->ds.mouse_mode, ds->mouse_mode,
 	    "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
 	if (!initialized || ds->mouse_focus != last->ds.mouse_focus)
 		buf_printf(out, "\033[?1004%c", ds->mouse_focus ? 'h' : 'l');
-	display_mode(out, !initialized || ds->mouse_encoding != last->ds.mouse_encoding,
-	    last->ds.mouse_encoding, ds->mouse_encoding,
+	display_mode(out, initialized, last->ds.mouse_encoding, ds->mouse_encoding,
 	    "\033[?1015l\033[?1006l\033[?1005l");
 }
 
 /* ------------------------------------------------------------ state */
-
-/* The server's display of the client's emulator: mosh's is configured
- * with ECH, BCE and titles (src/statesync/completeterminal.cc). */
-static const struct display_caps hoststate_caps = {
-	.has_ech = true, .has_bce = true, .has_title = true,
-};
 
 struct hoststate *
 hoststate_new(int width, int height)
@@ -493,7 +483,10 @@ hoststate_diff(const void *from, const void *to, struct buf *out)
 		return;
 	if (a->ds.width != b->ds.width || a->ds.height != b->ds.height)
 		wire_put_resize(out, b->ds.width, b->ds.height);
-	display_frame(&bytes, a, b, true, &hoststate_caps);
+	/* The server's display of the client's emulator: mosh's is configured
+	 * with ECH, BCE and titles (src/statesync/completeterminal.cc). */
+	display_frame(&bytes, a, b, true,
+	    &(struct display_caps){ .has_ech = true, .has_bce = true, .has_title = true });
 	if (bytes.len > 0)
 		wire_put_bytes(out, bytes.data, bytes.len);
 	buf_free(&bytes);

@@ -74,10 +74,9 @@ display_sgr(struct buf *out, const struct term_rend *r)
 		{ TERM_UNDERLINE, ";4" }, { TERM_BLINK, ";5" },
 		{ TERM_INVERSE, ";7" }, { TERM_INVISIBLE, ";8" },
 	};
-	size_t i;
 
 	buf_puts(out, "\033[0");
-	for (i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
 		if (r->attr & attrs[i].bit)
 			buf_puts(out, attrs[i].param);
 	display_colour(out, r->fg, 30);
@@ -189,8 +188,7 @@ frame_append_cell(struct frame *fr, const struct term_cell *c)
 static bool
 row_same(const struct term_row *a, const struct term_row *b)
 {
-	return a == b || (a != NULL && b != NULL && a->gen == b->gen &&
-	    row_equal(a, b));
+	return a == b || (a->gen == b->gen && row_equal(a, b));
 }
 
 /* Clears the blank run of n cells of rendition r that ends before column
@@ -207,8 +205,7 @@ put_blanks(struct frame *fr, int row, int x, int n,
 	frame_update_rendition(fr, r, false);
 	if (at_eol && can_use_erase && !wraps) {
 		buf_puts(fr->out, "\033[K");
-	} else if (!at_eol && can_use_erase && fr->caps->has_ech &&
-	    n >= DISPLAY_ECH_MIN) {
+	} else if (!at_eol && can_use_erase && fr->caps->has_ech && n >= DISPLAY_ECH_MIN) {
 		buf_printf(fr->out, "\033[%dX", n);
 	} else {
 		display_repeat(fr->out, ' ', n);
@@ -243,14 +240,12 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 		x = w;          /* the receiver holds this very row */
 	while (x < w) {
 		const struct term_cell *c = &row->cells[x];
-		const struct term_cell *was = &display_blank_cell;
+		const struct term_cell *was = old != NULL ? &old->cells[x] : &display_blank_cell;
 		int cw = c->wide ? 2 : 1;
 
 		/* A cell the receiver already shows is skipped, unless a blank
 		 * run is pending.  The wrap flag lives on the row here, on the
 		 * last cell in mosh: a change of it redraws the last cell. */
-		if (old != NULL)
-			was = &old->cells[x];
 		bool wrap_changed = x + cw >= w && row->wrap != old_wrap;
 		if (initialized && run == 0 && cell_equal(c, was) && !wrap_changed) {
 			x += cw;
@@ -312,9 +307,8 @@ put_scroll(struct frame *fr, const struct term_fb *last, const struct term_fb *f
 	const int h = f->ds.height;
 	int r, n;
 
-	for (r = 0; r < h; r++)
-		if (row_same(f->rows[0], last->rows[r]))
-			break;
+	for (r = 0; r < h && !row_same(f->rows[0], last->rows[r]); r++)
+		;
 	if (r == 0 || r == h)
 		return 0;
 	for (n = 1; r + n < h && row_same(f->rows[n], last->rows[r + n]); n++)
@@ -346,12 +340,13 @@ display_title_same(const uint32_t *a, int alen, const uint32_t *b, int blen)
 }
 
 /* A mouse mode or encoding, of which one is on at a time (SPEC.md §8.1,
- * item 12): to none is `off`, the whole group off; otherwise the
- * old one goes off and the new one on. */
+ * item 12), sent if it changed or the frame is not `initialized`: to none
+ * is `off`, the whole group off; otherwise the old one goes off and the
+ * new one on. */
 static void
-display_mode(struct buf *out, bool changed, int last, int now, const char *off)
+display_mode(struct buf *out, bool initialized, int last, int now, const char *off)
 {
-	if (!changed)
+	if (initialized && now == last)
 		return;
 	if (now == 0)
 		buf_puts(out, off);
@@ -368,11 +363,9 @@ display_frame(struct buf *out, const struct term_fb *last,
     const struct term_fb *f, bool initialized, const struct display_caps *caps)
 {
 	const struct term_ds *ds = &f->ds;
-	struct frame fr = {
-		.out = out, .caps = caps, .width = ds->width,
-		.row = last->ds.row, .col = last->ds.col, .rend = last->ds.rend,
-		.cursor_visible = last->ds.cursor_visible,
-	};
+	/* The receiver as a reset leaves it (the zero frame: cursor home and
+	 * hidden, default pen), or, below, as it showed `last`. */
+	struct frame fr = { .out = out, .caps = caps, .width = ds->width };
 	bool wrap = false;
 	int first = 0, bottom = -1;
 
@@ -398,24 +391,22 @@ display_frame(struct buf *out, const struct term_fb *last,
 	if (!initialized || ds->reverse_video != last->ds.reverse_video)
 		buf_printf(out, "\033[?5%c", ds->reverse_video ? 'h' : 'l');
 	if (!initialized || ds->width != last->ds.width || ds->height != last->ds.height) {
-		/* Reset the scroll region, clear; from here on assume nothing. */
-		buf_puts(out, "\033[r\033[0m\033[H\033[2J");
+		/* Reset the scroll region and the pen, clear, hide the cursor;
+		 * from here on assume nothing else. */
+		buf_puts(out, "\033[r\033[0m\033[H\033[2J\033[?25l");
 		initialized = false;
-		fr.row = 0;
-		fr.col = 0;
-		fr.rend = display_default_rend;
-	}
-	if (!initialized) {
-		buf_puts(out, "\033[?25l");
-		fr.cursor_visible = false;
+	} else {
+		fr.row = last->ds.row;
+		fr.col = last->ds.col;
+		fr.rend = last->ds.rend;
+		fr.cursor_visible = last->ds.cursor_visible;
 	}
 	if (initialized)
 		first = put_scroll(&fr, last, f, &bottom);
 	for (int y = first; y < ds->height; y++) {
-		/* The row the receiver holds: last's, or a blank one scrolled in. */
-		const struct term_row *old = NULL;
-		if (initialized && y > bottom)
-			old = last->rows[y];
+		/* The row the receiver holds: last's, or (NULL) a blank one
+		 * scrolled in or painted from nothing. */
+		const struct term_row *old = initialized && y > bottom ? last->rows[y] : NULL;
 		wrap = put_row(&fr, f, y, old, initialized, wrap);
 	}
 	if (!initialized || fr.row != ds->row || fr.col != ds->col)
@@ -425,23 +416,15 @@ display_frame(struct buf *out, const struct term_fb *last,
 	frame_update_rendition(&fr, &ds->rend, !initialized);
 	if (!initialized || ds->bracketed_paste != last->ds.bracketed_paste)
 		buf_printf(out, "\033[?2004%c", ds->bracketed_paste ? 'h' : 'l');
-	display_mode(out, !initialized || ds->mouse_mode != last->ds.mouse_mode,
-	    last->ds.mouse_mode, ds->mouse_mode,
+	display_mode(out, initialized, last->ds.mouse_mode, ds->mouse_mode,
 	    "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
 	if (!initialized || ds->mouse_focus != last->ds.mouse_focus)
 		buf_printf(out, "\033[?1004%c", ds->mouse_focus ? 'h' : 'l');
-	display_mode(out, !initialized || ds->mouse_encoding != last->ds.mouse_encoding,
-	    last->ds.mouse_encoding, ds->mouse_encoding,
+	display_mode(out, initialized, last->ds.mouse_encoding, ds->mouse_encoding,
 	    "\033[?1015l\033[?1006l\033[?1005l");
 }
 
 /* ------------------------------------------------------------ state */
-
-/* The server's display of the client's emulator: mosh's is configured
- * with ECH, BCE and titles (src/statesync/completeterminal.cc). */
-static const struct display_caps hoststate_caps = {
-	.has_ech = true, .has_bce = true, .has_title = true,
-};
 
 struct hoststate *
 hoststate_new(int width, int height)
@@ -500,7 +483,10 @@ hoststate_diff(const void *from, const void *to, struct buf *out)
 		return;
 	if (a->ds.width != b->ds.width || a->ds.height != b->ds.height)
 		wire_put_resize(out, b->ds.width, b->ds.height);
-	display_frame(&bytes, a, b, true, &hoststate_caps);
+	/* The server's display of the client's emulator: mosh's is configured
+	 * with ECH, BCE and titles (src/statesync/completeterminal.cc). */
+	display_frame(&bytes, a, b, true,
+	    &(struct display_caps){ .has_ech = true, .has_bce = true, .has_title = true });
 	if (bytes.len > 0)
 		wire_put_bytes(out, bytes.data, bytes.len);
 	buf_free(&bytes);
@@ -519,23 +505,17 @@ hoststate_apply(void *p, const uint8_t *diff, size_t n)
 	int r;
 
 	while ((r = wire_next_event(&at, end, &ev)) == 1) {
-		switch (ev.type) {
-		case WIRE_BYTES:
+		if (ev.type == WIRE_BYTES) {
 			term_write(s->term, ev.bytes, ev.len, NULL);
-			break;
-		case WIRE_RESIZE:
+		} else if (ev.type == WIRE_RESIZE) {
 			if (ev.width < 1 || ev.width > TERM_MAX_WIDTH ||
 			    ev.height < 1 || ev.height > TERM_MAX_HEIGHT)
 				return -1;
 			term_resize(s->term, ev.width, ev.height);
-			break;
-		case WIRE_ECHOACK:
+		} else if (ev.type == WIRE_ECHOACK) {
 			if (ev.echo_ack < s->echo_ack)
 				return -1;
 			s->echo_ack = ev.echo_ack;
-			break;
-		default:
-			return -1;
 		}
 	}
 	return r;

@@ -23,6 +23,7 @@
  * return an error for malformed input and never assert on it.
  */
 #include "wire.h"
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -194,8 +195,7 @@ zlib_store(struct buf *out, const uint8_t *in, size_t n)
 		size_t len = n - off < ZLIB_STORED_MAX ? n - off : ZLIB_STORED_MAX;
 		/* BFINAL (is this the last block?) and BTYPE 00 in the low bits of
 		 * a byte, the rest of it padding; LEN and NLEN = ~LEN, little-endian. */
-		uint8_t head[5] = { off + len == n, len, len >> 8, ~len, ~len >> 8 };
-		buf_put(out, head, 5);
+		buf_put(out, (uint8_t[5]){ off + len == n, len, len >> 8, ~len, ~len >> 8 }, 5);
 		if (len > 0)
 			buf_put(out, in + off, len);    /* in may be NULL when n is 0 */
 		off += len;
@@ -313,8 +313,7 @@ zlib_deflate(struct buf *out, const uint8_t *in, size_t n)
 		}
 	}
 	defl_put_symbol(&w, END_OF_BLOCK);
-	if (w.count > 0)
-		buf_putc(out, (uint8_t)w.bits);         /* the last byte, zero-padded */
+	defl_put_bits(&w, 0, 7);                /* zeros to finish the last byte */
 	uint32_t a = adler32(in, n);                    /* as zlib_store */
 	buf_put(out, (uint8_t[4]){ a >> 24, a >> 16, a >> 8, a }, 4);
 	if (out->len - start >= stored) {       /* not smaller: stored instead */
@@ -325,21 +324,16 @@ zlib_deflate(struct buf *out, const uint8_t *in, size_t n)
 
 /* ---- zlib container: the receiver ---- */
 
-/* The inflater.  Bits are read least significant first, by their index
- * into the input, after a check that the input still holds them.  Each
- * check of peer input is one INFL_CHECK, so a reader can list them;
- * INFL_TRY passes an error up. */
-#define INFL_CHECK(ok, err) do { if (!(ok)) return (err); } while (0)
-#define INFL_TRY(call) do { int e_ = (call); if (e_ != ZLIB_OK) return e_; } while (0)
-
 /* A canonical Huffman code, decoded a bit at a time as zlib's
  * contrib/puff/puff.c does (over 100 MB/s: a lookup table would buy speed
  * that screens do not need). */
 struct huffman {
-	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length */
+	uint16_t count[INFL_MAXBITS + 1];   /* codes of each length ([0]: unused symbols) */
 	uint16_t sym[INFL_NLITLEN];         /* symbols in code order */
 };
 
+/* The inflater.  Bits are read least significant first, by their index
+ * into the input, after a check that the input still holds them. */
 struct inflater {
 	const uint8_t *in;
 	size_t n;               /* input bytes */
@@ -349,68 +343,80 @@ struct inflater {
 	size_t limit;           /* and ends by out->data + limit */
 	struct huffman fixed_lit, fixed_dist;   /* the fixed codes, once built_fixed */
 	bool built_fixed;
+	jmp_buf fail;           /* where a failed check goes: back to infl_stream */
+	int err;                /* and the error it reports */
 };
 
-/* Reads the next k (at most 16) bits into *v, the first read lowest. */
-static int
-infl_bits(struct inflater *s, unsigned k, unsigned *v)
+/*
+ * Every check of peer input is one infl_check, so a reader can list them.
+ * A failed check abandons the whole stream: it jumps straight back to
+ * infl_stream, as puff.c does when its input runs out, so no step has to
+ * pass an error up and each reads as if its input were good.  Nothing on
+ * the way needs undoing: the inflater allocates nothing but output, and
+ * infl_stream cuts that back.
+ */
+static void
+infl_check(struct inflater *s, bool ok, int err)
 {
-	INFL_CHECK(k <= 8 * (uint64_t)s->n - s->bit, ZLIB_E_TRUNCATED);
-	*v = 0;
+	if (ok)
+		return;
+	s->err = err;
+	longjmp(s->fail, 1);
+}
+
+/* The next k (at most 16) bits, the first read lowest. */
+static unsigned
+infl_bits(struct inflater *s, unsigned k)
+{
+	infl_check(s, k <= 8 * (uint64_t)s->n - s->bit, ZLIB_E_TRUNCATED);
+	unsigned v = 0;
 	for (unsigned i = 0; i < k; i++) {
 		unsigned bit = s->in[s->bit / 8] >> (s->bit % 8) & 1;
-		*v |= bit << i;
+		v |= bit << i;
 		s->bit++;
 	}
-	return ZLIB_OK;
+	return v;
 }
 
 /* Builds a code from n code lengths.  It must be complete, but when
  * `sparse` (as zlib allows in a dynamic block) one code of length 1 (a
  * single distance) or none (a block of literals only) will do. */
-static int
-huff_build(struct huffman *h, const uint8_t *len, unsigned n, bool sparse)
+static void
+huff_build(struct inflater *s, struct huffman *h, const uint8_t *len, unsigned n, bool sparse)
 {
 	uint16_t offs[INFL_MAXBITS + 2] = { 0 };        /* first index of each length */
 	int left = 1;                                   /* codes not yet used */
 	memset(h, 0, sizeof *h);
 	for (unsigned i = 0; i < n; i++)
 		h->count[len[i]]++;
-	h->count[0] = 0;
 	for (unsigned l = 1; l <= INFL_MAXBITS; l++) {
 		left = 2 * left - h->count[l];
-		INFL_CHECK(left >= 0, ZLIB_E_DATA);     /* over-subscribed */
+		infl_check(s, left >= 0, ZLIB_E_DATA);          /* over-subscribed */
 		offs[l + 1] = offs[l] + h->count[l];
 	}
-	unsigned used = offs[INFL_MAXBITS + 1];
-	bool one_short_or_none = used <= 1 && h->count[1] == used;
-	if (left > 0 && !(sparse && one_short_or_none))
-		return ZLIB_E_DATA;     /* incomplete */
+	/* every code used is of length 1, and there is at most one */
+	bool one_short_or_none = offs[INFL_MAXBITS + 1] == h->count[1] && h->count[1] <= 1;
+	infl_check(s, left == 0 || (sparse && one_short_or_none), ZLIB_E_DATA); /* incomplete */
 	for (unsigned i = 0; i < n; i++) {
 		if (len[i] != 0) {
 			h->sym[offs[len[i]]] = (uint16_t)i;
 			offs[len[i]]++;
 		}
 	}
-	return ZLIB_OK;
 }
 
-/* Reads the next symbol of code h into *sym. */
-static int
-huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
+/* The next symbol of code h. */
+static unsigned
+huff_decode(struct inflater *s, const struct huffman *h)
 {
 	/* The codes of length l are first .. first + count[l] - 1, read most
 	 * significant bit first; index counts the symbols of shorter codes. */
 	unsigned code = 0, first = 0, index = 0;
 	for (unsigned l = 1;; l++) {
-		unsigned bit;
-		INFL_CHECK(l <= INFL_MAXBITS, ZLIB_E_DATA);  /* an unused code */
-		INFL_TRY(infl_bits(s, 1, &bit));
-		code |= bit;
-		if (code - first < h->count[l]) {
-			*sym = h->sym[index + code - first];
-			return ZLIB_OK;
-		}
+		infl_check(s, l <= INFL_MAXBITS, ZLIB_E_DATA);  /* an unused code */
+		code |= infl_bits(s, 1);
+		if (code - first < h->count[l])
+			return h->sym[index + code - first];
 		index += h->count[l];
 		first = (first + h->count[l]) << 1;
 		code <<= 1;
@@ -418,46 +424,40 @@ huff_decode(struct inflater *s, const struct huffman *h, unsigned *sym)
 }
 
 /* A stored block (type 0): LEN, NLEN, then LEN bytes as they are. */
-static int
+static void
 infl_stored(struct inflater *s)
 {
-	unsigned len, nlen;
 	s->bit = (s->bit + 7) / 8 * 8;          /* LEN starts on a byte */
-	INFL_TRY(infl_bits(s, 16, &len));
-	INFL_TRY(infl_bits(s, 16, &nlen));
-	INFL_CHECK(len == (~nlen & 0xffff), ZLIB_E_DATA);
-	INFL_CHECK(s->n - s->bit / 8 >= len, ZLIB_E_TRUNCATED);
-	INFL_CHECK(len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
+	unsigned len = infl_bits(s, 16);
+	unsigned nlen = infl_bits(s, 16);
+	infl_check(s, len == (~nlen & 0xffff), ZLIB_E_DATA);
+	infl_check(s, s->n - s->bit / 8 >= len, ZLIB_E_TRUNCATED);
+	infl_check(s, len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
 	buf_put(s->out, s->in + s->bit / 8, len);
 	s->bit += 8 * (size_t)len;
-	return ZLIB_OK;
 }
 
 /* Decodes a Huffman-coded block's symbols up to its end of block. */
-static int
+static void
 infl_codes(struct inflater *s, const struct huffman *lit, const struct huffman *dist)
 {
 	for (;;) {
-		unsigned sym;
-		INFL_TRY(huff_decode(s, lit, &sym));
+		unsigned sym = huff_decode(s, lit);
 		if (sym == END_OF_BLOCK)
-			return ZLIB_OK;
+			return;
 		if (sym < END_OF_BLOCK) {               /* a literal byte */
-			INFL_CHECK(s->out->len < s->limit, ZLIB_E_TOOBIG);
+			infl_check(s, s->out->len < s->limit, ZLIB_E_TOOBIG);
 			buf_putc(s->out, (uint8_t)sym);
 			continue;
 		}
 		unsigned lc = sym - 257;                /* a length code, then a distance */
-		unsigned dc, len_more, dist_more;
-		INFL_CHECK(lc < 29, ZLIB_E_DATA);               /* symbols 286, 287 */
-		INFL_TRY(infl_bits(s, len_extra[lc], &len_more));
-		INFL_TRY(huff_decode(s, dist, &dc));
-		INFL_CHECK(dc < INFL_NDIST, ZLIB_E_DATA);       /* symbols 30, 31 */
-		INFL_TRY(infl_bits(s, dist_extra[dc], &dist_more));
-		size_t len = len_base[lc] + len_more;
-		size_t back = dist_base[dc] + dist_more;
-		INFL_CHECK(back <= s->out->len - s->base, ZLIB_E_DISTANCE);
-		INFL_CHECK(len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
+		infl_check(s, lc < 29, ZLIB_E_DATA);            /* symbols 286, 287 */
+		size_t len = len_base[lc] + infl_bits(s, len_extra[lc]);
+		unsigned dc = huff_decode(s, dist);
+		infl_check(s, dc < INFL_NDIST, ZLIB_E_DATA);    /* symbols 30, 31 */
+		size_t back = dist_base[dc] + infl_bits(s, dist_extra[dc]);
+		infl_check(s, back <= s->out->len - s->base, ZLIB_E_DISTANCE);
+		infl_check(s, len <= s->limit - s->out->len, ZLIB_E_TOOBIG);
 		/* Byte by byte: the copy may overlap what it writes. */
 		for (size_t i = 0; i < len; i++)
 			buf_putc(s->out, s->out->data[s->out->len - back]);
@@ -467,114 +467,102 @@ infl_codes(struct inflater *s, const struct huffman *lit, const struct huffman *
 /* A fixed Huffman block (type 1).  The codes are built at the stream's
  * first fixed block and kept: an empty fixed block is only 10 bits, and
  * rebuilding the codes for each of a million of them would cost seconds. */
-static int
+static void
 infl_fixed(struct inflater *s)
 {
 	if (!s->built_fixed) {
 		uint8_t len[INFL_NLITLEN];
-		uint8_t dist_len[FIXED_NDIST];
 		for (size_t i = 0; i < sizeof fixed_litlen / sizeof fixed_litlen[0]; i++) {
 			const struct fixed_range *r = &fixed_litlen[i];
 			memset(len + r->first, r->bits, r->last - r->first + 1u);
 		}
-		memset(dist_len, FIXED_DIST_BITS, FIXED_NDIST);
-		INFL_TRY(huff_build(&s->fixed_lit, len, INFL_NLITLEN, false));
-		INFL_TRY(huff_build(&s->fixed_dist, dist_len, FIXED_NDIST, false));
+		huff_build(s, &s->fixed_lit, len, INFL_NLITLEN, false);
+		memset(len, FIXED_DIST_BITS, FIXED_NDIST);
+		huff_build(s, &s->fixed_dist, len, FIXED_NDIST, false);
 		s->built_fixed = true;
 	}
-	return infl_codes(s, &s->fixed_lit, &s->fixed_dist);
+	infl_codes(s, &s->fixed_lit, &s->fixed_dist);
 }
 
-/* Reads n code lengths into len with the code length code h
- * (RFC 1951 §3.2.7): 0-15 are a length; 16 repeats the previous length 3-6
- * times, 17 a zero 3-10 times, 18 a zero 11-138 times. */
-static int
-infl_code_lengths(struct inflater *s, const struct huffman *h, uint8_t *len, unsigned n)
-{
-	static const uint8_t rep_bits[3] = { 2, 3, 7 };     /* for 16, 17, 18 */
-	static const uint8_t rep_base[3] = { 3, 3, 11 };
-	unsigned i = 0;
-	while (i < n) {
-		unsigned sym, times;
-		INFL_TRY(huff_decode(s, h, &sym));
-		if (sym < 16) {
-			len[i] = (uint8_t)sym;
-			i++;
-			continue;
-		}
-		INFL_CHECK(sym != 16 || i > 0, ZLIB_E_DATA);    /* no previous length */
-		uint8_t repeated = 0;
-		if (sym == 16)
-			repeated = len[i - 1];
-		INFL_TRY(infl_bits(s, rep_bits[sym - 16], &times));
-		times += rep_base[sym - 16];
-		INFL_CHECK(times <= n - i, ZLIB_E_DATA);        /* past the last length */
-		memset(len + i, repeated, times);
-		i += times;
-	}
-	return ZLIB_OK;
-}
-
-/* A dynamic Huffman block (type 2): the sizes of its two codes, the code
- * length code, the code lengths, then the data in those codes. */
-static int
+/*
+ * A dynamic Huffman block (type 2): the sizes of its two codes, the code
+ * length code, then the code lengths in that code (RFC 1951 §3.2.7), one
+ * list for both codes: 0-15 are a length; 16 repeats the previous length
+ * 3-6 times, 17 a zero 3-10 times, 18 a zero 11-138 times.  Then the data.
+ */
+static void
 infl_dynamic(struct inflater *s)
 {
 	/* The order in which the code length code's lengths are sent. */
 	static const uint8_t clen_order[19] = {
 		16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15 };
+	static const uint8_t rep_bits[3] = { 2, 3, 7 };     /* for 16, 17, 18 */
+	static const uint8_t rep_base[3] = { 3, 3, 11 };
 	uint8_t len[INFL_MAXHLIT + INFL_NDIST] = { 0 };
 	struct huffman lencode, lit, dist;
-	unsigned v;
-	INFL_TRY(infl_bits(s, 14, &v));                 /* HLIT, HDIST, HCLEN */
-	unsigned hlit = (v & 31) + 257;
-	unsigned hdist = (v >> 5 & 31) + 1;
-	unsigned hclen = (v >> 10) + 4;
-	INFL_CHECK(hlit <= INFL_MAXHLIT && hdist <= INFL_NDIST, ZLIB_E_DATA);
-	for (unsigned i = 0; i < hclen; i++) {
-		INFL_TRY(infl_bits(s, 3, &v));
-		len[clen_order[i]] = (uint8_t)v;
+	unsigned hlit = infl_bits(s, 5) + 257;
+	unsigned hdist = infl_bits(s, 5) + 1;
+	unsigned hclen = infl_bits(s, 4) + 4;
+	infl_check(s, hlit <= INFL_MAXHLIT && hdist <= INFL_NDIST, ZLIB_E_DATA);
+	for (unsigned i = 0; i < hclen; i++)
+		len[clen_order[i]] = (uint8_t)infl_bits(s, 3);
+	huff_build(s, &lencode, len, 19, false);
+	unsigned i = 0;
+	while (i < hlit + hdist) {
+		/* Each symbol stands for `times` lengths of `value`. */
+		unsigned sym = huff_decode(s, &lencode);
+		uint8_t value = (uint8_t)sym;
+		unsigned times = 1;
+		if (sym >= 16) {
+			infl_check(s, sym != 16 || i > 0, ZLIB_E_DATA); /* no previous length */
+			value = sym == 16 ? len[i - 1] : 0;
+			times = rep_base[sym - 16] + infl_bits(s, rep_bits[sym - 16]);
+		}
+		infl_check(s, times <= hlit + hdist - i, ZLIB_E_DATA);  /* past the last length */
+		memset(len + i, value, times);
+		i += times;
 	}
-	INFL_TRY(huff_build(&lencode, len, 19, false));
-	INFL_TRY(infl_code_lengths(s, &lencode, len, hlit + hdist));
-	INFL_CHECK(len[END_OF_BLOCK] != 0, ZLIB_E_DATA);        /* no end of block */
-	INFL_TRY(huff_build(&lit, len, hlit, true));
-	INFL_TRY(huff_build(&dist, len + hlit, hdist, true));
-	return infl_codes(s, &lit, &dist);
+	infl_check(s, len[END_OF_BLOCK] != 0, ZLIB_E_DATA);     /* no end of block */
+	huff_build(s, &lit, len, hlit, true);
+	huff_build(s, &dist, len + hlit, hdist, true);
+	infl_codes(s, &lit, &dist);
 }
 
-/* The header, the blocks up to the final one, and the Adler-32. */
+/* The header, the blocks up to the final one, and the Adler-32: ZLIB_OK,
+ * or the error of the first check that failed, with the output cut back to
+ * where it started. */
 static int
 infl_stream(struct inflater *s)
 {
-	unsigned cmf, flg;
-	INFL_TRY(infl_bits(s, 8, &cmf));
-	INFL_TRY(infl_bits(s, 8, &flg));
-	INFL_CHECK((cmf & 0x0f) == 8, ZLIB_E_HEADER);           /* CM: deflate */
-	INFL_CHECK(cmf >> 4 <= 7, ZLIB_E_HEADER);               /* CINFO: window <= 32 KiB */
-	INFL_CHECK((cmf << 8 | flg) % 31 == 0, ZLIB_E_HEADER);  /* FCHECK */
-	INFL_CHECK(!(flg & 0x20), ZLIB_E_HEADER);               /* FDICT: no dictionary */
+	if (setjmp(s->fail) != 0) {             /* from infl_check */
+		s->out->len = s->base;
+		return s->err;
+	}
+	unsigned cmf = infl_bits(s, 8);
+	unsigned flg = infl_bits(s, 8);
+	infl_check(s, (cmf & 0x0f) == 8, ZLIB_E_HEADER);           /* CM: deflate */
+	infl_check(s, cmf >> 4 <= 7, ZLIB_E_HEADER);               /* CINFO: window <= 32 KiB */
+	infl_check(s, (cmf << 8 | flg) % 31 == 0, ZLIB_E_HEADER);  /* FCHECK */
+	infl_check(s, !(flg & 0x20), ZLIB_E_HEADER);               /* FDICT: no dictionary */
 	unsigned final;
 	do {
-		unsigned type;
-		INFL_TRY(infl_bits(s, 1, &final));
-		INFL_TRY(infl_bits(s, 2, &type));
+		final = infl_bits(s, 1);
+		unsigned type = infl_bits(s, 2);
+		infl_check(s, type != 3, ZLIB_E_DATA);                  /* reserved */
 		if (type == 0)
-			INFL_TRY(infl_stored(s));
+			infl_stored(s);
 		else if (type == 1)
-			INFL_TRY(infl_fixed(s));
-		else if (type == 2)
-			INFL_TRY(infl_dynamic(s));
+			infl_fixed(s);
 		else
-			return ZLIB_E_DATA;             /* type 3 is reserved */
+			infl_dynamic(s);
 	} while (!final);
 	s->bit = (s->bit + 7) / 8 * 8;          /* the Adler-32 starts on a byte */
-	INFL_CHECK(s->n - s->bit / 8 >= 4, ZLIB_E_TRUNCATED);
+	infl_check(s, s->n - s->bit / 8 >= 4, ZLIB_E_TRUNCATED);
 	const uint8_t *p = s->in + s->bit / 8;
 	uint32_t want = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 	uint32_t got = adler32(s->out->data + s->base, s->out->len - s->base);
-	INFL_CHECK(got == want, ZLIB_E_CHECKSUM);
-	INFL_CHECK(s->bit / 8 + 4 == s->n, ZLIB_E_DATA);        /* bytes after it */
+	infl_check(s, got == want, ZLIB_E_CHECKSUM);
+	infl_check(s, s->bit / 8 + 4 == s->n, ZLIB_E_DATA);        /* bytes after it */
 	return ZLIB_OK;
 }
 
@@ -582,14 +570,9 @@ int
 zlib_inflate(const uint8_t *in, size_t n, struct buf *out, size_t cap)
 {
 	struct inflater s = { .in = in, .n = n, .out = out, .base = out->len };
-	s.limit = SIZE_MAX;
-	if (cap <= SIZE_MAX - out->len)
-		s.limit = out->len + cap;
+	s.limit = cap <= SIZE_MAX - out->len ? out->len + cap : SIZE_MAX;
 	buf_reserve(out, 1);    /* out->data is not NULL: data + base is defined */
-	int err = infl_stream(&s);
-	if (err != ZLIB_OK)
-		out->len = s.base;
-	return err;
+	return infl_stream(&s);
 }
 
 /* ---- tag-length-value (protobuf wire format) ---- */
@@ -789,8 +772,7 @@ static int
 wire_event_read(struct wire_event *ev, enum wire_event_type type, const struct tlv *ext)
 {
 	struct tlv_message m;
-	memset(ev, 0, sizeof *ev);
-	ev->type = type;
+	*ev = (struct wire_event){ .type = type };
 	if (tlv_read_message(ext->p, ext->p + ext->v, &m) < 0)
 		return -1;
 	if (type == WIRE_BYTES) {
@@ -821,10 +803,9 @@ wire_next_event(const uint8_t **p, const uint8_t *end, struct wire_event *ev)
 		if (tlv_read_message(t.p, t.p + t.v, &instruction) < 0)
 			return -1;
 		/* One event per instruction: its first known extension. */
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < 3; i++)
 			if (instruction.len[known[i]].field != 0)
 				return wire_event_read(ev, known[i], &instruction.len[known[i]]);
-		}
 	}
 	return 0;
 }

@@ -116,7 +116,11 @@ const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port" */
 const char *ssp_last_error(const struct ssp *t);         /* NULL if none */
 void ssp_clear_error(struct ssp *t);
 
-/* The client's object (SPEC.md §6.1): typed bytes and window sizes; the
+/* Memory: both exit with a message when the host has none left. */
+void *ssp_realloc(void *p, size_t n);
+void *ssp_alloc(size_t n);
+
+/* userstream.c: the client's object (SPEC.md §6.1): typed bytes and window sizes; the
  * server reads them with ssp_take_remote_diff and wire_next_event. */
 extern const struct ssp_state_ops userstream_ops;
 void *userstream_new(void);

@@ -18,17 +18,26 @@ LIBSRC  = $(filter-out $(MAINS),$(wildcard *.c))
 LIBOBJ  = $(LIBSRC:%.c=$(B)/%.o)
 PROGS   = $(patsubst %.c,mosh-%,$(wildcard $(MAINS)))
 
-# Unit tests: tests/test_*.c, each its own cmocka program, linked with
-# tests/testutil.c and the library.
-TESTSRC = $(wildcard tests/test_*.c)
-TESTBIN = $(TESTSRC:tests/%.c=$(B)/%)
+# The tests live by layer, one area per part of SPEC.md (tests/README.md);
+# every program they build goes to $(B)/ under its bare name, so names are
+# unique across areas.  Unit tests: tests/<area>/test_*.c, each its own
+# cmocka program, linked with tests/testutil.c and the library; make finds
+# a test_NAME.c in its area through vpath.
+TESTDIRS = tests/crypto tests/transport tests/terminal tests/predict tests/programs tests/limits
+TESTSRC  = $(wildcard $(TESTDIRS:%=%/test_*.c))
+TESTBIN  = $(patsubst %.c,$(B)/%,$(notdir $(TESTSRC)))
+vpath test_%.c $(TESTDIRS)
+# A unit test or fuzz harness left at the top of tests/ would be built by no rule.
+STRAY_TESTS = $(filter-out tests/fuzz_replay.c,$(wildcard tests/test_*.c tests/fuzz_*.c))
+$(if $(STRAY_TESTS),$(error $(STRAY_TESTS): move it to its area, tests/<area>/ (tests/README.md)))
 
-# mosh.sh --local --delay/--loss runs the impairment relay, $(B)/relay
-# (its rule is in tests/wire.mk): a plain `make` is enough for it.
+# mosh.sh --local --delay/--loss/--trace runs the impairment relay, $(B)/relay
+# (its rule is in tests/transport/transport.mk): a plain `make` is enough for it.
 all: $(PROGS) $(B)/relay
 
-# Each area adds its own tools, bench and fuzz rules in tests/<area>.mk.
--include $(wildcard tests/*.mk)
+# Each area adds its own tools, bench and fuzz rules in tests/<area>/<area>.mk;
+# tests/fuzz.mk has the rules every fuzz harness shares.
+-include $(wildcard tests/*.mk $(TESTDIRS:%=%/*.mk))
 
 
 $(B)/%.o: %.c $(wildcard *.h) | $(B)
@@ -46,7 +55,7 @@ $(B)/mosh-%: $(B)/%.o $(B)/libmosh.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 # The programs from C11 and POSIX 2008 with XSI alone, every product file
-# compiled with no GNU or BSD extension in sight (tests/strict.test).
+# compiled with no GNU or BSD extension in sight (tests/programs/strict.test).
 strict:
 	$(MAKE) B=$(B)/strict FEATURES='$(STRICT_FEATURES)' $(B)/strict/mosh-server \
 	    $(B)/strict/mosh-client
@@ -57,7 +66,8 @@ $(B):
 $(B)/testutil.o: tests/testutil.c tests/testutil.h | $(B)
 	$(CC) $(CFLAGS) -I. -c -o $@ $<
 
-$(B)/test_%: tests/test_%.c $(B)/testutil.o $(B)/libmosh.a tests/testutil.h $(wildcard tests/*.h) $(wildcard *.h)
+# -Itests: testutil.h, and an area's header by its path (transport/ssp_bytes.h).
+$(B)/test_%: test_%.c $(B)/testutil.o $(B)/libmosh.a $(wildcard tests/*.h tests/*/*.h *.h)
 	$(CC) $(CFLAGS) -I. -Itests -o $@ $< $(B)/testutil.o $(B)/libmosh.a -lcmocka -lm
 
 tests: $(TESTBIN) $(TEST_EXTRA)

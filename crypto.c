@@ -12,7 +12,7 @@
  * its base64 form, decoded by arithmetic rather than a table.
  * Invariant: no table index, branch or loop count depends on the key (its
  * text included), the plaintext or anything derived from them -- only on
- * lengths and on the nonce, which travels in clear (tests/ctgrind.test
+ * lengths and on the nonce, which travels in clear (tests/crypto/ctgrind.test
  * checks the compiled code).  Secret temporaries are wiped before return;
  * ocb_wipe wipes keys.
  *

@@ -7,7 +7,7 @@
  * (src/terminal/terminaldisplay.cc).  The server sends it to the client as
  * HostBytes; the client uses it again to paint the user's real terminal.
  * It emits what mosh 1.4 emits, byte for byte where real traffic pins the
- * bytes (tests/display_mosh.test compares with Debian's mosh-server), so
+ * bytes (tests/terminal/display_mosh.test compares with Debian's mosh-server), so
  * that a stock mosh-client draws our frames.
  *
  * Layers, bottom up:

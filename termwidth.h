@@ -8,7 +8,7 @@
  *    0  printed over the previous character: combining marks, format
  *       characters
  *    2  two cells wide: CJK ideographs, Hangul syllables, most emoji
- * tests/width_table.test regenerates this file and compares it byte for
+ * tests/terminal/width_table.test regenerates this file and compares it byte for
  * byte; test_term's widths_agree_with_libc compares term_wcwidth() with
  * the C library's wcwidth() for all 1,114,112 code points.
  */

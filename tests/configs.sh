@@ -6,10 +6,11 @@
 #   asan-e2e  every script test (sessions, interop, transport) with ASan + UBSan
 #             builds of mosh-server, mosh-client and the test tools; any
 #             sanitizer report, even from a detached server, fails it
-# The constant-time check (tests/ctgrind.test), the fuzz corpus replay, the
-# strict POSIX build (tests/strict.test) and the musl build's session
-# (tests/musl.test) are script tests: they run in the plain configuration
-# (and again, unchanged, in asan-e2e).  Usage: tests/configs.sh [CONFIG...]
+# The constant-time check (tests/crypto/ctgrind.test), the fuzz corpus
+# replay, the strict POSIX build (tests/programs/strict.test) and the musl
+# build's session (tests/programs/musl.test) are script tests: they run in
+# the plain configuration (and again, unchanged, in asan-e2e).
+# Usage: tests/configs.sh [CONFIG...]
 cd "$(dirname "$0")/.." || exit 1
 configs=${*:-plain asan valgrind asan-e2e}
 JOBS=${JOBS:-2}

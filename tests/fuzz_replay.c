@@ -1,5 +1,5 @@
 /*
- * A main() for the libFuzzer harnesses tests/fuzz_*.c without libFuzzer:
+ * A main() for the libFuzzer harnesses tests/<area>/fuzz_*.c without libFuzzer:
  * runs LLVMFuzzerTestOneInput once on each file named on the command line
  * (directories are walked one level).  `make tests` builds one per harness
  * with the normal compiler, so every seed and every past finding is replayed

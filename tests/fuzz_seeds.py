@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of tests/fuzz_datagram.c, fuzz_inflate.c and
+"""Writes the seed corpora of tests/transport/fuzz_datagram.c, fuzz_inflate.c and
 fuzz_tlv.c (input layouts at the top of each harness).  Compressed streams
 come from Python's zlib (the real zlib), the datagrams and instructions from
 recorded mosh 1.4.0 traffic (SPEC.md §3.1, §4.4).  Run once from the

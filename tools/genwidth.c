@@ -13,7 +13,7 @@
  * table (about 1,170 ranges instead of 2,040) and keeps every entry worth
  * checking.
  *
- * The output is committed as termwidth.h.  tests/width_table.test runs this
+ * The output is committed as termwidth.h.  tests/terminal/width_table.test runs this
  * tool and compares its output with termwidth.h byte for byte, and
  * test_term's widths_agree_with_libc checks term_wcwidth() against
  * wcwidth() for every code point, so a stale or hand-edited table fails
@@ -49,7 +49,7 @@ static const char gw_header[] =
 " *    0  printed over the previous character: combining marks, format\n"
 " *       characters\n"
 " *    2  two cells wide: CJK ideographs, Hangul syllables, most emoji\n"
-" * tests/width_table.test regenerates this file and compares it byte for\n"
+" * tests/terminal/width_table.test regenerates this file and compares it byte for\n"
 " * byte; test_term's widths_agree_with_libc compares term_wcwidth() with\n"
 " * the C library's wcwidth() for all 1,114,112 code points.\n"
 " */\n"

@@ -247,8 +247,8 @@ aes_add_round_key(uint64_t q[8], const struct aes_key *k, int round)
 		q[i] ^= k->rk[8 * round + i];
 }
 
-/* Enciphers (or deciphers) n <= AES_BATCH blocks; in and out may alias. */
-static void
+/* One pass of the circuit: up to AES_BATCH blocks. */
+void
 aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
     size_t n, int decipher)
 {
@@ -307,18 +307,6 @@ aes128_expand(struct aes_key *k, const uint8_t key[KEY_LEN])
 	crypto_wipe(w, sizeof w);
 	crypto_wipe(buf, sizeof buf);
 	crypto_wipe(q, sizeof q);
-}
-
-void
-aes128_encrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16])
-{
-	aes_blocks(k, in, out, 1, 0);
-}
-
-void
-aes128_decrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16])
-{
-	aes_blocks(k, in, out, 1, 1);
 }
 
 /* ---- 2. OCB3 (RFC 7253) ---- */

@@ -429,10 +429,8 @@ display_frame(struct buf *out, const struct term_fb *last,
 struct hoststate *
 hoststate_new(int width, int height)
 {
-	struct hoststate *s = calloc(1, sizeof *s);
+	struct hoststate *s = ssp_alloc(sizeof *s);
 
-	if (s == NULL)
-		abort();
 	s->term = term_new(width, height);
 	return s;
 }
@@ -442,10 +440,8 @@ static void *
 hoststate_copy(const void *p)
 {
 	const struct hoststate *s = p;
-	struct hoststate *c = malloc(sizeof *c);
+	struct hoststate *c = ssp_alloc(sizeof *c);
 
-	if (c == NULL)
-		abort();
 	*c = (struct hoststate){ .term = term_clone(s->term), .echo_ack = s->echo_ack };
 	return c;
 }

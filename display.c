@@ -227,14 +227,12 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 	const struct term_row *row = f->rows[y];
 	const int w = f->ds.width;
 	bool old_wrap = old != NULL && old->wrap;
-	bool wrote_last = false;
 	struct term_rend run_rend = display_default_rend;
 	int x = 0, run = 0;
 
 	if (wrap_in) {
 		frame_append_cell(fr, &row->cells[0]);
 		x = row->cells[0].wide ? 2 : 1;
-		wrote_last = x >= w;
 	}
 	if (initialized && row == old)
 		x = w;          /* the receiver holds this very row */
@@ -279,13 +277,12 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 			frame_append_cell(fr, c);
 		}
 		x += cw;
-		wrote_last = x >= w;
 	}
-	if (run > 0) {
+	if (run > 0)
 		put_blanks(fr, y, x, run, &run_rend, true, row->wrap);
-		wrote_last = fr->col >= w;
-	}
-	if (!wrote_last || y == f->ds.height - 1)
+	/* Only writing this row's last column leaves the receiver on row y
+	 * past the end, with a wrap pending. */
+	if (fr->row != y || fr->col < w || y == f->ds.height - 1)
 		return false;
 	if (!row->wrap)
 		buf_puts(fr->out, "\r\n");

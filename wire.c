@@ -81,9 +81,7 @@ buf_put(struct buf *b, const void *p, size_t n)
 void
 buf_putc(struct buf *b, uint8_t c)
 {
-	buf_reserve(b, 1);
-	b->data[b->len] = c;
-	b->len++;
+	buf_put(b, &c, 1);
 }
 
 void
@@ -767,25 +765,24 @@ wire_put_echoack(struct buf *out, uint64_t num)
 }
 
 /* Fills *ev from extension `ext` of type `type`, after checking all of
- * its fields; a missing field reads 0. */
+ * its fields; a missing field reads 0.  The three extensions number their
+ * fields apart, so every member is read from its own field number and the
+ * type says which members count. */
 static int
 wire_event_read(struct wire_event *ev, enum wire_event_type type, const struct tlv *ext)
 {
 	struct tlv_message m;
-	*ev = (struct wire_event){ .type = type };
 	if (tlv_read_message(ext->p, ext->p + ext->v, &m) < 0)
 		return -1;
-	if (type == WIRE_BYTES) {
-		ev->bytes = m.len[4].p;                 /* keys / hoststring */
-		ev->len = (size_t)m.len[4].v;
-	}
-	if (type == WIRE_RESIZE) {
+	*ev = (struct wire_event){
+		.type = type,
+		.bytes = m.len[4].p,                    /* keys / hoststring */
+		.len = (size_t)m.len[4].v,
 		/* int32: the low 32 bits, as protobuf reads them */
-		ev->width = (int32_t)(uint32_t)m.varint[5].v;
-		ev->height = (int32_t)(uint32_t)m.varint[6].v;
-	}
-	if (type == WIRE_ECHOACK)
-		ev->echo_ack = m.varint[8].v;           /* echo_ack_num */
+		.width = (int32_t)(uint32_t)m.varint[5].v,
+		.height = (int32_t)(uint32_t)m.varint[6].v,
+		.echo_ack = m.varint[8].v,              /* echo_ack_num */
+	};
 	return 1;
 }
 

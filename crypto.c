@@ -366,13 +366,11 @@ ocb_blocks(const struct ocb_ctx *c, enum ocb_mode mode, uint8_t off[16],
     uint8_t sum[16], const uint8_t *in, uint8_t *out, size_t n)
 {
 	uint8_t v[2 * 16 * AES_BATCH], *x = v, *offs = v + 16 * AES_BATCH;
-	uint64_t i = 0;
 	for (size_t done = 0; done < n; done += AES_BATCH) {
 		size_t b = n - done < AES_BATCH ? n - done : AES_BATCH;
 		for (size_t j = 0; j < b; j++) {
-			const uint8_t *p = in + 16 * (done + j);
-			i++;
-			ocb_xor(off, off, c->l[ocb_ntz(i)], 16);
+			const uint8_t *p = in + 16 * (done + j);      /* block i = done + j + 1 */
+			ocb_xor(off, off, c->l[ocb_ntz(done + j + 1)], 16);
 			memcpy(offs + 16 * j, off, 16);
 			ocb_xor(x + 16 * j, p, off, 16);
 			if (mode == OCB_SEAL)

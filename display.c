@@ -255,8 +255,7 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 			run = 0;
 		}
 		if (c->len == 0) {
-			if (run == 0)
-				run_rend = c->rend;
+			run_rend = c->rend;     /* the same, if the run goes on */
 			run++;
 			x++;
 			continue;

@@ -288,8 +288,7 @@ zlib_deflate(struct buf *out, const uint8_t *in, size_t n)
 		 * of the next 3 bytes; the last 2 bytes, too few to match, use 0. */
 		uint32_t h = 0;
 		if (n - i >= DEFL_MATCH_MIN) {
-			uint32_t three = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
-			    in[i + 2];
+			uint32_t three = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
 			h = three * 2654435761u >> (32 - DEFL_HASH_BITS);
 		}
 		uint32_t dist = (uint32_t)i - head[h];

@@ -12,9 +12,9 @@
  *
  * Layers, bottom up:
  *  1. struct frame: what we know of the receiving terminal while we write
- *     to it -- its cursor (-1 = unknown), its pen, whether the cursor is
- *     shown (mosh's FrameState).  Every byte that moves the cursor or
- *     changes the pen goes through frame_* so the knowledge stays true.
+ *     to it -- its cursor (row -1 = unknown), its pen, whether the cursor
+ *     is shown (mosh's FrameState).  Every byte that moves the cursor or
+ *     changes the pen updates it, so the knowledge stays true.
  *  2. put_row(): one row against the row the receiver already holds;
  *     put_scroll(): the receiver scrolls instead of redrawing.
  *  3. display_frame(): the fixed order of SPEC.md §8.1 (bell, title,
@@ -44,7 +44,7 @@ struct frame {
 	struct buf *out;
 	const struct display_caps *caps;
 	int width;
-	int row, col;                   /* -1: unknown; col == width: pending wrap */
+	int row, col;                   /* row -1: unknown; col == width: pending wrap */
 	struct term_rend rend;
 	bool cursor_visible;
 };
@@ -107,14 +107,6 @@ display_repeat(struct buf *out, uint8_t c, int n)
 
 /* ------------------------------------------------------------ frame */
 
-/* The receiver's cursor is no longer known: the next move is a CUP. */
-static void
-frame_forget_cursor(struct frame *fr)
-{
-	fr->row = -1;
-	fr->col = -1;
-}
-
 /* mosh's FrameState::append_move: CR/LF or BS when the move is short,
  * else CUP.  A pending wrap is left exactly by CR, never by BS (mosh 1.4
  * backspaces from there and lands one column too far left). */
@@ -125,7 +117,7 @@ frame_append_move(struct frame *fr, int row, int col)
 
 	fr->row = row;
 	fr->col = col;
-	if (row0 >= 0 && col0 >= 0) {
+	if (row0 >= 0) {
 		if (col == 0 && row - row0 >= 0 && row - row0 < DISPLAY_SHORT_MOVE) {
 			if (col0 != 0)
 				buf_putc(fr->out, '\r');
@@ -263,7 +255,7 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 		/* The receiver's wrap state at the end of a wrapping row may
 		 * differ from ours: place its last cell explicitly. */
 		if (row->wrap && x + cw >= w)
-			frame_forget_cursor(fr);
+			fr->row = -1;   /* unknown: the move is a CUP */
 		frame_append_silent_move(fr, y, x);
 		if (x + cw > w) {
 			/* A wide cell in the last column (written with autowrap
@@ -317,12 +309,14 @@ put_scroll(struct frame *fr, const struct term_fb *last, const struct term_fb *f
 		display_repeat(fr->out, '\n', r);
 		fr->col = 0;
 	} else {
+		/* Where setting or resetting the region leaves the cursor is
+		 * not tracked: the next move is a CUP. */
 		buf_printf(fr->out, "\033[1;%dr", *bottom + 1);
-		frame_forget_cursor(fr);
+		fr->row = -1;
 		frame_append_silent_move(fr, *bottom, 0);
 		display_repeat(fr->out, '\n', r);
 		buf_puts(fr->out, "\033[r");
-		frame_forget_cursor(fr);
+		fr->row = -1;
 	}
 	return n;
 }

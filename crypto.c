@@ -544,18 +544,17 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 	static const char bad_tail[] = "Base64 key was not encoded 128-bit key.";
 	uint8_t buf[KEY_LEN];
 	unsigned acc = 0, bad = 0;
-	int nbits = 0, n = 0;
 	if (strnlen(text, KEY_B64_LEN + 1) != KEY_B64_LEN)
 		return "Key must be 22 letters long.";
+	/* As in key_encode, character k holds bits 6k .. 6k+5: the byte they
+	 * begin in is whole once 6(k+1) bits are, and its place is public. */
 	for (int k = 0; k < KEY_B64_LEN; k++) {
 		int v = key_b64_value((unsigned char)text[k]);
+		int byte = 6 * k / 8;
 		bad |= (unsigned)v >> 31;
 		acc = acc << 6 | ((unsigned)v & 63);
-		nbits += 6;
-		if (nbits >= 8) {       /* a whole byte: its place is public */
-			nbits -= 8;
-			buf[n++] = (uint8_t)(acc >> nbits);
-		}
+		if (6 * (k + 1) / 8 > byte)     /* the bits after it stay in acc */
+			buf[byte] = (uint8_t)(acc >> 6 * (k + 1) % 8);
 	}
 	/* Masks of all ones or all zeros: a bad character, else (mosh's
 	 * order) bits set past the 128; the key is written only if neither. */

@@ -117,18 +117,17 @@ frame_append_move(struct frame *fr, int row, int col)
 
 	fr->row = row;
 	fr->col = col;
-	if (row0 >= 0) {
-		if (col == 0 && row - row0 >= 0 && row - row0 < DISPLAY_SHORT_MOVE) {
-			if (col0 != 0)
-				buf_putc(fr->out, '\r');
-			display_repeat(fr->out, '\n', row - row0);
-			return;
-		}
-		if (row == row0 && col0 < fr->width && col0 - col > 0 &&
-		    col0 - col < DISPLAY_SHORT_MOVE) {
-			display_repeat(fr->out, '\b', col0 - col);
-			return;
-		}
+	if (row0 >= 0 && col == 0 && row - row0 >= 0 && row - row0 < DISPLAY_SHORT_MOVE) {
+		if (col0 != 0)
+			buf_putc(fr->out, '\r');
+		display_repeat(fr->out, '\n', row - row0);
+		return;
+	}
+	/* Back along the same row, from a known column (row is never -1). */
+	if (row == row0 && col0 < fr->width && col0 - col > 0 &&
+	    col0 - col < DISPLAY_SHORT_MOVE) {
+		display_repeat(fr->out, '\b', col0 - col);
+		return;
 	}
 	buf_printf(fr->out, "\033[%d;%dH", row + 1, col + 1);
 }

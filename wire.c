@@ -225,16 +225,13 @@ defl_put_bits(struct bitwriter *w, uint32_t v, unsigned k)
 }
 
 /* Appends a Huffman code of `bits` bits.  Codes are packed from their most
- * significant bit (RFC 1951 §3.1.1), so the code goes in reversed. */
+ * significant bit (RFC 1951 §3.1.1), so the code goes in a bit at a time
+ * from the top. */
 static void
 defl_put_code(struct bitwriter *w, unsigned code, unsigned bits)
 {
-	uint32_t reversed = 0;
-	for (unsigned i = 0; i < bits; i++) {
-		reversed = reversed << 1 | (code & 1);
-		code >>= 1;
-	}
-	defl_put_bits(w, reversed, bits);
+	for (unsigned i = bits; i > 0; i--)
+		defl_put_bits(w, code >> (i - 1) & 1, 1);
 }
 
 /* Appends literal/length symbol sym in the fixed code. */

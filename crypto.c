@@ -50,11 +50,16 @@
 #define OCB_MSG_BLOCKS  ((1ULL << OCB_L_COUNT) - 1) /* ntz(i) < OCB_L_COUNT */
 
 /* ---- 1. Bitsliced AES-128 ---- */
-/* Bytes to bit planes (SPEC.md §11.2): six swaps of two of the 9 bits that
- * number the 512 state bits, three inside each word, then three between
- * words (aes_words; those commute, so it is its own inverse). */
+/* Bytes to bit planes (SPEC.md §11.2).  The 512 state bits are numbered
+ * by 9 bits: the word (3) and the place in it (6).  aes_load puts row r,
+ * column c of block j in byte 2r + c / 2 of word j + 4 (c % 2), so a bit
+ * of it has place (bit in byte) + 8 (c / 2) + 16r.  aes_words exchanges
+ * word bit k with place bit k, k = 0, 1, 2: the place becomes j + 4c + 16r
+ * and the word the bit in the byte, crypto.h's layout.  The three swaps
+ * commute, so aes_words is its own inverse: aes_store runs it, then puts
+ * the bytes back. */
 
-/* Exchanges bits p + s of *a with bits p of *b, p in mask; a may be b. */
+/* Exchanges bits p + s of *a with bits p of *b, p in mask. */
 static void
 aes_swap(uint64_t *a, uint64_t *b, uint64_t mask, int s)
 {
@@ -67,11 +72,19 @@ static void
 aes_words(uint64_t q[8])
 {
 	for (int a = 0; a < 4; a++)
-		aes_swap(&q[a], &q[a + 4], 0x00FF00FF00FF00FFULL, 8);
+		aes_swap(&q[a], &q[a + 4], 0x0F0F0F0F0F0F0F0FULL, 4);
 	for (int a = 0; a < 8; a += (a & 1) ? 3 : 1)       /* 0, 1, 4, 5 */
 		aes_swap(&q[a], &q[a + 2], 0x3333333333333333ULL, 2);
 	for (int a = 0; a < 8; a += 2)
 		aes_swap(&q[a], &q[a + 1], 0x5555555555555555ULL, 1);
+}
+
+/* Where byte i of word w belongs: block w % 4, row i / 2, column
+ * w / 4 + 2 (i % 2) (see above). */
+static int
+aes_byte_at(int w, int i)
+{
+	return 16 * (w % 4) + 4 * (w / 4) + 8 * (i % 2) + i / 2;
 }
 
 static void
@@ -80,10 +93,7 @@ aes_load(uint64_t q[8], const uint8_t in[16 * AES_BATCH])
 	for (int w = 0; w < 8; w++) {
 		q[w] = 0;
 		for (int i = 7; i >= 0; i--)
-			q[w] = q[w] << 8 | in[16 * (w & 3) + 8 * (w >> 2) + i];
-		aes_swap(&q[w], &q[w], 0x00000000FFFF0000ULL, 16);
-		aes_swap(&q[w], &q[w], 0x0000FF000000FF00ULL, 8);
-		aes_swap(&q[w], &q[w], 0x00F000F000F000F0ULL, 4);
+			q[w] = q[w] << 8 | in[aes_byte_at(w, i)];
 	}
 	aes_words(q);
 }
@@ -92,13 +102,9 @@ static void
 aes_store(uint8_t out[16 * AES_BATCH], uint64_t q[8])
 {
 	aes_words(q);
-	for (int w = 0; w < 8; w++) {
-		aes_swap(&q[w], &q[w], 0x00F000F000F000F0ULL, 4);
-		aes_swap(&q[w], &q[w], 0x0000FF000000FF00ULL, 8);
-		aes_swap(&q[w], &q[w], 0x00000000FFFF0000ULL, 16);
-		for (int i = 0, o = 16 * (w & 3) + 8 * (w >> 2); i < 8; i++)
-			out[o + i] = (uint8_t)(q[w] >> 8 * i);
-	}
+	for (int w = 0; w < 8; w++)
+		for (int i = 0; i < 8; i++)
+			out[aes_byte_at(w, i)] = (uint8_t)(q[w] >> 8 * i);
 }
 
 /* SubBytes on 64 bytes: Boyar and Peralta's depth-16 circuit ("A depth-16
@@ -241,8 +247,8 @@ aes_add_round_key(uint64_t q[8], const struct aes_key *k, int round)
 		q[i] ^= k->rk[8 * round + i];
 }
 
-/* Enciphers (or deciphers) n <= AES_BATCH blocks; in and out may alias. */
-static void
+/* One pass of the circuit: up to AES_BATCH blocks. */
+void
 aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
     size_t n, int decipher)
 {
@@ -303,18 +309,6 @@ aes128_expand(struct aes_key *k, const uint8_t key[KEY_LEN])
 	crypto_wipe(q, sizeof q);
 }
 
-void
-aes128_encrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16])
-{
-	aes_blocks(k, in, out, 1, 0);
-}
-
-void
-aes128_decrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16])
-{
-	aes_blocks(k, in, out, 1, 1);
-}
-
 /* ---- 2. OCB3 (RFC 7253) ---- */
 enum ocb_mode { OCB_HASH, OCB_SEAL, OCB_OPEN };
 
@@ -372,13 +366,11 @@ ocb_blocks(const struct ocb_ctx *c, enum ocb_mode mode, uint8_t off[16],
     uint8_t sum[16], const uint8_t *in, uint8_t *out, size_t n)
 {
 	uint8_t v[2 * 16 * AES_BATCH], *x = v, *offs = v + 16 * AES_BATCH;
-	uint64_t i = 0;
 	for (size_t done = 0; done < n; done += AES_BATCH) {
 		size_t b = n - done < AES_BATCH ? n - done : AES_BATCH;
 		for (size_t j = 0; j < b; j++) {
-			const uint8_t *p = in + 16 * (done + j);
-			i++;
-			ocb_xor(off, off, c->l[ocb_ntz(i)], 16);
+			const uint8_t *p = in + 16 * (done + j);      /* block i = done + j + 1 */
+			ocb_xor(off, off, c->l[ocb_ntz(done + j + 1)], 16);
 			memcpy(offs + 16 * j, off, 16);
 			ocb_xor(x + 16 * j, p, off, 16);
 			if (mode == OCB_SEAL)
@@ -552,18 +544,17 @@ key_decode(const char *text, uint8_t key[KEY_LEN])
 	static const char bad_tail[] = "Base64 key was not encoded 128-bit key.";
 	uint8_t buf[KEY_LEN];
 	unsigned acc = 0, bad = 0;
-	int nbits = 0, n = 0;
 	if (strnlen(text, KEY_B64_LEN + 1) != KEY_B64_LEN)
 		return "Key must be 22 letters long.";
+	/* As in key_encode, character k holds bits 6k .. 6k+5: the byte they
+	 * begin in is whole once 6(k+1) bits are, and its place is public. */
 	for (int k = 0; k < KEY_B64_LEN; k++) {
 		int v = key_b64_value((unsigned char)text[k]);
+		int byte = 6 * k / 8;
 		bad |= (unsigned)v >> 31;
 		acc = acc << 6 | ((unsigned)v & 63);
-		nbits += 6;
-		if (nbits >= 8) {       /* a whole byte: its place is public */
-			nbits -= 8;
-			buf[n++] = (uint8_t)(acc >> nbits);
-		}
+		if (6 * (k + 1) / 8 > byte)     /* the bits after it stay in acc */
+			buf[byte] = (uint8_t)(acc >> 6 * (k + 1) % 8);
 	}
 	/* Masks of all ones or all zeros: a bad character, else (mosh's
 	 * order) bits set past the 128; the key is written only if neither. */

@@ -22,7 +22,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AES_BLOCK_LEN   16
 #define KEY_LEN         16          /* AES-128 */
 #define KEY_B64_LEN     22          /* base64 of 16 bytes, "==" removed */
 #define OCB_NONCE_LEN   12
@@ -44,10 +43,11 @@ struct ocb_ctx {
 	uint64_t blocks_sealed;     /* partial blocks count as one */
 };
 
-/* Raw AES-128 (FIPS-197), for the known-answer tests and OCB. */
+/* Raw AES-128 (FIPS-197), for OCB and the known-answer tests: n blocks,
+ * at most 4, enciphered (decipher 0) or deciphered; in == out allowed. */
 void aes128_expand(struct aes_key *k, const uint8_t key[KEY_LEN]);
-void aes128_encrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16]);
-void aes128_decrypt(const struct aes_key *k, const uint8_t in[16], uint8_t out[16]);
+void aes_blocks(const struct aes_key *k, const uint8_t *in, uint8_t *out,
+    size_t n, int decipher);
 
 void ocb_init(struct ocb_ctx *c, const uint8_t key[KEY_LEN]);
 void ocb_wipe(struct ocb_ctx *c);

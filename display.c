@@ -12,9 +12,9 @@
  *
  * Layers, bottom up:
  *  1. struct frame: what we know of the receiving terminal while we write
- *     to it -- its cursor (-1 = unknown), its pen, whether the cursor is
- *     shown (mosh's FrameState).  Every byte that moves the cursor or
- *     changes the pen goes through frame_* so the knowledge stays true.
+ *     to it -- its cursor (row -1 = unknown), its pen, whether the cursor
+ *     is shown (mosh's FrameState).  Every byte that moves the cursor or
+ *     changes the pen updates it, so the knowledge stays true.
  *  2. put_row(): one row against the row the receiver already holds;
  *     put_scroll(): the receiver scrolls instead of redrawing.
  *  3. display_frame(): the fixed order of SPEC.md §8.1 (bell, title,
@@ -44,7 +44,7 @@ struct frame {
 	struct buf *out;
 	const struct display_caps *caps;
 	int width;
-	int row, col;                   /* -1: unknown; col == width: pending wrap */
+	int row, col;                   /* row -1: unknown; col == width: pending wrap */
 	struct term_rend rend;
 	bool cursor_visible;
 };
@@ -107,14 +107,6 @@ display_repeat(struct buf *out, uint8_t c, int n)
 
 /* ------------------------------------------------------------ frame */
 
-/* The receiver's cursor is no longer known: the next move is a CUP. */
-static void
-frame_forget_cursor(struct frame *fr)
-{
-	fr->row = -1;
-	fr->col = -1;
-}
-
 /* mosh's FrameState::append_move: CR/LF or BS when the move is short,
  * else CUP.  A pending wrap is left exactly by CR, never by BS (mosh 1.4
  * backspaces from there and lands one column too far left). */
@@ -125,18 +117,17 @@ frame_append_move(struct frame *fr, int row, int col)
 
 	fr->row = row;
 	fr->col = col;
-	if (row0 >= 0 && col0 >= 0) {
-		if (col == 0 && row - row0 >= 0 && row - row0 < DISPLAY_SHORT_MOVE) {
-			if (col0 != 0)
-				buf_putc(fr->out, '\r');
-			display_repeat(fr->out, '\n', row - row0);
-			return;
-		}
-		if (row == row0 && col0 < fr->width && col0 - col > 0 &&
-		    col0 - col < DISPLAY_SHORT_MOVE) {
-			display_repeat(fr->out, '\b', col0 - col);
-			return;
-		}
+	if (row0 >= 0 && col == 0 && row - row0 >= 0 && row - row0 < DISPLAY_SHORT_MOVE) {
+		if (col0 != 0)
+			buf_putc(fr->out, '\r');
+		display_repeat(fr->out, '\n', row - row0);
+		return;
+	}
+	/* Back along the same row, from a known column (row is never -1). */
+	if (row == row0 && col0 < fr->width && col0 - col > 0 &&
+	    col0 - col < DISPLAY_SHORT_MOVE) {
+		display_repeat(fr->out, '\b', col0 - col);
+		return;
 	}
 	buf_printf(fr->out, "\033[%d;%dH", row + 1, col + 1);
 }
@@ -227,14 +218,12 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 	const struct term_row *row = f->rows[y];
 	const int w = f->ds.width;
 	bool old_wrap = old != NULL && old->wrap;
-	bool wrote_last = false;
 	struct term_rend run_rend = display_default_rend;
 	int x = 0, run = 0;
 
 	if (wrap_in) {
 		frame_append_cell(fr, &row->cells[0]);
 		x = row->cells[0].wide ? 2 : 1;
-		wrote_last = x >= w;
 	}
 	if (initialized && row == old)
 		x = w;          /* the receiver holds this very row */
@@ -257,8 +246,7 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 			run = 0;
 		}
 		if (c->len == 0) {
-			if (run == 0)
-				run_rend = c->rend;
+			run_rend = c->rend;     /* the same, if the run goes on */
 			run++;
 			x++;
 			continue;
@@ -266,7 +254,7 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 		/* The receiver's wrap state at the end of a wrapping row may
 		 * differ from ours: place its last cell explicitly. */
 		if (row->wrap && x + cw >= w)
-			frame_forget_cursor(fr);
+			fr->row = -1;   /* unknown: the move is a CUP */
 		frame_append_silent_move(fr, y, x);
 		if (x + cw > w) {
 			/* A wide cell in the last column (written with autowrap
@@ -279,13 +267,12 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 			frame_append_cell(fr, c);
 		}
 		x += cw;
-		wrote_last = x >= w;
 	}
-	if (run > 0) {
+	if (run > 0)
 		put_blanks(fr, y, x, run, &run_rend, true, row->wrap);
-		wrote_last = fr->col >= w;
-	}
-	if (!wrote_last || y == f->ds.height - 1)
+	/* Only writing this row's last column leaves the receiver on row y
+	 * past the end, with a wrap pending. */
+	if (fr->row != y || fr->col < w || y == f->ds.height - 1)
 		return false;
 	if (!row->wrap)
 		buf_puts(fr->out, "\r\n");
@@ -321,12 +308,14 @@ put_scroll(struct frame *fr, const struct term_fb *last, const struct term_fb *f
 		display_repeat(fr->out, '\n', r);
 		fr->col = 0;
 	} else {
+		/* Where setting or resetting the region leaves the cursor is
+		 * not tracked: the next move is a CUP. */
 		buf_printf(fr->out, "\033[1;%dr", *bottom + 1);
-		frame_forget_cursor(fr);
+		fr->row = -1;
 		frame_append_silent_move(fr, *bottom, 0);
 		display_repeat(fr->out, '\n', r);
 		buf_puts(fr->out, "\033[r");
-		frame_forget_cursor(fr);
+		fr->row = -1;
 	}
 	return n;
 }
@@ -429,10 +418,8 @@ display_frame(struct buf *out, const struct term_fb *last,
 struct hoststate *
 hoststate_new(int width, int height)
 {
-	struct hoststate *s = calloc(1, sizeof *s);
+	struct hoststate *s = ssp_alloc(sizeof *s);
 
-	if (s == NULL)
-		abort();
 	s->term = term_new(width, height);
 	return s;
 }
@@ -442,10 +429,8 @@ static void *
 hoststate_copy(const void *p)
 {
 	const struct hoststate *s = p;
-	struct hoststate *c = malloc(sizeof *c);
+	struct hoststate *c = ssp_alloc(sizeof *c);
 
-	if (c == NULL)
-		abort();
 	*c = (struct hoststate){ .term = term_clone(s->term), .echo_ack = s->echo_ack };
 	return c;
 }

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "predict.h"
+#include "ssp.h"
 
 /* Triggers, compared with the send interval (about SRTT/2), in ms. */
 #define PRED_SRTT_TRIGGER_HIGH  30      /* above: show predictions */
@@ -172,9 +173,7 @@ pred_cell_start(struct pred *p, const struct term_fb *fb, int y, int x,
     uint64_t now)
 {
 	if (p->rows[y] == NULL)         /* the row is made on first use */
-		p->rows[y] = calloc((size_t)p->width, sizeof *p->rows[y]);
-	if (p->rows[y] == NULL)
-		abort();
+		p->rows[y] = ssp_alloc((size_t)p->width * sizeof *p->rows[y]);
 	struct pred_cell *c = &p->rows[y][x];
 	if (c->active && !c->unknown)
 		pred_cell_add_original(c, &c->repl);
@@ -210,9 +209,7 @@ pred_reset(struct pred *p)
 struct pred *
 pred_new(enum pred_mode mode, bool overwrite)
 {
-	struct pred *p = calloc(1, sizeof *p);
-	if (p == NULL)
-		abort();
+	struct pred *p = ssp_alloc(sizeof *p);
 	*p = (struct pred){ .mode = mode, .overwrite = overwrite, .prediction_epoch = 1 };
 	return p;
 }

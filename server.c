@@ -514,15 +514,17 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 			}
 		}
 
+		/* The flags change only inside ssp_wait, where the signals are
+		 * unblocked: read and cleared here, they cannot race. */
 		bool want_exit = got_term;
-		bool usr1 = got_usr1;
-		got_term = 0;
-		got_usr1 = 0;
-		if (usr1 && (sig_tmout == 0 || now - last_state >= (uint64_t)sig_tmout * 1000)) {
+		if (got_usr1 &&
+		    (sig_tmout == 0 || now - last_state >= (uint64_t)sig_tmout * 1000)) {
 			fprintf(stderr, "Network idle for %llu seconds when SIGUSR1 received\n",
 			    (unsigned long long)(now - last_state) / 1000);
 			want_exit = true;
 		}
+		got_term = 0;
+		got_usr1 = 0;
 		if (net_tmout > 0 && released &&
 		    now - last_state >= (uint64_t)net_tmout * 1000) {
 			fprintf(stderr, "Network idle for %ld seconds.\n", net_tmout);

@@ -81,9 +81,7 @@ buf_put(struct buf *b, const void *p, size_t n)
 void
 buf_putc(struct buf *b, uint8_t c)
 {
-	buf_reserve(b, 1);
-	b->data[b->len] = c;
-	b->len++;
+	buf_put(b, &c, 1);
 }
 
 void
@@ -227,16 +225,13 @@ defl_put_bits(struct bitwriter *w, uint32_t v, unsigned k)
 }
 
 /* Appends a Huffman code of `bits` bits.  Codes are packed from their most
- * significant bit (RFC 1951 §3.1.1), so the code goes in reversed. */
+ * significant bit (RFC 1951 §3.1.1), so the code goes in a bit at a time
+ * from the top. */
 static void
 defl_put_code(struct bitwriter *w, unsigned code, unsigned bits)
 {
-	uint32_t reversed = 0;
-	for (unsigned i = 0; i < bits; i++) {
-		reversed = reversed << 1 | (code & 1);
-		code >>= 1;
-	}
-	defl_put_bits(w, reversed, bits);
+	for (unsigned i = bits; i > 0; i--)
+		defl_put_bits(w, code >> (i - 1) & 1, 1);
 }
 
 /* Appends literal/length symbol sym in the fixed code. */
@@ -290,8 +285,7 @@ zlib_deflate(struct buf *out, const uint8_t *in, size_t n)
 		 * of the next 3 bytes; the last 2 bytes, too few to match, use 0. */
 		uint32_t h = 0;
 		if (n - i >= DEFL_MATCH_MIN) {
-			uint32_t three = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
-			    in[i + 2];
+			uint32_t three = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
 			h = three * 2654435761u >> (32 - DEFL_HASH_BITS);
 		}
 		uint32_t dist = (uint32_t)i - head[h];
@@ -767,25 +761,24 @@ wire_put_echoack(struct buf *out, uint64_t num)
 }
 
 /* Fills *ev from extension `ext` of type `type`, after checking all of
- * its fields; a missing field reads 0. */
+ * its fields; a missing field reads 0.  The three extensions number their
+ * fields apart, so every member is read from its own field number and the
+ * type says which members count. */
 static int
 wire_event_read(struct wire_event *ev, enum wire_event_type type, const struct tlv *ext)
 {
 	struct tlv_message m;
-	*ev = (struct wire_event){ .type = type };
 	if (tlv_read_message(ext->p, ext->p + ext->v, &m) < 0)
 		return -1;
-	if (type == WIRE_BYTES) {
-		ev->bytes = m.len[4].p;                 /* keys / hoststring */
-		ev->len = (size_t)m.len[4].v;
-	}
-	if (type == WIRE_RESIZE) {
+	*ev = (struct wire_event){
+		.type = type,
+		.bytes = m.len[4].p,                    /* keys / hoststring */
+		.len = (size_t)m.len[4].v,
 		/* int32: the low 32 bits, as protobuf reads them */
-		ev->width = (int32_t)(uint32_t)m.varint[5].v;
-		ev->height = (int32_t)(uint32_t)m.varint[6].v;
-	}
-	if (type == WIRE_ECHOACK)
-		ev->echo_ack = m.varint[8].v;           /* echo_ack_num */
+		.width = (int32_t)(uint32_t)m.varint[5].v,
+		.height = (int32_t)(uint32_t)m.varint[6].v,
+		.echo_ack = m.varint[8].v,              /* echo_ack_num */
+	};
 	return 1;
 }
 

@@ -43,8 +43,8 @@ main(void)
 
 	/* The raw cipher, both directions, and the printable key. */
 	aes128_expand(&k, key);
-	aes128_encrypt(&k, block, out);
-	aes128_decrypt(&k, out, out);
+	aes_blocks(&k, block, out, 1, 0);
+	aes_blocks(&k, out, out, 1, 1);
 	key_encode(key, text);
 	crypto_wipe(&k, sizeof k);
 

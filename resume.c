@@ -211,15 +211,18 @@ resume_body(struct ssp *t, FILE *f)
 {
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 	int count[2] = { 0, 0 };
 	const char *why = NULL;
 
-	while (why == NULL && getline(&line, &cap, f) > 0 && strcmp(line, "end\n") != 0) {
-		line[strcspn(line, "\n")] = '\0';
+	while (why == NULL && (n = getline(&line, &cap, f)) > 0 && strcmp(line, "end\n") != 0) {
+		if (line[n - 1] != '\n' || strlen(line) != (size_t)n)
+			break;          /* cut short, or not text */
+		line[n - 1] = '\0';
 		why = resume_line(t, line, count);
 	}
 	if (why == NULL && (line == NULL || strcmp(line, "end\n") != 0 || fgetc(f) != EOF))
-		why = "truncated (it does not close with its end line)";
+		why = "truncated, or not text (it does not close with its end line)";
 	if (why == NULL && (count[0] == 0 || count[1] == 0))
 		why = "corrupt: no sent or no received state";
 	free(line);

@@ -186,6 +186,7 @@ round_trip(void **unused)
 	assert_memory_equal(p.typed.data, "ab", 2);
 	ssp_save(p.c, collect, &before);
 	uint64_t seq = ssp_next_seq(p.c);
+	uint64_t datagrams_before = ssp_datagrams_sent(p.c);
 
 	struct ssp *c = resume_load(path, &peer, &why);
 	assert_non_null(c);
@@ -226,6 +227,18 @@ round_trip(void **unused)
 	for (int i = 0; i < 8; i++)
 		first = first << 8 | dg[i];
 	assert_int_equal(first, seq);           /* the saved one, never used */
+	/* Its instruction id is new as well (ids started at 0 in the old one):
+	 * mosh-server asserts that a repeated id brings the same fragments. */
+	struct ocb_ctx ocb;
+	uint8_t payload[4096];
+	uint64_t dseq, id = 0;
+	uint16_t ts, tsr;
+	size_t plen;
+	ocb_init(&ocb, key);
+	assert_null(ssp_datagram_open(&ocb, dg, (size_t)n, &dseq, &ts, &tsr, payload, &plen));
+	for (int i = 0; i < 8; i++)
+		id = id << 8 | payload[i];
+	assert_true(id > datagrams_before);
 	userstream_push_bytes(ssp_local(c), (const uint8_t *)"gh", 2);
 	pump(&p, 500, false);
 	assert_int_equal(p.typed.len, 8);

@@ -31,8 +31,8 @@
  * it refuses a file that does not close with its end line (truncated), a
  * line it does not know, hex that is not, or a state that does not decode.
  * Two things a replayed screen does not keep: how many times the bell rang
- * (display_frame sends one BEL) and the alternate-scroll mode, which mosh
- * does not draw either.
+ * (display_frame sends one BEL) and the alternate-scroll mode (1007),
+ * which display_frame does not send.
  * Invariants: a file is written once, atomically (a temporary file, fsync,
  * rename, fsync of the directory), mode 0600 in a 0700 directory; it is
  * read only if it is the user's own, private and whole; and it is used

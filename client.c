@@ -394,6 +394,9 @@ cl_loop(struct client *c)
 			if (n > 0 && !cl_keyboard(c, kbuf, (size_t)n, now))
 				return false;
 			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+				/* A raw terminal reads no end of file: it hung up (its
+				 * window closed), which detaches as SIGHUP does. */
+				cl_detach(c, now);      /* returns only if that failed: quit */
 				c->stdin_eof = true;
 				if (!cl_quit(c, "Exiting...", now))
 					return false;

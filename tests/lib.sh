@@ -37,6 +37,9 @@ lib_init() {
 	# Sessions started here (--local) inherit the marker too.
 	MOSHTEST=$MARK
 	export MOSHTEST
+	# A detached client saves its session here, not in the user's home.
+	XDG_STATE_HOME=$T/state
+	export XDG_STATE_HOME
 	trap lib_cleanup EXIT
 	trap 'exit 1' INT TERM
 }

@@ -8,35 +8,28 @@
  *     so a snapshot (fb_copy) never changes under its holder.  A row made
  *     from nothing, or blanked whole, gets a fresh generation number `gen`;
  *     a copy keeps it, which lets the frame diff recognise scrolled rows.
- *  3. UTF-8 decoding with mosh's rules for bad bytes (§7.1), then Paul
- *     Williams' 14-state DEC ANSI parser as a table (§7.2), whose actions
- *     call layer 4.
- *  4. The emulator (§7.3, §7.4, §7.6): one function per control, ESC or
+ *  3. The emulator (§7.3, §7.4, §7.6): one function per control, ESC or
  *     CSI final, marked with its mnemonic.  Every count is clamped to the
  *     screen before use, so a sequence costs at most a screen's worth of
- *     work, whatever its numbers.
- * Beside layer 3 runs one shortcut, the ASCII fast path (§7.4, "Runs of
- * plain text"): printable ASCII in the ground state goes straight to the
- * row.  It gives the same screen as the parser would, and it can be
+ *     work, whatever its numbers.  Bytes reach it through the parser
+ *     (vtparse.c: UTF-8, then Paul Williams' state machine, §7.1-7.2),
+ *     which calls vt_print, vt_control and the three dispatch functions
+ *     here and leaves the sequence's parameters in struct vt_parser.
+ * Beside the parser runs one shortcut, the ASCII fast path (§7.4, "Runs
+ * of plain text"): printable ASCII in the ground state goes straight to
+ * the row.  It gives the same screen as the parser would, and it can be
  * skipped on a first reading.
  * Invariants after every byte: the cursor is on the screen; rows[y]->width
  * is ds.width; the scroll region is inside the screen.  The alternate
  * screen lives only here (struct term): the framebuffer always holds what
  * is visible, which is all that is sent to the client.
  * Where this file says "as mosh", the behaviour is mosh 1.4's, from its
- * src/terminal/ (parser.cc, parserstate.cc, terminal.cc,
- * terminaldispatcher.cc, terminalfunctions.cc, terminalframebuffer.cc).
+ * src/terminal/ (terminal.cc, terminaldispatcher.cc, terminalfunctions.cc,
+ * terminalframebuffer.cc).
  */
 #include <stdlib.h>
 #include <string.h>
-#include "term.h"
-
-/* Limits (SPEC.md §A). */
-#define VT_PARAM_CHARS  100     /* digits and ';' kept per sequence (mosh) */
-#define VT_PARAM_COUNT  (VT_PARAM_CHARS + 1)   /* as many as 100 chars can hold */
-#define VT_PARAM_MAX    65535   /* a larger value counts as missing (mosh) */
-#define VT_INTER_MAX    8       /* intermediate and private-marker chars */
-#define VT_OSC_MAX      16384   /* characters of an OSC string (mosh) */
+#include "vtparse.h"
 
 /* ---------------------------------------------------------------- widths */
 
@@ -78,7 +71,7 @@ static uint64_t vt_next_gen = 1;        /* generation of the next new row */
 #define VT_ROW_SIZE(w) (sizeof(struct term_row) + (size_t)(w) * sizeof(struct term_cell))
 
 /* Out of memory ends the program: a terminal cannot go on without it. */
-static void *
+void *
 vt_alloc(void *p, size_t size)
 {
 	p = realloc(p, size ? size : 1);
@@ -288,33 +281,7 @@ fb_equal(const struct term_fb *a, const struct term_fb *b)
 	return true;
 }
 
-/* --------------------------------------------------------------- parser */
-
-/* Paul Williams' states (vt100.net/emu/dec_ansi_parser), by his names. */
-enum vt_state {
-	VT_GROUND,
-	VT_ESCAPE, VT_ESCAPE_INTERMEDIATE,
-	VT_CSI_ENTRY, VT_CSI_PARAM, VT_CSI_INTERMEDIATE, VT_CSI_IGNORE,
-	VT_DCS_ENTRY, VT_DCS_PARAM, VT_DCS_INTERMEDIATE, VT_DCS_PASSTHROUGH, VT_DCS_IGNORE,
-	VT_OSC_STRING,
-	VT_SOS_PM_APC_STRING,
-	VT_STAY,                /* not a state: a transition that keeps the current one */
-};
-
-/* His actions on transitions.  The others are entry and exit actions,
- * taken in vt_input: clear (vt_clear), OSC start and OSC end; hook and
- * unhook, on entering and leaving DCS passthrough, would do nothing, as
- * DCS strings are discarded (as mosh does), so they have no code. */
-enum vt_action {
-	VT_IGNORE, VT_PRINT, VT_EXECUTE, VT_COLLECT, VT_PARAM,
-	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_PUT, VT_OSC_PUT,
-};
-
-/* The columns of vt_table: classes of codes (vt_class, SPEC.md §7.2). */
-enum vt_class {
-	VT_CLASS_C0, VT_CLASS_INTERMEDIATE, VT_CLASS_PARAM, VT_CLASS_COLON,
-	VT_CLASS_PRIVATE, VT_CLASS_FINAL, VT_CLASS_DEL, VT_CLASSES
-};
+/* ------------------------------------------------------------- emulator */
 
 /* The kinds of cursor-key bytes term_user_byte has seen (SPEC.md §7.6). */
 enum vt_key_state { VT_KEY_GROUND, VT_KEY_ESC, VT_KEY_ESC_O };
@@ -323,292 +290,17 @@ struct term {
 	struct term_fb fb;              /* what is visible, and all that is sent */
 	struct term_fb primary;         /* under the alternate screen; else all 0 */
 	bool alt_active;
-	uint32_t u8_cp, u8_min;         /* UTF-8: value so far, least legal value */
-	int u8_need;                    /* continuation bytes still expected */
-	enum vt_state state;
-	int param[VT_PARAM_COUNT];      /* -1 = missing */
-	int param_idx;                  /* field being parsed: < VT_PARAM_COUNT,
-	                                 * as each ';' is one of the 100 chars */
-	int param_chars;                /* <= VT_PARAM_CHARS */
-	char inter[VT_INTER_MAX + 1];   /* intermediates, NUL-terminated */
-	int ninter;
-	uint32_t *osc;                  /* VT_OSC_MAX, allocated only inside an
-	                                 * OSC string, so a copy stays small */
-	int osc_len;
+	struct vt_parser vp;            /* vtparse.c's state */
 	enum vt_key_state key_state;    /* term_user_byte */
 	struct buf *reply;              /* replies to the application, or NULL */
 };
-
-static void vt_print(struct term *t, uint32_t cp);
-static void vt_control(struct term *t, uint32_t c);
-static void vt_esc_dispatch(struct term *t, uint32_t c);
-static void vt_csi_dispatch(struct term *t, uint32_t c);
-static void vt_osc_dispatch(struct term *t);
-
-/* What one code does: an action, then a move to the state next. */
-struct vt_transition {
-	enum vt_action action;
-	enum vt_state next;             /* or VT_STAY */
-};
-
-#define DO(act)         { .action = VT_##act, .next = VT_STAY }
-#define GO(act, state)  { .action = VT_##act, .next = VT_##state }
-
-/*
- * The state's own transitions, after the "anywhere" ones (vt_anywhere):
- * SPEC.md §7.2's table, one row per state, one entry per class, in the
- * order C0, 20-2F, 30-39 and 3B, 3A, 3C-3F, 40-7E, 7F.  ESC P X [ ] ^ _
- * and BEL in an OSC string are exceptions to their columns (vt_anywhere).
- */
-static const struct vt_transition vt_table[VT_STAY][VT_CLASSES] = {
-	[VT_GROUND] = { DO(EXECUTE), DO(PRINT), DO(PRINT), DO(PRINT),
-	    DO(PRINT), DO(PRINT), DO(PRINT) },
-	[VT_ESCAPE] = { DO(EXECUTE), GO(COLLECT, ESCAPE_INTERMEDIATE),
-	    GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND),
-	    GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_ESCAPE_INTERMEDIATE] = { DO(EXECUTE), DO(COLLECT),
-	    GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND),
-	    GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_CSI_ENTRY] = { DO(EXECUTE), GO(COLLECT, CSI_INTERMEDIATE),
-	    GO(PARAM, CSI_PARAM), GO(IGNORE, CSI_IGNORE),
-	    GO(COLLECT, CSI_PARAM), GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_CSI_PARAM] = { DO(EXECUTE), GO(COLLECT, CSI_INTERMEDIATE),
-	    DO(PARAM), GO(IGNORE, CSI_IGNORE),
-	    GO(IGNORE, CSI_IGNORE), GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_CSI_INTERMEDIATE] = { DO(EXECUTE), DO(COLLECT),
-	    GO(IGNORE, CSI_IGNORE), GO(IGNORE, CSI_IGNORE),
-	    GO(IGNORE, CSI_IGNORE), GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_CSI_IGNORE] = { DO(EXECUTE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), GO(IGNORE, GROUND), DO(IGNORE) },
-	[VT_DCS_ENTRY] = { DO(IGNORE), GO(COLLECT, DCS_INTERMEDIATE),
-	    GO(PARAM, DCS_PARAM), GO(IGNORE, DCS_IGNORE),
-	    GO(COLLECT, DCS_PARAM), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
-	[VT_DCS_PARAM] = { DO(IGNORE), GO(COLLECT, DCS_INTERMEDIATE),
-	    DO(PARAM), GO(IGNORE, DCS_IGNORE),
-	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
-	[VT_DCS_INTERMEDIATE] = { DO(IGNORE), DO(COLLECT),
-	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_IGNORE),
-	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
-	[VT_DCS_PASSTHROUGH] = { DO(PUT), DO(PUT), DO(PUT), DO(PUT),
-	    DO(PUT), DO(PUT), DO(IGNORE) },
-	[VT_DCS_IGNORE] = { DO(IGNORE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), DO(IGNORE), DO(IGNORE) },
-	[VT_OSC_STRING] = { DO(IGNORE), DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT),
-	    DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT) },
-	[VT_SOS_PM_APC_STRING] = { DO(IGNORE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), DO(IGNORE), DO(IGNORE) },
-};
-
-/* The column of vt_table for c, which is no C1 control (80-9F): those
- * all have anywhere transitions. */
-static enum vt_class
-vt_class(uint32_t c)
-{
-	if (c >= 0xA0)
-		return VT_CLASS_FINAL;  /* every character past C1 acts like 'A' */
-	if (c < 0x20)
-		return VT_CLASS_C0;     /* 00-1F */
-	if (c < 0x30)
-		return VT_CLASS_INTERMEDIATE;   /* 20-2F: space and !"#$%&'()*+,-./ */
-	if (c == 0x3A)
-		return VT_CLASS_COLON;  /* 3A: a sub-parameter, which mosh refuses */
-	if (c < 0x3C)
-		return VT_CLASS_PARAM;  /* 30-39 and 3B: digits and ';' */
-	if (c < 0x40)
-		return VT_CLASS_PRIVATE;        /* 3C-3F: < = > ? */
-	if (c < 0x7F)
-		return VT_CLASS_FINAL;  /* 40-7E */
-	return VT_CLASS_DEL;            /* 7F */
-}
-
-/* Williams' "anywhere" transitions, which every state takes before its
- * own; next is VT_STAY when c has none.  Two exceptions to the table's
- * columns join them as the C1 codes they stand for: in the escape state,
- * ESC P X [ ] ^ _ are the 7-bit DCS, SOS, CSI, OSC, PM and APC (the other
- * finals 40..5F are dispatched: vt_esc_dispatch); in an OSC string, BEL
- * ends the string as ST does (xterm's ctlseqs, "Operating System
- * Commands"). */
-static struct vt_transition
-vt_anywhere(enum vt_state state, uint32_t c)
-{
-	if (state == VT_ESCAPE && c >= 'P' && c <= '_' && strchr("PX[]^_", (int)c) != NULL)
-		c += 0x40;
-	if (state == VT_OSC_STRING && c == 0x07)
-		c = 0x9C;
-	switch (c) {
-	case 0x1B: return (struct vt_transition)GO(IGNORE, ESCAPE);            /* ESC */
-	case 0x90: return (struct vt_transition)GO(IGNORE, DCS_ENTRY);         /* DCS */
-	case 0x9B: return (struct vt_transition)GO(IGNORE, CSI_ENTRY);         /* CSI */
-	case 0x9C: return (struct vt_transition)GO(IGNORE, GROUND);            /* ST */
-	case 0x9D: return (struct vt_transition)GO(IGNORE, OSC_STRING);        /* OSC */
-	case 0x98: case 0x9E: case 0x9F:                                        /* SOS PM APC */
-		return (struct vt_transition)GO(IGNORE, SOS_PM_APC_STRING);
-	}
-	if (c == 0x18 || c == 0x1A || (c >= 0x80 && c <= 0x9F))  /* CAN, SUB, other C1 */
-		return (struct vt_transition)GO(EXECUTE, GROUND);
-	return (struct vt_transition)DO(IGNORE);
-}
-
-/* The entry action of the escape, CSI entry and DCS entry states: a new
- * sequence starts with no parameters and no intermediates. */
-static void
-vt_clear(struct term *t)
-{
-	memset(t->param, -1, sizeof t->param);  /* all bytes 0xFF: -1 */
-	t->param_idx = 0;
-	t->param_chars = 0;
-	t->ninter = 0;
-	memset(t->inter, 0, sizeof t->inter);   /* so it stays NUL-terminated */
-}
-
-/* A transition's own action (the entry and exit actions are vt_input's). */
-static void
-vt_act(struct term *t, enum vt_action action, uint32_t c)
-{
-	int *field = &t->param[t->param_idx];   /* for VT_PARAM */
-
-	switch (action) {
-	case VT_PRINT: vt_print(t, c); break;
-	case VT_EXECUTE: vt_control(t, c); break;
-	case VT_ESC_DISPATCH: vt_esc_dispatch(t, c); break;
-	case VT_CSI_DISPATCH: vt_csi_dispatch(t, c); break;
-	case VT_COLLECT:
-		if (t->ninter < VT_INTER_MAX) {
-			t->inter[t->ninter] = (char)c;
-			t->ninter++;
-		}
-		break;
-	case VT_PARAM:
-		/* The count stops at the limit, so that no length of
-		 * sequence can make it wrap and let more fields in. */
-		if (t->param_chars == VT_PARAM_CHARS)
-			break;
-		t->param_chars++;
-		if (c == ';') {
-			t->param_idx++;
-		} else if (*field <= VT_PARAM_MAX) {    /* stops growing once too big */
-			if (*field < 0)
-				*field = 0;                     /* the field's first digit */
-			*field = *field * 10 + (int)(c - '0');
-		}
-		break;
-	case VT_OSC_PUT:
-		if (t->osc_len < VT_OSC_MAX) {
-			t->osc[t->osc_len] = c;
-			t->osc_len++;
-		}
-		break;
-	default:                /* ignore; DCS strings (put) too */
-		break;
-	}
-}
-
-/* One code point through the state machine.  A transition to a state
- * (even the same one) runs the old state's exit action, the transition's
- * action, then the new state's entry action, in Williams' order.  The OSC
- * buffer exists only inside an OSC string, so a copy of a terminal stays
- * small. */
-static void
-vt_input(struct term *t, uint32_t c)
-{
-	struct vt_transition tr = vt_anywhere(t->state, c);
-
-	if (tr.next == VT_STAY)
-		tr = vt_table[t->state][vt_class(c)];
-	if (tr.next != VT_STAY && t->state == VT_OSC_STRING) {    /* exit: OSC end */
-		vt_osc_dispatch(t);
-		free(t->osc);
-		t->osc = NULL;
-	}
-	vt_act(t, tr.action, c);
-	if (tr.next == VT_STAY)
-		return;
-	t->state = tr.next;
-	if (tr.next == VT_ESCAPE || tr.next == VT_CSI_ENTRY || tr.next == VT_DCS_ENTRY)
-		vt_clear(t);                            /* entry: clear */
-	if (tr.next == VT_OSC_STRING) {                 /* entry: OSC start */
-		t->osc = vt_alloc(t->osc, VT_OSC_MAX * sizeof t->osc[0]);
-		t->osc_len = 0;
-	}
-}
-
-/* The least code point that takes n + 1 bytes of UTF-8, counting glibc's
- * old 5- and 6-byte forms: one below it in that many bytes is overlong. */
-static const uint32_t vt_utf8_least[6] = { 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000 };
-
-/*
- * UTF-8 in front of the parser, decoding exactly as mosh does with glibc's
- * mbrtowc (SPEC.md §7.1; mosh's src/terminal/parser.cc, UTF8Parser): a lead
- * byte fixes the length (glibc still takes the old 5- and 6-byte forms); a
- * byte that cannot continue the sequence gives U+FFFD and is then decoded
- * afresh; an overlong form or a surrogate, noticed at its last byte, gives
- * U+FFFD and that last byte is decoded afresh (one more U+FFFD); a value
- * past U+10FFFF gives one U+FFFD.
- */
-static void
-vt_utf8(struct term *t, uint8_t b)
-{
-	int n = 1;              /* continuation bytes that lead byte b announces */
-
-	if (t->u8_need == 0 && b < 0x80) {
-		vt_input(t, b);
-		return;
-	}
-	if (t->u8_need == 0) {
-		/* 80-BF only continue; C0 C1 would be overlong; FE FF never occur */
-		if (b < 0xC2 || b > 0xFD) {
-			vt_input(t, 0xFFFD);
-			return;
-		}
-		while (n < 5 && (b & (0x40 >> n)) != 0)  /* one more for each 1 after 11 */
-			n++;
-		t->u8_need = n;
-		t->u8_min = vt_utf8_least[n];
-		t->u8_cp = b & (0x3Fu >> n);    /* the bits after its 0 bit */
-		return;
-	}
-	if ((b & 0xC0) != 0x80) {               /* not a continuation byte */
-		t->u8_need = 0;
-		vt_input(t, 0xFFFD);
-		vt_utf8(t, b);
-		return;
-	}
-	t->u8_cp = t->u8_cp << 6 | (b & 0x3F);
-	t->u8_need--;
-	if (t->u8_need > 0)
-		return;
-	if (t->u8_cp < t->u8_min || (t->u8_cp >= 0xD800 && t->u8_cp <= 0xDFFF)) {
-		vt_input(t, 0xFFFD);
-		vt_utf8(t, b);
-		return;
-	}
-	vt_input(t, t->u8_cp > 0x10FFFF ? 0xFFFD : t->u8_cp);
-}
-
-int
-term_utf8_encode(uint32_t cp, char out[4])
-{
-	static const uint8_t lead[5] = { 0, 0x00, 0xC0, 0xE0, 0xF0 };   /* by length */
-	int n = 1;
-
-	while (n < 4 && cp >= vt_utf8_least[n])
-		n++;
-	for (int i = n - 1; i > 0; i--) {       /* 6 bits a byte, from the end */
-		out[i] = (char)(0x80 | (cp & 0x3F));
-		cp >>= 6;
-	}
-	out[0] = (char)(lead[n] | cp);
-	return n;
-}
-
-/* ------------------------------------------------------------- emulator */
 
 /* Parameter i, or def if it is missing, 0, or past VT_PARAM_MAX: mosh's
  * rule, so an explicit 0 also means the default. */
 static int
 vt_param(const struct term *t, int i, int def)
 {
-	int v = i <= t->param_idx ? t->param[i] : -1;
+	int v = i <= t->vp.param_idx ? t->vp.param[i] : -1;
 
 	return v >= 1 && v <= VT_PARAM_MAX ? v : def;
 }
@@ -798,7 +490,7 @@ vt_combine(struct term *t, uint32_t cp)
  * at the margin, insert mode, the cell with the pen's rendition, the
  * advance.  Like mosh (src/terminal/terminal.cc, Emulator::print),
  * printable ASCII and Latin-1 take width 1 without a look at the table. */
-static void
+void
 vt_print(struct term *t, uint32_t cp)
 {
 	struct term_ds *ds = &t->fb.ds;
@@ -873,7 +565,7 @@ vt_print_ascii_run(struct term *t, const uint8_t *p, size_t n)
 /* Execute: C0 and C1 controls (SPEC.md §7.3).  All but HT drop the
  * pending wrap, unknown ones too (mosh's src/terminal/terminaldispatcher.cc
  * clears it for every dispatched function not marked otherwise). */
-static void
+void
 vt_control(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
@@ -961,21 +653,21 @@ vt_reset(struct term *t)
 }
 
 /* ESC final, with intermediates; ESC 0x40..0x5F is the 7-bit C1 control. */
-static void
+void
 vt_esc_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
 
-	if (t->ninter == 0 && c >= 0x40 && c <= 0x5F) {
+	if (t->vp.ninter == 0 && c >= 0x40 && c <= 0x5F) {
 		vt_control(t, c + 0x40);
 		return;
 	}
 	ds->next_print_will_wrap = false;
-	if (t->ninter == 0 && (c == '7' || c == '8')) {         /* DECSC DECRC */
+	if (t->vp.ninter == 0 && (c == '7' || c == '8')) {         /* DECSC DECRC */
 		vt_cursor(ds, c == '7');
-	} else if (t->ninter == 0 && c == 'c') {                /* RIS */
+	} else if (t->vp.ninter == 0 && c == 'c') {                /* RIS */
 		vt_reset(t);
-	} else if (strcmp(t->inter, "#") == 0 && c == '8') {    /* DECALN: all E */
+	} else if (strcmp(t->vp.inter, "#") == 0 && c == '8') {    /* DECALN: all E */
 		for (int y = 0; y < ds->height; y++) {
 			struct term_row *r = vt_erase(t, y, 0, ds->width);
 			for (int x = 0; x < ds->width; x++) {
@@ -1089,25 +781,25 @@ vt_erase_in(struct term *t, bool screen, int how)
 
 /* CSI: private marker and intermediates, then the final (SPEC.md §7.3).
  * Counts (n) default to 1, selectors (p0) to 0. */
-static void
+void
 vt_csi_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
 	int n = vt_param(t, 0, 1);
 	int p0 = vt_param(t, 0, 0);
-	int count = t->param_idx + 1;           /* parameters given */
+	int count = t->vp.param_idx + 1;           /* parameters given */
 	int bottom;
 
-	if (strcmp(t->inter, "?") == 0 && (c == 'h' || c == 'l')) {
+	if (strcmp(t->vp.inter, "?") == 0 && (c == 'h' || c == 'l')) {
 		for (int i = 0; i < count; i++)         /* DECSET, DECRST */
 			vt_set_mode(t, vt_param(t, i, 0), c == 'h');
 		return;
 	}
-	if (t->ninter > 0 || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
+	if (t->vp.ninter > 0 || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
 		ds->next_print_will_wrap = false;
-	if (strcmp(t->inter, ">") == 0 && c == 'c' && t->reply != NULL) {  /* DA2 */
+	if (strcmp(t->vp.inter, ">") == 0 && c == 'c' && t->reply != NULL) {  /* DA2 */
 		buf_puts(t->reply, "\033[>1;10;0c");
-	} else if (strcmp(t->inter, "!") == 0 && c == 'p') {    /* DECSTR */
+	} else if (strcmp(t->vp.inter, "!") == 0 && c == 'p') {    /* DECSTR */
 		ds->insert_mode = false;
 		ds->origin_mode = false;
 		ds->app_cursor_keys = false;
@@ -1117,7 +809,7 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 		ds->rend = (struct term_rend){ 0 };
 		ds->saved = (struct term_cursor_save){ .autowrap = true };
 	}
-	if (t->ninter > 0)
+	if (t->vp.ninter > 0)
 		return;
 	switch (c) {
 	case '@': vt_shift_cells(t, n); break;                  /* ICH */
@@ -1184,12 +876,12 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 /* OSC 52;c; sets the clipboard (as UTF-8, cut before the first character
  * that would take it past TERM_CLIP_MAX bytes), OSC 0/1/2 the icon name
  * and title (SPEC.md §7.3). */
-static void
+void
 vt_osc_dispatch(struct term *t)
 {
 	struct term_fb *fb = &t->fb;
-	const uint32_t *s = t->osc;
-	int n = t->osc_len;
+	const uint32_t *s = t->vp.osc;
+	int n = t->vp.osc_len;
 	int text;               /* where the text starts */
 	int len;
 	char u[4];
@@ -1234,9 +926,9 @@ term_new(int width, int height)
 {
 	struct term *t = vt_alloc(NULL, sizeof *t);
 
-	*t = (struct term){ .state = VT_GROUND, .key_state = VT_KEY_GROUND };
+	*t = (struct term){ .vp.state = VT_GROUND, .key_state = VT_KEY_GROUND };
 	fb_init(&t->fb, width, height);
-	vt_clear(t);
+	vt_clear(&t->vp);
 	return t;
 }
 
@@ -1247,7 +939,7 @@ term_free(struct term *t)
 		return;
 	fb_free(&t->primary);
 	fb_free(&t->fb);
-	free(t->osc);
+	free(t->vp.osc);
 	free(t);
 }
 
@@ -1260,9 +952,9 @@ term_clone(const struct term *src)
 	fb_copy(&t->fb, &src->fb);
 	if (src->alt_active)
 		fb_copy(&t->primary, &src->primary);
-	if (src->osc != NULL)
-		t->osc = memcpy(vt_alloc(NULL, VT_OSC_MAX * sizeof t->osc[0]), src->osc,
-		    (size_t)src->osc_len * sizeof t->osc[0]);
+	if (src->vp.osc != NULL)
+		t->vp.osc = memcpy(vt_alloc(NULL, VT_OSC_MAX * sizeof t->vp.osc[0]), src->vp.osc,
+		    (size_t)src->vp.osc_len * sizeof t->vp.osc[0]);
 	return t;
 }
 
@@ -1281,11 +973,11 @@ term_write(struct term *t, const uint8_t *p, size_t n, struct buf *reply)
 {
 	t->reply = reply;
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7F && t->state == VT_GROUND && t->u8_need == 0) {
+		if (p[i] >= 0x20 && p[i] < 0x7F && t->vp.state == VT_GROUND && t->vp.u8_need == 0) {
 			vt_print(t, p[i]);
 			i += vt_print_ascii_run(t, p + i + 1, n - i - 1);     /* bytes it took */
 		} else {
-			vt_utf8(t, p[i]);
+			vt_utf8(&t->vp, t, p[i]);
 		}
 	}
 	t->reply = NULL;

@@ -1,6 +1,6 @@
 # The display area (display.c): its bench, and the targets that build its
 # harness.  The unit test and the fuzz harness use the generic rules; alone:
-#   make B=build/display LIBSRC='display.c term.c wire.c' build/display/test_display
+#   make B=build/display LIBSRC='display.c term.c vtparse.c wire.c' build/display/test_display
 # The Makefile reads the *_EXTRA lists before including this fragment, so
 # the targets are named here as well.
 BENCH_EXTRA += $(B)/bench_display

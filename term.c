@@ -288,8 +288,8 @@ enum vt_key_state { VT_KEY_GROUND, VT_KEY_ESC, VT_KEY_ESC_O };
 
 struct term {
 	struct term_fb fb;              /* what is visible, and all that is sent */
-	struct term_fb primary;         /* under the alternate screen; else all 0 */
-	bool alt_active;
+	struct term_fb primary;         /* under the alternate screen, which is on
+	                                 * while this has rows; else all 0 */
 	struct vt_parser vp;            /* vtparse.c's state */
 	enum vt_key_state key_state;    /* term_user_byte */
 	struct buf *reply;              /* replies to the application, or NULL */
@@ -416,11 +416,28 @@ vt_erase(struct term *t, int y, int x0, int x1)
 	return r;
 }
 
-/* Row y made new and blank with the pen's background (a fresh gen). */
+/* ED (on the screen) and EL (on the line): 0 from the cursor to the end,
+ * 1 from the start up to and including the cursor, 2 all.  Whole rows are
+ * made new (fresh gens), as by ED 2 of the whole screen in RIS, DECCOLM and
+ * the alternate screen.  No ED 3: mosh has none. */
 static void
-vt_blank_row(struct term *t, int y)
+vt_erase_in(struct term *t, bool screen, int how)
 {
-	t->fb.rows[y] = vt_row_blank(t->fb.rows[y], t->fb.ds.width, t->fb.ds.rend.bg);
+	struct term_ds *ds = &t->fb.ds;
+	int first = screen ? 0 : ds->row;               /* whole rows [first, end) */
+	int end = screen ? ds->height : ds->row + 1;
+
+	if (how == 0) {
+		vt_erase(t, ds->row, ds->col, ds->width);
+		first = ds->row + 1;
+	} else if (how == 1) {
+		vt_erase(t, ds->row, 0, ds->col + 1);
+		end = ds->row;
+	} else if (how != 2) {
+		return;
+	}
+	for (int y = first; y < end; y++)
+		t->fb.rows[y] = vt_row_blank(t->fb.rows[y], ds->width, ds->rend.bg);
 }
 
 /* ICH (n > 0) or DCH (n < 0) at the cursor, the count clamped to the row. */
@@ -616,25 +633,21 @@ static void
 vt_alt_screen(struct term *t, int mode, bool on)
 {
 	struct term_fb *fb = &t->fb;
+	struct term_row **alt;
 
-	if (on == t->alt_active)
+	if (on == (t->primary.ds.height > 0))
 		return;
 	if (mode == 1049)       /* DECSC or DECRC: the row swap does not care */
 		vt_cursor(&fb->ds, on);
-	if (on)
+	if (on) {
 		fb_copy(&t->primary, fb);
-	for (int y = 0; y < fb->ds.height; y++) {
-		vt_row_unref(fb->rows[y]);
-		if (on) {
-			fb->rows[y] = vt_row_blank(NULL, fb->ds.width, fb->ds.rend.bg);
-		} else {
-			fb->rows[y] = t->primary.rows[y];
-			fb->rows[y]->refs++;    /* fb_free(&t->primary) drops one */
-		}
+		vt_erase_in(t, true, 2);
+		return;
 	}
-	if (!on)
-		fb_free(&t->primary);
-	t->alt_active = on;
+	alt = fb->rows;                 /* the same height: resized together */
+	fb->rows = t->primary.rows;
+	t->primary.rows = alt;
+	fb_free(&t->primary);           /* drops the alternate's rows */
 }
 
 /* RIS: everything but the icon name, "title initialized" and the bell
@@ -646,8 +659,7 @@ vt_reset(struct term *t)
 
 	vt_alt_screen(t, 47, false);
 	vt_ds_reset(&fb->ds, fb->ds.width, fb->ds.height);
-	for (int y = 0; y < fb->ds.height; y++)
-		vt_blank_row(t, y);
+	vt_erase_in(t, true, 2);
 	fb->title_len = 0;
 	fb->clip_len = 0;
 }
@@ -745,8 +757,7 @@ vt_set_mode(struct term *t, int mode, bool on)
 	case 3:         /* DECCOLM: the width stays; it homes and clears */
 		vt_move_row(t, 0, false);
 		vt_move_col(t, 0, false, false);
-		for (int y = 0; y < ds->height; y++)
-			vt_blank_row(t, y);
+		vt_erase_in(t, true, 2);
 		break;
 	case 6:         /* DECOM: homes with the previous mode's origin, as mosh */
 		vt_move_row(t, 0, false);
@@ -754,29 +765,6 @@ vt_set_mode(struct term *t, int mode, bool on)
 		ds->origin_mode = on;
 		break;
 	}
-}
-
-/* ED (on the screen) and EL (on the line): 0 from the cursor to the end,
- * 1 from the start up to and including the cursor, 2 all.  Whole rows are
- * made new (fresh gens).  No ED 3: mosh has none. */
-static void
-vt_erase_in(struct term *t, bool screen, int how)
-{
-	struct term_ds *ds = &t->fb.ds;
-	int first = screen ? 0 : ds->row;               /* whole rows [first, end) */
-	int end = screen ? ds->height : ds->row + 1;
-
-	if (how == 0) {
-		vt_erase(t, ds->row, ds->col, ds->width);
-		first = ds->row + 1;
-	} else if (how == 1) {
-		vt_erase(t, ds->row, 0, ds->col + 1);
-		end = ds->row;
-	} else if (how != 2) {
-		return;
-	}
-	for (int y = first; y < end; y++)
-		vt_blank_row(t, y);
 }
 
 /* CSI: private marker and intermediates, then the final (SPEC.md §7.3).
@@ -950,7 +938,7 @@ term_clone(const struct term *src)
 
 	*t = *src;
 	fb_copy(&t->fb, &src->fb);
-	if (src->alt_active)
+	if (src->primary.ds.height > 0)
 		fb_copy(&t->primary, &src->primary);
 	if (src->vp.osc != NULL)
 		t->vp.osc = memcpy(vt_alloc(NULL, VT_OSC_MAX * sizeof t->vp.osc[0]), src->vp.osc,
@@ -988,7 +976,7 @@ void
 term_resize(struct term *t, int width, int height)
 {
 	fb_resize(&t->fb, width, height);
-	if (t->alt_active)
+	if (t->primary.ds.height > 0)
 		fb_resize(&t->primary, width, height);
 }
 

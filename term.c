@@ -101,10 +101,8 @@ vt_row_blank(struct term_row *r, int width, uint32_t bg)
 	}
 	*r = (struct term_row){ .refs = 1, .width = width, .gen = vt_next_gen };
 	vt_next_gen++;
-	memset(r->cells, 0, (size_t)width * sizeof r->cells[0]);
-	if (bg != 0)            /* background colour erase (BCE) */
-		for (int x = 0; x < width; x++)
-			r->cells[x].rend.bg = bg;
+	for (int x = 0; x < width; x++)         /* background colour erase (BCE) */
+		r->cells[x] = (struct term_cell){ .rend.bg = bg };
 	return r;
 }
 
@@ -122,14 +120,9 @@ vt_clamp(int v, int lo, int hi)
 static void
 vt_ds_reset(struct term_ds *ds, int width, int height)
 {
-	memset(ds, 0, sizeof *ds);
-	ds->width = width;
-	ds->height = height;
-	ds->scroll_bottom = height - 1;
-	ds->autowrap = true;
-	ds->cursor_visible = true;
-	ds->default_tabs = true;
-	ds->saved.autowrap = true;
+	*ds = (struct term_ds){ .width = width, .height = height, .scroll_bottom = height - 1,
+	    .autowrap = true, .cursor_visible = true, .default_tabs = true,
+	    .saved.autowrap = true };
 	for (int x = 0; x < width; x += 8)
 		ds->tabs[x] = 1;
 }
@@ -139,10 +132,9 @@ fb_copy(struct term_fb *dst, const struct term_fb *src)
 {
 	*dst = *src;
 	dst->rows = vt_alloc(NULL, (size_t)src->ds.height * sizeof dst->rows[0]);
-	for (int y = 0; y < src->ds.height; y++) {
-		dst->rows[y] = src->rows[y];
+	memcpy(dst->rows, src->rows, (size_t)src->ds.height * sizeof dst->rows[0]);
+	for (int y = 0; y < src->ds.height; y++)
 		dst->rows[y]->refs++;
-	}
 	dst->clipboard = NULL;
 	if (src->clip_len > 0) {
 		dst->clipboard = vt_alloc(NULL, src->clip_len);
@@ -356,32 +348,30 @@ vt_move_row(struct term *t, int n, bool relative)
 
 /* IL (n > 0) pushes rows at y down and off the region's bottom; DL (n < 0)
  * pulls the rows below y up and fills the bottom with blanks.  Nothing
- * happens outside the scroll region.  The rows pushed out come back,
- * blanked, into the gap, so no row is allocated. */
+ * happens outside the scroll region.  Both rotate the rows from y to the
+ * region's bottom, so the rows pushed out come round into the gap, where
+ * they are blanked: no row is allocated. */
 static void
 vt_shift_lines(struct term *t, int y, int n)
 {
 	struct term_ds *ds = &t->fb.ds;
 	struct term_row **rows = t->fb.rows;
-	struct term_row *out[TERM_MAX_HEIGHT];
+	struct term_row *old[TERM_MAX_HEIGHT];
 	int span = ds->scroll_bottom - y + 1;   /* rows from y to the region's bottom */
 	int k;                                  /* rows pushed out */
-	int gap;                                /* where they come back */
+	int down;                               /* how far each row goes, cyclically */
+	int gap;                                /* where the pushed-out rows land */
 
 	if (y < ds->scroll_top || span <= 0)
 		return;
 	k = vt_clamp(abs(n), 0, span);
-	if (n > 0) {
-		memcpy(out, rows + y + span - k, (size_t)k * sizeof out[0]);
-		memmove(rows + y + k, rows + y, (size_t)(span - k) * sizeof rows[0]);
-		gap = y;
-	} else {
-		memcpy(out, rows + y, (size_t)k * sizeof out[0]);
-		memmove(rows + y, rows + y + k, (size_t)(span - k) * sizeof rows[0]);
-		gap = y + span - k;
-	}
+	down = n > 0 ? k : span - k;
+	gap = n > 0 ? y : y + span - k;
+	memcpy(old, rows + y, (size_t)span * sizeof old[0]);
+	for (int i = 0; i < span; i++)
+		rows[y + (i + down) % span] = old[i];
 	for (int i = 0; i < k; i++)
-		rows[gap + i] = vt_row_blank(out[i], ds->width, ds->rend.bg);
+		rows[gap + i] = vt_row_blank(rows[gap + i], ds->width, ds->rend.bg);
 }
 
 /* Line feed (n = 1) or reverse line feed (n = -1), scrolling the region's
@@ -563,18 +553,12 @@ vt_print_ascii_run(struct term *t, const uint8_t *p, size_t n)
 		return 0;
 	while (k < n && k < room && p[k] >= 0x20 && p[k] < 0x7F)
 		k++;
-	for (size_t i = 0; i < k; i++) {
-		struct term_cell *c = &r->cells[ds->col + (int)i];
-		c->rend = ds->rend;
-		c->len = 1;
-		c->wide = 0;
-		c->fallback = 0;
-		c->text[0] = (char)p[i];
-	}
-	if (k > 0) {            /* the last character starts the grapheme */
-		ds->col += (int)k;
-		ds->combining_row = ds->row;
-		ds->combining_col = ds->col - 1;
+	for (size_t i = 0; i < k; i++)
+		r->cells[ds->col + (int)i] = (struct term_cell){ .rend = ds->rend, .len = 1,
+		    .text[0] = (char)p[i] };
+	if (k > 0) {
+		ds->col += (int)k - 1;
+		vt_move_col(t, 1, true, true);  /* the last character's step (5) */
 	}
 	return k;
 }

@@ -654,16 +654,16 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
 
-	if (t->vp.ninter == 0 && c >= 0x40 && c <= 0x5F) {
+	if (t->vp.inter[0] == '\0' && c >= 0x40 && c <= 0x5F) {
 		vt_control(t, c + 0x40);
 		return;
 	}
 	ds->next_print_will_wrap = false;
-	if (t->vp.ninter == 0 && (c == '7' || c == '8')) {         /* DECSC DECRC */
+	if (t->vp.inter[0] == '\0' && (c == '7' || c == '8')) {  /* DECSC DECRC */
 		vt_cursor(ds, c == '7');
-	} else if (t->vp.ninter == 0 && c == 'c') {                /* RIS */
+	} else if (t->vp.inter[0] == '\0' && c == 'c') {         /* RIS */
 		vt_reset(t);
-	} else if (strcmp(t->vp.inter, "#") == 0 && c == '8') {    /* DECALN: all E */
+	} else if (strcmp(t->vp.inter, "#") == 0 && c == '8') {  /* DECALN: all E */
 		for (int y = 0; y < ds->height; y++) {
 			struct term_row *r = vt_erase(t, y, 0, ds->width);
 			for (int x = 0; x < ds->width; x++) {
@@ -767,7 +767,7 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 			vt_set_mode(t, vt_param(t, i, 0), c == 'h');
 		return;
 	}
-	if (t->vp.ninter > 0 || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
+	if (t->vp.inter[0] != '\0' || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
 		ds->next_print_will_wrap = false;
 	if (strcmp(t->vp.inter, ">") == 0 && c == 'c' && t->reply != NULL) {  /* DA2 */
 		buf_puts(t->reply, "\033[>1;10;0c");
@@ -781,7 +781,7 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 		ds->rend = (struct term_rend){ 0 };
 		ds->saved = (struct term_cursor_save){ .autowrap = true };
 	}
-	if (t->vp.ninter > 0)
+	if (t->vp.inter[0] != '\0')
 		return;
 	switch (c) {
 	case '@': vt_shift_cells(t, n); break;                  /* ICH */
@@ -898,9 +898,10 @@ term_new(int width, int height)
 {
 	struct term *t = vt_alloc(NULL, sizeof *t);
 
+	/* The parser starts all 0, in the ground state: a sequence clears its
+	 * parameters and intermediates as it starts (vt_clear). */
 	*t = (struct term){ .vp.state = VT_GROUND, .key_state = VT_KEY_GROUND };
 	fb_init(&t->fb, width, height);
-	vt_clear(&t->vp);
 	return t;
 }
 

@@ -145,13 +145,12 @@ vt_anywhere(enum vt_state state, uint32_t c)
 
 /* The entry action of the escape, CSI entry and DCS entry states: a new
  * sequence starts with no parameters and no intermediates. */
-void
+static void
 vt_clear(struct vt_parser *p)
 {
 	memset(p->param, -1, sizeof p->param);  /* all bytes 0xFF: -1 */
 	p->param_idx = 0;
 	p->param_chars = 0;
-	p->ninter = 0;
 	memset(p->inter, 0, sizeof p->inter);   /* so it stays NUL-terminated */
 }
 
@@ -167,10 +166,8 @@ vt_act(struct vt_parser *p, struct term *t, enum vt_action action, uint32_t c)
 	case VT_ESC_DISPATCH: vt_esc_dispatch(t, c); break;
 	case VT_CSI_DISPATCH: vt_csi_dispatch(t, c); break;
 	case VT_COLLECT:
-		if (p->ninter < VT_INTER_MAX) {
-			p->inter[p->ninter] = (char)c;
-			p->ninter++;
-		}
+		if (strlen(p->inter) < VT_INTER_MAX)
+			p->inter[strlen(p->inter)] = (char)c;
 		break;
 	case VT_PARAM:
 		/* The count stops at the limit, so that no length of
@@ -244,16 +241,13 @@ vt_utf8(struct vt_parser *p, struct term *t, uint8_t b)
 {
 	int n = 1;              /* continuation bytes that lead byte b announces */
 
-	if (p->u8_need == 0 && b < 0x80) {
-		vt_input(p, t, b);
+	/* A byte that starts nothing: ASCII is itself; 80-BF only continue,
+	 * C0 C1 would be overlong, FE FF never occur. */
+	if (p->u8_need == 0 && (b < 0xC2 || b > 0xFD)) {
+		vt_input(p, t, b < 0x80 ? b : 0xFFFD);
 		return;
 	}
 	if (p->u8_need == 0) {
-		/* 80-BF only continue; C0 C1 would be overlong; FE FF never occur */
-		if (b < 0xC2 || b > 0xFD) {
-			vt_input(p, t, 0xFFFD);
-			return;
-		}
 		while (n < 5 && (b & (0x40 >> n)) != 0)  /* one more for each 1 after 11 */
 			n++;
 		p->u8_need = n;
@@ -261,22 +255,21 @@ vt_utf8(struct vt_parser *p, struct term *t, uint8_t b)
 		p->u8_cp = b & (0x3Fu >> n);    /* the bits after its 0 bit */
 		return;
 	}
-	if ((b & 0xC0) != 0x80) {               /* not a continuation byte */
-		p->u8_need = 0;
-		vt_input(p, t, 0xFFFD);
-		vt_utf8(p, t, b);
-		return;
+	if ((b & 0xC0) == 0x80) {               /* a continuation byte */
+		p->u8_cp = p->u8_cp << 6 | (b & 0x3F);
+		p->u8_need--;
+		if (p->u8_need > 0)
+			return;
+		if (p->u8_cp >= p->u8_min && (p->u8_cp < 0xD800 || p->u8_cp > 0xDFFF)) {
+			vt_input(p, t, p->u8_cp > 0x10FFFF ? 0xFFFD : p->u8_cp);
+			return;
+		}
 	}
-	p->u8_cp = p->u8_cp << 6 | (b & 0x3F);
-	p->u8_need--;
-	if (p->u8_need > 0)
-		return;
-	if (p->u8_cp < p->u8_min || (p->u8_cp >= 0xD800 && p->u8_cp <= 0xDFFF)) {
-		vt_input(p, t, 0xFFFD);
-		vt_utf8(p, t, b);
-		return;
-	}
-	vt_input(p, t, p->u8_cp > 0x10FFFF ? 0xFFFD : p->u8_cp);
+	/* Not a continuation byte, or the last byte of an overlong form or a
+	 * surrogate: U+FFFD, and the byte decoded afresh. */
+	p->u8_need = 0;
+	vt_input(p, t, 0xFFFD);
+	vt_utf8(p, t, b);
 }
 
 int

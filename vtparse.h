@@ -38,7 +38,6 @@ struct vt_parser {
 	                                 * as each ';' is one of the 100 chars */
 	int param_chars;                /* <= VT_PARAM_CHARS */
 	char inter[VT_INTER_MAX + 1];   /* intermediates, NUL-terminated */
-	int ninter;
 	uint32_t *osc;                  /* VT_OSC_MAX, allocated only inside an
 	                                 * OSC string, so a copy stays small */
 	int osc_len;
@@ -46,8 +45,6 @@ struct vt_parser {
 
 /* vtparse.c: one byte of application output through the parser. */
 void vt_utf8(struct vt_parser *p, struct term *t, uint8_t b);
-/* The entry action "clear": no parameters, no intermediates. */
-void vt_clear(struct vt_parser *p);
 
 /* term.c: the emulator's entry points, which the parser's actions call. */
 void vt_print(struct term *t, uint32_t cp);

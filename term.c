@@ -504,7 +504,6 @@ vt_print(struct term *t, uint32_t cp)
 	struct term_cell *c;
 	bool latin1 = (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF);
 	int w = latin1 ? 1 : term_wcwidth(cp);
-	int cells = 1;          /* reset for it: with a wide one's right half */
 
 	if (w == 0)
 		vt_combine(t, cp);
@@ -512,18 +511,15 @@ vt_print(struct term *t, uint32_t cp)
 		return;
 	if (ds->autowrap && ds->next_print_will_wrap) {         /* (1) */
 		fb_row_mut(&t->fb, ds->row)->wrap = true;
-		vt_move_col(t, 0, false, false);
-		vt_autoscroll(t, 1);
+		vt_control(t, 0x85);                            /* NEL: CR, LF */
 	} else if (ds->autowrap && w == 2 && ds->col == ds->width - 1) {   /* (2) */
 		vt_erase(t, ds->row, ds->col, ds->width);
-		vt_move_col(t, 0, false, false);
-		vt_autoscroll(t, 1);
+		vt_control(t, 0x85);
 	}
 	if (ds->insert_mode)                                    /* (3) */
 		vt_shift_cells(t, w);
-	if (w == 2 && ds->col + 1 < ds->width)                  /* (4) */
-		cells = 2;
-	c = &vt_erase(t, ds->row, ds->col, ds->col + cells)->cells[ds->col];
+	/* (4): the cell reset, and a wide character's right half if on the row */
+	c = &vt_erase(t, ds->row, ds->col, vt_clamp(ds->col + w, 0, ds->width))->cells[ds->col];
 	c->rend = ds->rend;
 	c->wide = w == 2;
 	c->len = (uint8_t)term_utf8_encode(cp, c->text);

@@ -292,7 +292,7 @@ struct term {
 static int
 vt_param(const struct term *t, int i, int def)
 {
-	int v = i <= t->vp.param_idx ? t->vp.param[i] : -1;
+	int v = i <= t->vp.param_idx ? t->vp.param[i] : 0;
 
 	return v >= 1 && v <= VT_PARAM_MAX ? v : def;
 }

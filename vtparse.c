@@ -98,8 +98,6 @@ static const struct vt_transition vt_table[VT_STAY][VT_CLASSES] = {
 static enum vt_class
 vt_class(uint32_t c)
 {
-	if (c >= 0xA0)
-		return VT_CLASS_FINAL;  /* every character past C1 acts like 'A' */
 	if (c < 0x20)
 		return VT_CLASS_C0;     /* 00-1F */
 	if (c < 0x30)
@@ -110,9 +108,9 @@ vt_class(uint32_t c)
 		return VT_CLASS_PARAM;  /* 30-39 and 3B: digits and ';' */
 	if (c < 0x40)
 		return VT_CLASS_PRIVATE;        /* 3C-3F: < = > ? */
-	if (c < 0x7F)
-		return VT_CLASS_FINAL;  /* 40-7E */
-	return VT_CLASS_DEL;            /* 7F */
+	if (c == 0x7F)
+		return VT_CLASS_DEL;
+	return VT_CLASS_FINAL;          /* 40-7E, and every character past C1 acts like 'A' */
 }
 
 /* Williams' "anywhere" transitions, which every state takes before its
@@ -148,7 +146,7 @@ vt_anywhere(enum vt_state state, uint32_t c)
 static void
 vt_clear(struct vt_parser *p)
 {
-	memset(p->param, -1, sizeof p->param);  /* all bytes 0xFF: -1 */
+	memset(p->param, 0, sizeof p->param);
 	p->param_idx = 0;
 	p->param_chars = 0;
 	memset(p->inter, 0, sizeof p->inter);   /* so it stays NUL-terminated */
@@ -178,8 +176,6 @@ vt_act(struct vt_parser *p, struct term *t, enum vt_action action, uint32_t c)
 		if (c == ';') {
 			p->param_idx++;
 		} else if (*field <= VT_PARAM_MAX) {    /* stops growing once too big */
-			if (*field < 0)
-				*field = 0;                     /* the field's first digit */
 			*field = *field * 10 + (int)(c - '0');
 		}
 		break;

@@ -33,7 +33,8 @@ struct vt_parser {
 	uint32_t u8_cp, u8_min;         /* UTF-8: value so far, least legal value */
 	int u8_need;                    /* continuation bytes still expected */
 	enum vt_state state;
-	int param[VT_PARAM_COUNT];      /* -1 = missing */
+	int param[VT_PARAM_COUNT];      /* 0 = missing: a function takes its
+	                                 * default for both (vt_param, mosh) */
 	int param_idx;                  /* field being parsed: < VT_PARAM_COUNT,
 	                                 * as each ';' is one of the 100 chars */
 	int param_chars;                /* <= VT_PARAM_CHARS */

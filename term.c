@@ -42,14 +42,13 @@ struct vt_width_range {
 /* vt_width_ranges[]: every range whose width is not 1, in order. */
 #include "termwidth.h"
 
-#define VT_WIDTH_RANGES (sizeof vt_width_ranges / sizeof vt_width_ranges[0])
-
 /* A binary search for the range that holds cp; none means width 1. */
 int
 term_wcwidth(uint32_t cp)
 {
 	size_t lo = 0;
-	size_t hi = VT_WIDTH_RANGES;    /* the range, if any, is in [lo, hi) */
+	size_t hi = sizeof vt_width_ranges / sizeof vt_width_ranges[0];  /* the range, if any,
+	                                                                 * is in [lo, hi) */
 
 	if (cp > 0x10FFFF)
 		return -1;
@@ -114,6 +113,17 @@ vt_clamp(int v, int lo, int hi)
 	if (v > hi)
 		return hi;
 	return v;
+}
+
+/* Origin mode confines the cursor to the scroll region. */
+static void
+vt_snap(struct term_ds *ds)
+{
+	if (ds->origin_mode)
+		ds->row = vt_clamp(ds->row, ds->scroll_top, ds->scroll_bottom);
+	else
+		ds->row = vt_clamp(ds->row, 0, ds->height - 1);
+	ds->col = vt_clamp(ds->col, 0, ds->width - 1);
 }
 
 /* The draw state of a fresh terminal (SPEC.md §7.3). */
@@ -190,11 +200,10 @@ fb_resize(struct term_fb *fb, int width, int height)
 		vt_row_unref(fb->rows[y]);
 	fb->rows = vt_alloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
 	for (int y = 0; y < oldh && y < height && width != oldw; y++) {
-		struct term_row *old = fb->rows[y];
 		struct term_row *r = vt_row_blank(NULL, width, ds->rend.bg);
-		r->gen = old->gen;      /* the same row, cut or padded */
-		memcpy(r->cells, old->cells, (size_t)kept * sizeof r->cells[0]);
-		vt_row_unref(old);
+		r->gen = fb->rows[y]->gen;      /* the same row, cut or padded */
+		memcpy(r->cells, fb->rows[y]->cells, (size_t)kept * sizeof r->cells[0]);
+		vt_row_unref(fb->rows[y]);
 		fb->rows[y] = r;
 	}
 	for (int y = oldh; y < height; y++)
@@ -205,8 +214,7 @@ fb_resize(struct term_fb *fb, int width, int height)
 	ds->height = height;
 	ds->scroll_top = 0;
 	ds->scroll_bottom = height - 1;
-	ds->row = vt_clamp(ds->row, 0, height - 1);
-	ds->col = vt_clamp(ds->col, 0, width - 1);
+	vt_snap(ds);
 	if (ds->combining_row >= height || ds->combining_col >= width) {
 		ds->combining_row = -1;         /* the grapheme start is gone */
 		ds->combining_col = -1;
@@ -304,17 +312,6 @@ vt_new_grapheme(struct term_ds *ds)
 	ds->combining_col = ds->col;
 }
 
-/* Origin mode confines the cursor to the scroll region. */
-static void
-vt_snap(struct term_ds *ds)
-{
-	if (ds->origin_mode)
-		ds->row = vt_clamp(ds->row, ds->scroll_top, ds->scroll_bottom);
-	else
-		ds->row = vt_clamp(ds->row, 0, ds->height - 1);
-	ds->col = vt_clamp(ds->col, 0, ds->width - 1);
-}
-
 /* An explicit move starts a grapheme where it lands and drops the pending
  * wrap; an implicit one (printing) starts it where the cursor was and sets
  * the pending wrap when it runs past the last column. */
@@ -391,15 +388,15 @@ vt_autoscroll(struct term *t, int n)
 	vt_move_row(t, to - ds->row, true);
 }
 
-/* Resets cells [x0, x1) of row y to the background (BCE); returns the
- * row.  Resetting the last cell also clears the row's wrap flag, which
- * mosh keeps there. */
+/* Resets cells [x0, x1) of row y to the background (BCE), short of the
+ * row's end (x0 is on the row); returns the row.  Resetting the last cell
+ * also clears the row's wrap flag, which mosh keeps there. */
 static struct term_row *
 vt_erase(struct term *t, int y, int x0, int x1)
 {
 	struct term_row *r = fb_row_mut(&t->fb, y);
 
-	for (int x = x0; x < x1; x++)
+	for (int x = x0; x < x1 && x < r->width; x++)
 		r->cells[x] = (struct term_cell){ .rend.bg = t->fb.ds.rend.bg };
 	if (x1 >= r->width && x0 < x1)
 		r->wrap = false;
@@ -519,7 +516,7 @@ vt_print(struct term *t, uint32_t cp)
 	if (ds->insert_mode)                                    /* (3) */
 		vt_shift_cells(t, w);
 	/* (4): the cell reset, and a wide character's right half if on the row */
-	c = &vt_erase(t, ds->row, ds->col, vt_clamp(ds->col + w, 0, ds->width))->cells[ds->col];
+	c = &vt_erase(t, ds->row, ds->col, ds->col + w)->cells[ds->col];
 	c->rend = ds->rend;
 	c->wide = w == 2;
 	c->len = (uint8_t)term_utf8_encode(cp, c->text);
@@ -662,10 +659,9 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 	} else if (strcmp(t->vp.inter, "#") == 0 && c == '8') {  /* DECALN: all E */
 		for (int y = 0; y < ds->height; y++) {
 			struct term_row *r = vt_erase(t, y, 0, ds->width);
-			for (int x = 0; x < ds->width; x++) {
-				r->cells[x].len = 1;
-				r->cells[x].text[0] = 'E';
-			}
+			for (int x = 0; x < ds->width; x++)
+				r->cells[x] = (struct term_cell){ .rend.bg = ds->rend.bg, .len = 1,
+				    .text[0] = 'E' };
 		}
 	}
 }
@@ -802,9 +798,7 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 		break;
 	case 'S': vt_shift_lines(t, ds->scroll_top, -n); break; /* SU */
 	case 'T': vt_shift_lines(t, ds->scroll_top, n); break;  /* SD */
-	case 'X':                                               /* ECH */
-		vt_erase(t, ds->row, ds->col, ds->col + vt_clamp(n, 0, ds->width - ds->col));
-		break;
+	case 'X': vt_erase(t, ds->row, ds->col, ds->col + n); break;   /* ECH */
 	case 'c':                                               /* DA */
 		if (t->reply != NULL)
 			buf_puts(t->reply, "\033[?62c");

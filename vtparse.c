@@ -109,7 +109,7 @@ vt_class(uint32_t c)
 	if (c < 0x40)
 		return VT_CLASS_PRIVATE;        /* 3C-3F: < = > ? */
 	if (c == 0x7F)
-		return VT_CLASS_DEL;
+		return VT_CLASS_DEL;    /* 7F */
 	return VT_CLASS_FINAL;          /* 40-7E, and every character past C1 acts like 'A' */
 }
 

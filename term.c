@@ -146,10 +146,9 @@ fb_copy(struct term_fb *dst, const struct term_fb *src)
 	for (int y = 0; y < src->ds.height; y++)
 		dst->rows[y]->refs++;
 	dst->clipboard = NULL;
-	if (src->clip_len > 0) {
-		dst->clipboard = vt_alloc(NULL, src->clip_len);
-		memcpy(dst->clipboard, src->clipboard, src->clip_len);
-	}
+	if (src->clip_len > 0)
+		dst->clipboard = memcpy(vt_alloc(NULL, src->clip_len), src->clipboard,
+		    src->clip_len);
 }
 
 /* A framebuffer that holds nothing (all 0) has height 0: nothing to drop. */
@@ -730,15 +729,13 @@ vt_set_mode(struct term *t, int mode, bool on)
 	case 47: case 1047: case 1049:
 		vt_alt_screen(t, mode, on);
 		break;
-	case 3:         /* DECCOLM: the width stays; it homes and clears */
+	case 3: case 6: /* DECCOLM, DECOM: home, by the previous origin mode (mosh) */
 		vt_move_row(t, 0, false);
 		vt_move_col(t, 0, false, false);
-		vt_erase_in(t, true, 2);
-		break;
-	case 6:         /* DECOM: homes with the previous mode's origin, as mosh */
-		vt_move_row(t, 0, false);
-		vt_move_col(t, 0, false, false);
-		ds->origin_mode = on;
+		if (mode == 3)
+			vt_erase_in(t, true, 2);        /* DECCOLM clears; the width stays */
+		else
+			ds->origin_mode = on;
 		break;
 	}
 }
@@ -846,16 +843,16 @@ vt_osc_dispatch(struct term *t)
 	int n = t->vp.osc_len;
 	int text;               /* where the text starts */
 	int len;
-	char u[4];
 
 	if (n >= 5 && s[0] == '5' && s[1] == '2' && s[2] == ';' && s[3] == 'c' && s[4] == ';') {
-		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX);
+		/* 3 bytes to spare: each character is encoded, then kept if it fits */
+		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX + 3);
 		fb->clip_len = 0;
 		for (int i = 5; i < n; i++) {
-			size_t k = (size_t)term_utf8_encode(s[i], u);
+			char *end = (char *)fb->clipboard + fb->clip_len;
+			size_t k = (size_t)term_utf8_encode(s[i], end);
 			if (fb->clip_len + k > TERM_CLIP_MAX)
 				break;
-			memcpy(fb->clipboard + fb->clip_len, u, k);
 			fb->clip_len += k;
 		}
 		return;

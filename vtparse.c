@@ -173,11 +173,10 @@ vt_act(struct vt_parser *p, struct term *t, enum vt_action action, uint32_t c)
 		if (p->param_chars == VT_PARAM_CHARS)
 			break;
 		p->param_chars++;
-		if (c == ';') {
+		if (c == ';')
 			p->param_idx++;
-		} else if (*field <= VT_PARAM_MAX) {    /* stops growing once too big */
+		else if (*field <= VT_PARAM_MAX)        /* stops growing once too big */
 			*field = *field * 10 + (int)(c - '0');
-		}
 		break;
 	case VT_OSC_PUT:
 		if (p->osc_len < VT_OSC_MAX) {

@@ -299,7 +299,7 @@ struct term {
 static int
 vt_param(const struct term *t, int i, int def)
 {
-	int v = i <= t->vp.param_idx ? t->vp.param[i] : 0;
+	int v = i <= t->vp.seq.param_idx ? t->vp.seq.param[i] : 0;
 
 	return v >= 1 && v <= VT_PARAM_MAX ? v : def;
 }
@@ -516,8 +516,7 @@ vt_print(struct term *t, uint32_t cp)
 		vt_shift_cells(t, w);
 	/* (4): the cell reset, and a wide character's right half if on the row */
 	c = &vt_erase(t, ds->row, ds->col, ds->col + w)->cells[ds->col];
-	c->rend = ds->rend;
-	c->wide = w == 2;
+	*c = (struct term_cell){ .rend = ds->rend, .wide = w == 2 };
 	c->len = (uint8_t)term_utf8_encode(cp, c->text);
 	vt_move_col(t, w, true, true);                          /* (5) */
 }
@@ -646,16 +645,16 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
 
-	if (t->vp.inter[0] == '\0' && c >= 0x40 && c <= 0x5F) {
+	if (t->vp.seq.inter[0] == '\0' && c >= 0x40 && c <= 0x5F) {
 		vt_control(t, c + 0x40);
 		return;
 	}
 	ds->next_print_will_wrap = false;
-	if (t->vp.inter[0] == '\0' && (c == '7' || c == '8')) {  /* DECSC DECRC */
+	if (t->vp.seq.inter[0] == '\0' && (c == '7' || c == '8')) {  /* DECSC DECRC */
 		vt_cursor(ds, c == '7');
-	} else if (t->vp.inter[0] == '\0' && c == 'c') {         /* RIS */
+	} else if (t->vp.seq.inter[0] == '\0' && c == 'c') {         /* RIS */
 		vt_reset(t);
-	} else if (strcmp(t->vp.inter, "#") == 0 && c == '8') {  /* DECALN: all E */
+	} else if (strcmp(t->vp.seq.inter, "#") == 0 && c == '8') {  /* DECALN: all E */
 		for (int y = 0; y < ds->height; y++) {
 			struct term_row *r = vt_erase(t, y, 0, ds->width);
 			for (int x = 0; x < ds->width; x++)
@@ -748,19 +747,19 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 	struct term_ds *ds = &t->fb.ds;
 	int n = vt_param(t, 0, 1);
 	int p0 = vt_param(t, 0, 0);
-	int count = t->vp.param_idx + 1;           /* parameters given */
+	int count = t->vp.seq.param_idx + 1;           /* parameters given */
 	int bottom;
 
-	if (strcmp(t->vp.inter, "?") == 0 && (c == 'h' || c == 'l')) {
+	if (strcmp(t->vp.seq.inter, "?") == 0 && (c == 'h' || c == 'l')) {
 		for (int i = 0; i < count; i++)         /* DECSET, DECRST */
 			vt_set_mode(t, vt_param(t, i, 0), c == 'h');
 		return;
 	}
-	if (t->vp.inter[0] != '\0' || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
+	if (t->vp.seq.inter[0] != '\0' || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
 		ds->next_print_will_wrap = false;
-	if (strcmp(t->vp.inter, ">") == 0 && c == 'c' && t->reply != NULL) {  /* DA2 */
+	if (strcmp(t->vp.seq.inter, ">") == 0 && c == 'c' && t->reply != NULL) {  /* DA2 */
 		buf_puts(t->reply, "\033[>1;10;0c");
-	} else if (strcmp(t->vp.inter, "!") == 0 && c == 'p') {    /* DECSTR */
+	} else if (strcmp(t->vp.seq.inter, "!") == 0 && c == 'p') {    /* DECSTR */
 		ds->insert_mode = false;
 		ds->origin_mode = false;
 		ds->app_cursor_keys = false;
@@ -770,7 +769,7 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 		ds->rend = (struct term_rend){ 0 };
 		ds->saved = (struct term_cursor_save){ .autowrap = true };
 	}
-	if (t->vp.inter[0] != '\0')
+	if (t->vp.seq.inter[0] != '\0')
 		return;
 	switch (c) {
 	case '@': vt_shift_cells(t, n); break;                  /* ICH */
@@ -886,7 +885,7 @@ term_new(int width, int height)
 	struct term *t = vt_alloc(NULL, sizeof *t);
 
 	/* The parser starts all 0, in the ground state: a sequence clears its
-	 * parameters and intermediates as it starts (vt_clear). */
+	 * parameters and intermediates as it starts. */
 	*t = (struct term){ .vp.state = VT_GROUND, .key_state = VT_KEY_GROUND };
 	fb_init(&t->fb, width, height);
 	return t;

@@ -25,7 +25,7 @@
 #include "vtparse.h"
 
 /* His actions on transitions.  The others are entry and exit actions,
- * taken in vt_input: clear (vt_clear), OSC start and OSC end; hook and
+ * taken in vt_input: clear, OSC start and OSC end; hook and
  * unhook, on entering and leaving DCS passthrough, would do nothing, as
  * DCS strings are discarded (as mosh does), so they have no code. */
 enum vt_action {
@@ -141,22 +141,11 @@ vt_anywhere(enum vt_state state, uint32_t c)
 	return (struct vt_transition)DO(IGNORE);
 }
 
-/* The entry action of the escape, CSI entry and DCS entry states: a new
- * sequence starts with no parameters and no intermediates. */
-static void
-vt_clear(struct vt_parser *p)
-{
-	memset(p->param, 0, sizeof p->param);
-	p->param_idx = 0;
-	p->param_chars = 0;
-	memset(p->inter, 0, sizeof p->inter);   /* so it stays NUL-terminated */
-}
-
 /* A transition's own action (the entry and exit actions are vt_input's). */
 static void
 vt_act(struct vt_parser *p, struct term *t, enum vt_action action, uint32_t c)
 {
-	int *field = &p->param[p->param_idx];   /* for VT_PARAM */
+	int *field = &p->seq.param[p->seq.param_idx];   /* for VT_PARAM */
 
 	switch (action) {
 	case VT_PRINT: vt_print(t, c); break;
@@ -164,17 +153,17 @@ vt_act(struct vt_parser *p, struct term *t, enum vt_action action, uint32_t c)
 	case VT_ESC_DISPATCH: vt_esc_dispatch(t, c); break;
 	case VT_CSI_DISPATCH: vt_csi_dispatch(t, c); break;
 	case VT_COLLECT:
-		if (strlen(p->inter) < VT_INTER_MAX)
-			p->inter[strlen(p->inter)] = (char)c;
+		if (strlen(p->seq.inter) < VT_INTER_MAX)
+			p->seq.inter[strlen(p->seq.inter)] = (char)c;
 		break;
 	case VT_PARAM:
 		/* The count stops at the limit, so that no length of
 		 * sequence can make it wrap and let more fields in. */
-		if (p->param_chars == VT_PARAM_CHARS)
+		if (p->seq.param_chars == VT_PARAM_CHARS)
 			break;
-		p->param_chars++;
+		p->seq.param_chars++;
 		if (c == ';')
-			p->param_idx++;
+			p->seq.param_idx++;
 		else if (*field <= VT_PARAM_MAX)        /* stops growing once too big */
 			*field = *field * 10 + (int)(c - '0');
 		break;
@@ -211,7 +200,7 @@ vt_input(struct vt_parser *p, struct term *t, uint32_t c)
 		return;
 	p->state = tr.next;
 	if (tr.next == VT_ESCAPE || tr.next == VT_CSI_ENTRY || tr.next == VT_DCS_ENTRY)
-		vt_clear(p);                            /* entry: clear */
+		p->seq = (struct vt_sequence){ 0 };     /* entry: clear */
 	if (tr.next == VT_OSC_STRING) {                 /* entry: OSC start */
 		p->osc = vt_alloc(p->osc, VT_OSC_MAX * sizeof p->osc[0]);
 		p->osc_len = 0;

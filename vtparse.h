@@ -29,16 +29,22 @@ enum vt_state {
 	VT_STAY,                /* not a state: a transition that keeps the current one */
 };
 
-struct vt_parser {
-	uint32_t u8_cp, u8_min;         /* UTF-8: value so far, least legal value */
-	int u8_need;                    /* continuation bytes still expected */
-	enum vt_state state;
+/* What the sequence being parsed has collected; its start clears it all
+ * (Williams' entry action "clear"). */
+struct vt_sequence {
 	int param[VT_PARAM_COUNT];      /* 0 = missing: a function takes its
 	                                 * default for both (vt_param, mosh) */
 	int param_idx;                  /* field being parsed: < VT_PARAM_COUNT,
 	                                 * as each ';' is one of the 100 chars */
 	int param_chars;                /* <= VT_PARAM_CHARS */
 	char inter[VT_INTER_MAX + 1];   /* intermediates, NUL-terminated */
+};
+
+struct vt_parser {
+	uint32_t u8_cp, u8_min;         /* UTF-8: value so far, least legal value */
+	int u8_need;                    /* continuation bytes still expected */
+	enum vt_state state;
+	struct vt_sequence seq;
 	uint32_t *osc;                  /* VT_OSC_MAX, allocated only inside an
 	                                 * OSC string, so a copy stays small */
 	int osc_len;

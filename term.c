@@ -354,15 +354,12 @@ vt_shift_lines(struct term *t, int y, int n)
 	struct term_row **rows = t->fb.rows;
 	struct term_row *old[TERM_MAX_HEIGHT];
 	int span = ds->scroll_bottom - y + 1;   /* rows from y to the region's bottom */
-	int k;                                  /* rows pushed out */
-	int down;                               /* how far each row goes, cyclically */
-	int gap;                                /* where the pushed-out rows land */
+	int k = vt_clamp(abs(n), 0, span);      /* rows pushed out */
+	int down = n > 0 ? k : span - k;        /* how far each row goes, cyclically */
+	int gap = n > 0 ? y : y + span - k;     /* where the pushed-out rows land */
 
 	if (y < ds->scroll_top || span <= 0)
 		return;
-	k = vt_clamp(abs(n), 0, span);
-	down = n > 0 ? k : span - k;
-	gap = n > 0 ? y : y + span - k;
 	memcpy(old, rows + y, (size_t)span * sizeof old[0]);
 	for (int i = 0; i < span; i++)
 		rows[y + (i + down) % span] = old[i];

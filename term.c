@@ -100,8 +100,10 @@ vt_row_blank(struct term_row *r, int width, uint32_t bg)
 	}
 	*r = (struct term_row){ .refs = 1, .width = width, .gen = vt_next_gen };
 	vt_next_gen++;
-	for (int x = 0; x < width; x++)         /* background colour erase (BCE) */
-		r->cells[x] = (struct term_cell){ .rend.bg = bg };
+	memset(r->cells, 0, (size_t)width * sizeof r->cells[0]);
+	if (bg != 0)            /* background colour erase (BCE) */
+		for (int x = 0; x < width; x++)
+			r->cells[x].rend.bg = bg;
 	return r;
 }
 
@@ -361,8 +363,8 @@ vt_shift_lines(struct term *t, int y, int n)
 	if (y < ds->scroll_top || span <= 0)
 		return;
 	memcpy(old, rows + y, (size_t)span * sizeof old[0]);
-	for (int i = 0; i < span; i++)
-		rows[y + (i + down) % span] = old[i];
+	memcpy(rows + y + down, old, (size_t)(span - down) * sizeof old[0]);
+	memcpy(rows + y, old + span - down, (size_t)down * sizeof old[0]);
 	for (int i = 0; i < k; i++)
 		rows[gap + i] = vt_row_blank(rows[gap + i], ds->width, ds->rend.bg);
 }
@@ -513,7 +515,8 @@ vt_print(struct term *t, uint32_t cp)
 		vt_shift_cells(t, w);
 	/* (4): the cell reset, and a wide character's right half if on the row */
 	c = &vt_erase(t, ds->row, ds->col, ds->col + w)->cells[ds->col];
-	*c = (struct term_cell){ .rend = ds->rend, .wide = w == 2 };
+	c->rend = ds->rend;
+	c->wide = w == 2;
 	c->len = (uint8_t)term_utf8_encode(cp, c->text);
 	vt_move_col(t, w, true, true);                          /* (5) */
 }
@@ -541,9 +544,14 @@ vt_print_ascii_run(struct term *t, const uint8_t *p, size_t n)
 		return 0;
 	while (k < n && k < room && p[k] >= 0x20 && p[k] < 0x7F)
 		k++;
-	for (size_t i = 0; i < k; i++)
-		r->cells[ds->col + (int)i] = (struct term_cell){ .rend = ds->rend, .len = 1,
-		    .text[0] = (char)p[i] };
+	for (size_t i = 0; i < k; i++) {
+		struct term_cell *c = &r->cells[ds->col + (int)i];
+		c->rend = ds->rend;
+		c->len = 1;
+		c->wide = 0;
+		c->fallback = 0;
+		c->text[0] = (char)p[i];
+	}
 	if (k > 0) {
 		ds->col += (int)k - 1;
 		vt_move_col(t, 1, true, true);  /* the last character's step (5) */

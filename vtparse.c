@@ -200,7 +200,7 @@ vt_input(struct vt_parser *p, struct term *t, uint32_t c)
 		return;
 	p->state = tr.next;
 	if (tr.next == VT_ESCAPE || tr.next == VT_CSI_ENTRY || tr.next == VT_DCS_ENTRY)
-		p->seq = (struct vt_sequence){ 0 };     /* entry: clear */
+		memset(&p->seq, 0, sizeof p->seq);      /* entry: clear */
 	if (tr.next == VT_OSC_STRING) {                 /* entry: OSC start */
 		p->osc = vt_alloc(p->osc, VT_OSC_MAX * sizeof p->osc[0]);
 		p->osc_len = 0;

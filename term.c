@@ -435,14 +435,13 @@ vt_shift_cells(struct term *t, int n)
 	int room = ds->width - ds->col;         /* cells from the cursor on */
 	int k = vt_clamp(abs(n), 0, room);
 	size_t moved = (size_t)(room - k) * sizeof *at;
+	int gap = n > 0 ? ds->col : ds->width - k;      /* where the blanks go */
 
-	if (n > 0) {            /* ICH: the rest moves right, blanks at the cursor */
+	if (n > 0)              /* ICH: the rest moves right, blanks at the cursor */
 		memmove(at + k, at, moved);
-		vt_erase(t, ds->row, ds->col, ds->col + k);
-	} else {                /* DCH: the rest moves left, blanks at the end */
+	else                    /* DCH: the rest moves left, blanks at the end */
 		memmove(at, at + k, moved);
-		vt_erase(t, ds->row, ds->width - k, ds->width);
-	}
+	vt_erase(t, ds->row, gap, gap + k);
 	r->wrap = false;
 }
 
@@ -542,15 +541,14 @@ vt_print_ascii_run(struct term *t, const uint8_t *p, size_t n)
 
 	if (ds->insert_mode || ds->next_print_will_wrap || r->refs > 1)
 		return 0;
-	while (k < n && k < room && p[k] >= 0x20 && p[k] < 0x7F)
-		k++;
-	for (size_t i = 0; i < k; i++) {
-		struct term_cell *c = &r->cells[ds->col + (int)i];
+	while (k < n && k < room && p[k] >= 0x20 && p[k] < 0x7F) {
+		struct term_cell *c = &r->cells[ds->col + (int)k];
 		c->rend = ds->rend;
 		c->len = 1;
 		c->wide = 0;
 		c->fallback = 0;
-		c->text[0] = (char)p[i];
+		c->text[0] = (char)p[k];
+		k++;
 	}
 	if (k > 0) {
 		ds->col += (int)k - 1;
@@ -845,7 +843,7 @@ vt_osc_dispatch(struct term *t)
 	struct term_fb *fb = &t->fb;
 	const uint32_t *s = t->vp.osc;
 	int n = t->vp.osc_len;
-	int text;               /* where the text starts */
+	int text = n >= 1 && s[0] == ';' ? 1 : 2;      /* where the text starts */
 	int len;
 
 	if (n >= 5 && s[0] == '5' && s[1] == '2' && s[2] == ';' && s[3] == 'c' && s[4] == ';') {
@@ -861,11 +859,8 @@ vt_osc_dispatch(struct term *t)
 		}
 		return;
 	}
-	if (n >= 1 && s[0] == ';')              /* ";text" is command 0 */
-		text = 1;
-	else if (n >= 2 && s[0] >= '0' && s[0] <= '2' && s[1] == ';')
-		text = 2;
-	else
+	/* ";text" is command 0; otherwise a command is a digit 0-2 and ';' */
+	if (text == 2 && !(n >= 2 && s[0] >= '0' && s[0] <= '2' && s[1] == ';'))
 		return;
 	/* At most 254 characters in either form: mosh keeps 255 of ";text"
 	 * but re-sends it as "0;text", which keeps 254, so a 255th would

@@ -25,9 +25,9 @@
 #include "vtparse.h"
 
 /* His actions on transitions.  The others are entry and exit actions,
- * taken in vt_input: clear, OSC start and OSC end; hook and
- * unhook, on entering and leaving DCS passthrough, would do nothing, as
- * DCS strings are discarded (as mosh does), so they have no code. */
+ * taken in vt_input: clear, OSC start and OSC end; hook and unhook, on
+ * entering and leaving DCS passthrough, would do nothing, as DCS strings
+ * are discarded (as mosh does), so they have no code. */
 enum vt_action {
 	VT_IGNORE, VT_PRINT, VT_EXECUTE, VT_COLLECT, VT_PARAM,
 	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_PUT, VT_OSC_PUT,

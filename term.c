@@ -42,13 +42,13 @@ struct vt_width_range {
 /* vt_width_ranges[]: every range whose width is not 1, in order. */
 #include "termwidth.h"
 
-/* A binary search for the range that holds cp; none means width 1. */
+/* A binary search for the range that holds cp, which, if there is one, is
+ * always in [lo, hi); none means width 1. */
 int
 term_wcwidth(uint32_t cp)
 {
 	size_t lo = 0;
-	size_t hi = sizeof vt_width_ranges / sizeof vt_width_ranges[0];  /* the range, if any,
-	                                                                 * is in [lo, hi) */
+	size_t hi = sizeof vt_width_ranges / sizeof vt_width_ranges[0];
 
 	if (cp > 0x10FFFF)
 		return -1;

@@ -8,35 +8,28 @@
  *     so a snapshot (fb_copy) never changes under its holder.  A row made
  *     from nothing, or blanked whole, gets a fresh generation number `gen`;
  *     a copy keeps it, which lets the frame diff recognise scrolled rows.
- *  3. UTF-8 decoding with mosh's rules for bad bytes (§7.1), then Paul
- *     Williams' 14-state DEC ANSI parser as a table (§7.2), whose actions
- *     call layer 4.
- *  4. The emulator (§7.3, §7.4, §7.6): one function per control, ESC or
+ *  3. The emulator (§7.3, §7.4, §7.6): one function per control, ESC or
  *     CSI final, marked with its mnemonic.  Every count is clamped to the
  *     screen before use, so a sequence costs at most a screen's worth of
- *     work, whatever its numbers.
- * Beside layer 3 runs one shortcut, the ASCII fast path (§7.4, "Runs of
- * plain text"): printable ASCII in the ground state goes straight to the
- * row.  It gives the same screen as the parser would, and it can be
+ *     work, whatever its numbers.  Bytes reach it through the parser
+ *     (vtparse.c: UTF-8, then Paul Williams' state machine, §7.1-7.2),
+ *     which calls vt_print, vt_control and the three dispatch functions
+ *     here and leaves the sequence's parameters in struct vt_parser.
+ * Beside the parser runs one shortcut, the ASCII fast path (§7.4, "Runs
+ * of plain text"): printable ASCII in the ground state goes straight to
+ * the row.  It gives the same screen as the parser would, and it can be
  * skipped on a first reading.
  * Invariants after every byte: the cursor is on the screen; rows[y]->width
  * is ds.width; the scroll region is inside the screen.  The alternate
  * screen lives only here (struct term): the framebuffer always holds what
  * is visible, which is all that is sent to the client.
  * Where this file says "as mosh", the behaviour is mosh 1.4's, from its
- * src/terminal/ (parser.cc, parserstate.cc, terminal.cc,
- * terminaldispatcher.cc, terminalfunctions.cc, terminalframebuffer.cc).
+ * src/terminal/ (terminal.cc, terminaldispatcher.cc, terminalfunctions.cc,
+ * terminalframebuffer.cc).
  */
 #include <stdlib.h>
 #include <string.h>
-#include "term.h"
-
-/* Limits (SPEC.md §A). */
-#define VT_PARAM_CHARS  100     /* digits and ';' kept per sequence (mosh) */
-#define VT_PARAM_COUNT  (VT_PARAM_CHARS + 1)   /* as many as 100 chars can hold */
-#define VT_PARAM_MAX    65535   /* a larger value counts as missing (mosh) */
-#define VT_INTER_MAX    8       /* intermediate and private-marker chars */
-#define VT_OSC_MAX      16384   /* characters of an OSC string (mosh) */
+#include "vtparse.h"
 
 /* ---------------------------------------------------------------- widths */
 
@@ -49,14 +42,13 @@ struct vt_width_range {
 /* vt_width_ranges[]: every range whose width is not 1, in order. */
 #include "termwidth.h"
 
-#define VT_WIDTH_RANGES (sizeof vt_width_ranges / sizeof vt_width_ranges[0])
-
-/* A binary search for the range that holds cp; none means width 1. */
+/* A binary search for the range that holds cp, which, if there is one, is
+ * always in [lo, hi); none means width 1. */
 int
 term_wcwidth(uint32_t cp)
 {
 	size_t lo = 0;
-	size_t hi = VT_WIDTH_RANGES;    /* the range, if any, is in [lo, hi) */
+	size_t hi = sizeof vt_width_ranges / sizeof vt_width_ranges[0];
 
 	if (cp > 0x10FFFF)
 		return -1;
@@ -78,7 +70,7 @@ static uint64_t vt_next_gen = 1;        /* generation of the next new row */
 #define VT_ROW_SIZE(w) (sizeof(struct term_row) + (size_t)(w) * sizeof(struct term_cell))
 
 /* Out of memory ends the program: a terminal cannot go on without it. */
-static void *
+void *
 vt_alloc(void *p, size_t size)
 {
 	p = realloc(p, size ? size : 1);
@@ -125,18 +117,24 @@ vt_clamp(int v, int lo, int hi)
 	return v;
 }
 
+/* Origin mode confines the cursor to the scroll region. */
+static void
+vt_snap(struct term_ds *ds)
+{
+	if (ds->origin_mode)
+		ds->row = vt_clamp(ds->row, ds->scroll_top, ds->scroll_bottom);
+	else
+		ds->row = vt_clamp(ds->row, 0, ds->height - 1);
+	ds->col = vt_clamp(ds->col, 0, ds->width - 1);
+}
+
 /* The draw state of a fresh terminal (SPEC.md §7.3). */
 static void
 vt_ds_reset(struct term_ds *ds, int width, int height)
 {
-	memset(ds, 0, sizeof *ds);
-	ds->width = width;
-	ds->height = height;
-	ds->scroll_bottom = height - 1;
-	ds->autowrap = true;
-	ds->cursor_visible = true;
-	ds->default_tabs = true;
-	ds->saved.autowrap = true;
+	*ds = (struct term_ds){ .width = width, .height = height, .scroll_bottom = height - 1,
+	    .autowrap = true, .cursor_visible = true, .default_tabs = true,
+	    .saved.autowrap = true };
 	for (int x = 0; x < width; x += 8)
 		ds->tabs[x] = 1;
 }
@@ -146,15 +144,13 @@ fb_copy(struct term_fb *dst, const struct term_fb *src)
 {
 	*dst = *src;
 	dst->rows = vt_alloc(NULL, (size_t)src->ds.height * sizeof dst->rows[0]);
-	for (int y = 0; y < src->ds.height; y++) {
-		dst->rows[y] = src->rows[y];
+	memcpy(dst->rows, src->rows, (size_t)src->ds.height * sizeof dst->rows[0]);
+	for (int y = 0; y < src->ds.height; y++)
 		dst->rows[y]->refs++;
-	}
 	dst->clipboard = NULL;
-	if (src->clip_len > 0) {
-		dst->clipboard = vt_alloc(NULL, src->clip_len);
-		memcpy(dst->clipboard, src->clipboard, src->clip_len);
-	}
+	if (src->clip_len > 0)
+		dst->clipboard = memcpy(vt_alloc(NULL, src->clip_len), src->clipboard,
+		    src->clip_len);
 }
 
 /* A framebuffer that holds nothing (all 0) has height 0: nothing to drop. */
@@ -205,11 +201,10 @@ fb_resize(struct term_fb *fb, int width, int height)
 		vt_row_unref(fb->rows[y]);
 	fb->rows = vt_alloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
 	for (int y = 0; y < oldh && y < height && width != oldw; y++) {
-		struct term_row *old = fb->rows[y];
 		struct term_row *r = vt_row_blank(NULL, width, ds->rend.bg);
-		r->gen = old->gen;      /* the same row, cut or padded */
-		memcpy(r->cells, old->cells, (size_t)kept * sizeof r->cells[0]);
-		vt_row_unref(old);
+		r->gen = fb->rows[y]->gen;      /* the same row, cut or padded */
+		memcpy(r->cells, fb->rows[y]->cells, (size_t)kept * sizeof r->cells[0]);
+		vt_row_unref(fb->rows[y]);
 		fb->rows[y] = r;
 	}
 	for (int y = oldh; y < height; y++)
@@ -220,8 +215,7 @@ fb_resize(struct term_fb *fb, int width, int height)
 	ds->height = height;
 	ds->scroll_top = 0;
 	ds->scroll_bottom = height - 1;
-	ds->row = vt_clamp(ds->row, 0, height - 1);
-	ds->col = vt_clamp(ds->col, 0, width - 1);
+	vt_snap(ds);
 	if (ds->combining_row >= height || ds->combining_col >= width) {
 		ds->combining_row = -1;         /* the grapheme start is gone */
 		ds->combining_col = -1;
@@ -288,327 +282,26 @@ fb_equal(const struct term_fb *a, const struct term_fb *b)
 	return true;
 }
 
-/* --------------------------------------------------------------- parser */
-
-/* Paul Williams' states (vt100.net/emu/dec_ansi_parser), by his names. */
-enum vt_state {
-	VT_GROUND,
-	VT_ESCAPE, VT_ESCAPE_INTERMEDIATE,
-	VT_CSI_ENTRY, VT_CSI_PARAM, VT_CSI_INTERMEDIATE, VT_CSI_IGNORE,
-	VT_DCS_ENTRY, VT_DCS_PARAM, VT_DCS_INTERMEDIATE, VT_DCS_PASSTHROUGH, VT_DCS_IGNORE,
-	VT_OSC_STRING,
-	VT_SOS_PM_APC_STRING,
-	VT_STAY,                /* not a state: a transition that keeps the current one */
-};
-
-/* His actions on transitions.  The others are entry and exit actions,
- * taken in vt_input: clear (vt_clear), OSC start and OSC end; hook and
- * unhook, on entering and leaving DCS passthrough, would do nothing, as
- * DCS strings are discarded (as mosh does), so they have no code. */
-enum vt_action {
-	VT_IGNORE, VT_PRINT, VT_EXECUTE, VT_COLLECT, VT_PARAM,
-	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_PUT, VT_OSC_PUT,
-};
-
-/* The columns of vt_table: classes of codes (vt_class, SPEC.md §7.2). */
-enum vt_class {
-	VT_CLASS_C0, VT_CLASS_INTERMEDIATE, VT_CLASS_PARAM, VT_CLASS_COLON,
-	VT_CLASS_PRIVATE, VT_CLASS_FINAL, VT_CLASS_DEL, VT_CLASSES
-};
+/* ------------------------------------------------------------- emulator */
 
 /* The kinds of cursor-key bytes term_user_byte has seen (SPEC.md §7.6). */
 enum vt_key_state { VT_KEY_GROUND, VT_KEY_ESC, VT_KEY_ESC_O };
 
 struct term {
 	struct term_fb fb;              /* what is visible, and all that is sent */
-	struct term_fb primary;         /* under the alternate screen; else all 0 */
-	bool alt_active;
-	uint32_t u8_cp, u8_min;         /* UTF-8: value so far, least legal value */
-	int u8_need;                    /* continuation bytes still expected */
-	enum vt_state state;
-	int param[VT_PARAM_COUNT];      /* -1 = missing */
-	int param_idx;                  /* field being parsed: < VT_PARAM_COUNT,
-	                                 * as each ';' is one of the 100 chars */
-	int param_chars;                /* <= VT_PARAM_CHARS */
-	char inter[VT_INTER_MAX + 1];   /* intermediates, NUL-terminated */
-	int ninter;
-	uint32_t *osc;                  /* VT_OSC_MAX, allocated only inside an
-	                                 * OSC string, so a copy stays small */
-	int osc_len;
+	struct term_fb primary;         /* under the alternate screen, which is on
+	                                 * while this has rows; else all 0 */
+	struct vt_parser vp;            /* vtparse.c's state */
 	enum vt_key_state key_state;    /* term_user_byte */
 	struct buf *reply;              /* replies to the application, or NULL */
 };
-
-static void vt_print(struct term *t, uint32_t cp);
-static void vt_control(struct term *t, uint32_t c);
-static void vt_esc_dispatch(struct term *t, uint32_t c);
-static void vt_csi_dispatch(struct term *t, uint32_t c);
-static void vt_osc_dispatch(struct term *t);
-
-/* What one code does: an action, then a move to the state next. */
-struct vt_transition {
-	enum vt_action action;
-	enum vt_state next;             /* or VT_STAY */
-};
-
-#define DO(act)         { .action = VT_##act, .next = VT_STAY }
-#define GO(act, state)  { .action = VT_##act, .next = VT_##state }
-
-/*
- * The state's own transitions, after the "anywhere" ones (vt_anywhere):
- * SPEC.md §7.2's table, one row per state, one entry per class, in the
- * order C0, 20-2F, 30-39 and 3B, 3A, 3C-3F, 40-7E, 7F.  ESC P X [ ] ^ _
- * and BEL in an OSC string are exceptions to their columns (vt_anywhere).
- */
-static const struct vt_transition vt_table[VT_STAY][VT_CLASSES] = {
-	[VT_GROUND] = { DO(EXECUTE), DO(PRINT), DO(PRINT), DO(PRINT),
-	    DO(PRINT), DO(PRINT), DO(PRINT) },
-	[VT_ESCAPE] = { DO(EXECUTE), GO(COLLECT, ESCAPE_INTERMEDIATE),
-	    GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND),
-	    GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_ESCAPE_INTERMEDIATE] = { DO(EXECUTE), DO(COLLECT),
-	    GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND),
-	    GO(ESC_DISPATCH, GROUND), GO(ESC_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_CSI_ENTRY] = { DO(EXECUTE), GO(COLLECT, CSI_INTERMEDIATE),
-	    GO(PARAM, CSI_PARAM), GO(IGNORE, CSI_IGNORE),
-	    GO(COLLECT, CSI_PARAM), GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_CSI_PARAM] = { DO(EXECUTE), GO(COLLECT, CSI_INTERMEDIATE),
-	    DO(PARAM), GO(IGNORE, CSI_IGNORE),
-	    GO(IGNORE, CSI_IGNORE), GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_CSI_INTERMEDIATE] = { DO(EXECUTE), DO(COLLECT),
-	    GO(IGNORE, CSI_IGNORE), GO(IGNORE, CSI_IGNORE),
-	    GO(IGNORE, CSI_IGNORE), GO(CSI_DISPATCH, GROUND), DO(IGNORE) },
-	[VT_CSI_IGNORE] = { DO(EXECUTE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), GO(IGNORE, GROUND), DO(IGNORE) },
-	[VT_DCS_ENTRY] = { DO(IGNORE), GO(COLLECT, DCS_INTERMEDIATE),
-	    GO(PARAM, DCS_PARAM), GO(IGNORE, DCS_IGNORE),
-	    GO(COLLECT, DCS_PARAM), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
-	[VT_DCS_PARAM] = { DO(IGNORE), GO(COLLECT, DCS_INTERMEDIATE),
-	    DO(PARAM), GO(IGNORE, DCS_IGNORE),
-	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
-	[VT_DCS_INTERMEDIATE] = { DO(IGNORE), DO(COLLECT),
-	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_IGNORE),
-	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
-	[VT_DCS_PASSTHROUGH] = { DO(PUT), DO(PUT), DO(PUT), DO(PUT),
-	    DO(PUT), DO(PUT), DO(IGNORE) },
-	[VT_DCS_IGNORE] = { DO(IGNORE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), DO(IGNORE), DO(IGNORE) },
-	[VT_OSC_STRING] = { DO(IGNORE), DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT),
-	    DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT) },
-	[VT_SOS_PM_APC_STRING] = { DO(IGNORE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), DO(IGNORE), DO(IGNORE) },
-};
-
-/* The column of vt_table for c, which is no C1 control (80-9F): those
- * all have anywhere transitions. */
-static enum vt_class
-vt_class(uint32_t c)
-{
-	if (c >= 0xA0)
-		return VT_CLASS_FINAL;  /* every character past C1 acts like 'A' */
-	if (c < 0x20)
-		return VT_CLASS_C0;     /* 00-1F */
-	if (c < 0x30)
-		return VT_CLASS_INTERMEDIATE;   /* 20-2F: space and !"#$%&'()*+,-./ */
-	if (c == 0x3A)
-		return VT_CLASS_COLON;  /* 3A: a sub-parameter, which mosh refuses */
-	if (c < 0x3C)
-		return VT_CLASS_PARAM;  /* 30-39 and 3B: digits and ';' */
-	if (c < 0x40)
-		return VT_CLASS_PRIVATE;        /* 3C-3F: < = > ? */
-	if (c < 0x7F)
-		return VT_CLASS_FINAL;  /* 40-7E */
-	return VT_CLASS_DEL;            /* 7F */
-}
-
-/* Williams' "anywhere" transitions, which every state takes before its
- * own; next is VT_STAY when c has none.  Two exceptions to the table's
- * columns join them as the C1 codes they stand for: in the escape state,
- * ESC P X [ ] ^ _ are the 7-bit DCS, SOS, CSI, OSC, PM and APC (the other
- * finals 40..5F are dispatched: vt_esc_dispatch); in an OSC string, BEL
- * ends the string as ST does (xterm's ctlseqs, "Operating System
- * Commands"). */
-static struct vt_transition
-vt_anywhere(enum vt_state state, uint32_t c)
-{
-	if (state == VT_ESCAPE && c >= 'P' && c <= '_' && strchr("PX[]^_", (int)c) != NULL)
-		c += 0x40;
-	if (state == VT_OSC_STRING && c == 0x07)
-		c = 0x9C;
-	switch (c) {
-	case 0x1B: return (struct vt_transition)GO(IGNORE, ESCAPE);            /* ESC */
-	case 0x90: return (struct vt_transition)GO(IGNORE, DCS_ENTRY);         /* DCS */
-	case 0x9B: return (struct vt_transition)GO(IGNORE, CSI_ENTRY);         /* CSI */
-	case 0x9C: return (struct vt_transition)GO(IGNORE, GROUND);            /* ST */
-	case 0x9D: return (struct vt_transition)GO(IGNORE, OSC_STRING);        /* OSC */
-	case 0x98: case 0x9E: case 0x9F:                                        /* SOS PM APC */
-		return (struct vt_transition)GO(IGNORE, SOS_PM_APC_STRING);
-	}
-	if (c == 0x18 || c == 0x1A || (c >= 0x80 && c <= 0x9F))  /* CAN, SUB, other C1 */
-		return (struct vt_transition)GO(EXECUTE, GROUND);
-	return (struct vt_transition)DO(IGNORE);
-}
-
-/* The entry action of the escape, CSI entry and DCS entry states: a new
- * sequence starts with no parameters and no intermediates. */
-static void
-vt_clear(struct term *t)
-{
-	memset(t->param, -1, sizeof t->param);  /* all bytes 0xFF: -1 */
-	t->param_idx = 0;
-	t->param_chars = 0;
-	t->ninter = 0;
-	memset(t->inter, 0, sizeof t->inter);   /* so it stays NUL-terminated */
-}
-
-/* A transition's own action (the entry and exit actions are vt_input's). */
-static void
-vt_act(struct term *t, enum vt_action action, uint32_t c)
-{
-	int *field = &t->param[t->param_idx];   /* for VT_PARAM */
-
-	switch (action) {
-	case VT_PRINT: vt_print(t, c); break;
-	case VT_EXECUTE: vt_control(t, c); break;
-	case VT_ESC_DISPATCH: vt_esc_dispatch(t, c); break;
-	case VT_CSI_DISPATCH: vt_csi_dispatch(t, c); break;
-	case VT_COLLECT:
-		if (t->ninter < VT_INTER_MAX) {
-			t->inter[t->ninter] = (char)c;
-			t->ninter++;
-		}
-		break;
-	case VT_PARAM:
-		/* The count stops at the limit, so that no length of
-		 * sequence can make it wrap and let more fields in. */
-		if (t->param_chars == VT_PARAM_CHARS)
-			break;
-		t->param_chars++;
-		if (c == ';') {
-			t->param_idx++;
-		} else if (*field <= VT_PARAM_MAX) {    /* stops growing once too big */
-			if (*field < 0)
-				*field = 0;                     /* the field's first digit */
-			*field = *field * 10 + (int)(c - '0');
-		}
-		break;
-	case VT_OSC_PUT:
-		if (t->osc_len < VT_OSC_MAX) {
-			t->osc[t->osc_len] = c;
-			t->osc_len++;
-		}
-		break;
-	default:                /* ignore; DCS strings (put) too */
-		break;
-	}
-}
-
-/* One code point through the state machine.  A transition to a state
- * (even the same one) runs the old state's exit action, the transition's
- * action, then the new state's entry action, in Williams' order.  The OSC
- * buffer exists only inside an OSC string, so a copy of a terminal stays
- * small. */
-static void
-vt_input(struct term *t, uint32_t c)
-{
-	struct vt_transition tr = vt_anywhere(t->state, c);
-
-	if (tr.next == VT_STAY)
-		tr = vt_table[t->state][vt_class(c)];
-	if (tr.next != VT_STAY && t->state == VT_OSC_STRING) {    /* exit: OSC end */
-		vt_osc_dispatch(t);
-		free(t->osc);
-		t->osc = NULL;
-	}
-	vt_act(t, tr.action, c);
-	if (tr.next == VT_STAY)
-		return;
-	t->state = tr.next;
-	if (tr.next == VT_ESCAPE || tr.next == VT_CSI_ENTRY || tr.next == VT_DCS_ENTRY)
-		vt_clear(t);                            /* entry: clear */
-	if (tr.next == VT_OSC_STRING) {                 /* entry: OSC start */
-		t->osc = vt_alloc(t->osc, VT_OSC_MAX * sizeof t->osc[0]);
-		t->osc_len = 0;
-	}
-}
-
-/* The least code point that takes n + 1 bytes of UTF-8, counting glibc's
- * old 5- and 6-byte forms: one below it in that many bytes is overlong. */
-static const uint32_t vt_utf8_least[6] = { 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000 };
-
-/*
- * UTF-8 in front of the parser, decoding exactly as mosh does with glibc's
- * mbrtowc (SPEC.md §7.1; mosh's src/terminal/parser.cc, UTF8Parser): a lead
- * byte fixes the length (glibc still takes the old 5- and 6-byte forms); a
- * byte that cannot continue the sequence gives U+FFFD and is then decoded
- * afresh; an overlong form or a surrogate, noticed at its last byte, gives
- * U+FFFD and that last byte is decoded afresh (one more U+FFFD); a value
- * past U+10FFFF gives one U+FFFD.
- */
-static void
-vt_utf8(struct term *t, uint8_t b)
-{
-	int n = 1;              /* continuation bytes that lead byte b announces */
-
-	if (t->u8_need == 0 && b < 0x80) {
-		vt_input(t, b);
-		return;
-	}
-	if (t->u8_need == 0) {
-		/* 80-BF only continue; C0 C1 would be overlong; FE FF never occur */
-		if (b < 0xC2 || b > 0xFD) {
-			vt_input(t, 0xFFFD);
-			return;
-		}
-		while (n < 5 && (b & (0x40 >> n)) != 0)  /* one more for each 1 after 11 */
-			n++;
-		t->u8_need = n;
-		t->u8_min = vt_utf8_least[n];
-		t->u8_cp = b & (0x3Fu >> n);    /* the bits after its 0 bit */
-		return;
-	}
-	if ((b & 0xC0) != 0x80) {               /* not a continuation byte */
-		t->u8_need = 0;
-		vt_input(t, 0xFFFD);
-		vt_utf8(t, b);
-		return;
-	}
-	t->u8_cp = t->u8_cp << 6 | (b & 0x3F);
-	t->u8_need--;
-	if (t->u8_need > 0)
-		return;
-	if (t->u8_cp < t->u8_min || (t->u8_cp >= 0xD800 && t->u8_cp <= 0xDFFF)) {
-		vt_input(t, 0xFFFD);
-		vt_utf8(t, b);
-		return;
-	}
-	vt_input(t, t->u8_cp > 0x10FFFF ? 0xFFFD : t->u8_cp);
-}
-
-int
-term_utf8_encode(uint32_t cp, char out[4])
-{
-	static const uint8_t lead[5] = { 0, 0x00, 0xC0, 0xE0, 0xF0 };   /* by length */
-	int n = 1;
-
-	while (n < 4 && cp >= vt_utf8_least[n])
-		n++;
-	for (int i = n - 1; i > 0; i--) {       /* 6 bits a byte, from the end */
-		out[i] = (char)(0x80 | (cp & 0x3F));
-		cp >>= 6;
-	}
-	out[0] = (char)(lead[n] | cp);
-	return n;
-}
-
-/* ------------------------------------------------------------- emulator */
 
 /* Parameter i, or def if it is missing, 0, or past VT_PARAM_MAX: mosh's
  * rule, so an explicit 0 also means the default. */
 static int
 vt_param(const struct term *t, int i, int def)
 {
-	int v = i <= t->param_idx ? t->param[i] : -1;
+	int v = i <= t->vp.seq.param_idx ? t->vp.seq.param[i] : 0;
 
 	return v >= 1 && v <= VT_PARAM_MAX ? v : def;
 }
@@ -618,17 +311,6 @@ vt_new_grapheme(struct term_ds *ds)
 {
 	ds->combining_row = ds->row;
 	ds->combining_col = ds->col;
-}
-
-/* Origin mode confines the cursor to the scroll region. */
-static void
-vt_snap(struct term_ds *ds)
-{
-	if (ds->origin_mode)
-		ds->row = vt_clamp(ds->row, ds->scroll_top, ds->scroll_bottom);
-	else
-		ds->row = vt_clamp(ds->row, 0, ds->height - 1);
-	ds->col = vt_clamp(ds->col, 0, ds->width - 1);
 }
 
 /* An explicit move starts a grapheme where it lands and drops the pending
@@ -664,32 +346,27 @@ vt_move_row(struct term *t, int n, bool relative)
 
 /* IL (n > 0) pushes rows at y down and off the region's bottom; DL (n < 0)
  * pulls the rows below y up and fills the bottom with blanks.  Nothing
- * happens outside the scroll region.  The rows pushed out come back,
- * blanked, into the gap, so no row is allocated. */
+ * happens outside the scroll region.  Both rotate the rows from y to the
+ * region's bottom, so the rows pushed out come round into the gap, where
+ * they are blanked: no row is allocated. */
 static void
 vt_shift_lines(struct term *t, int y, int n)
 {
 	struct term_ds *ds = &t->fb.ds;
 	struct term_row **rows = t->fb.rows;
-	struct term_row *out[TERM_MAX_HEIGHT];
+	struct term_row *old[TERM_MAX_HEIGHT];
 	int span = ds->scroll_bottom - y + 1;   /* rows from y to the region's bottom */
-	int k;                                  /* rows pushed out */
-	int gap;                                /* where they come back */
+	int k = vt_clamp(abs(n), 0, span);      /* rows pushed out */
+	int down = n > 0 ? k : span - k;        /* how far each row goes, cyclically */
+	int gap = n > 0 ? y : y + span - k;     /* where the pushed-out rows land */
 
 	if (y < ds->scroll_top || span <= 0)
 		return;
-	k = vt_clamp(abs(n), 0, span);
-	if (n > 0) {
-		memcpy(out, rows + y + span - k, (size_t)k * sizeof out[0]);
-		memmove(rows + y + k, rows + y, (size_t)(span - k) * sizeof rows[0]);
-		gap = y;
-	} else {
-		memcpy(out, rows + y, (size_t)k * sizeof out[0]);
-		memmove(rows + y, rows + y + k, (size_t)(span - k) * sizeof rows[0]);
-		gap = y + span - k;
-	}
+	memcpy(old, rows + y, (size_t)span * sizeof old[0]);
+	memcpy(rows + y + down, old, (size_t)(span - down) * sizeof old[0]);
+	memcpy(rows + y, old + span - down, (size_t)down * sizeof old[0]);
 	for (int i = 0; i < k; i++)
-		rows[gap + i] = vt_row_blank(out[i], ds->width, ds->rend.bg);
+		rows[gap + i] = vt_row_blank(rows[gap + i], ds->width, ds->rend.bg);
 }
 
 /* Line feed (n = 1) or reverse line feed (n = -1), scrolling the region's
@@ -709,26 +386,43 @@ vt_autoscroll(struct term *t, int n)
 	vt_move_row(t, to - ds->row, true);
 }
 
-/* Resets cells [x0, x1) of row y to the background (BCE); returns the
- * row.  Resetting the last cell also clears the row's wrap flag, which
- * mosh keeps there. */
+/* Resets cells [x0, x1) of row y to the background (BCE), short of the
+ * row's end (x0 is on the row); returns the row.  Resetting the last cell
+ * also clears the row's wrap flag, which mosh keeps there. */
 static struct term_row *
 vt_erase(struct term *t, int y, int x0, int x1)
 {
 	struct term_row *r = fb_row_mut(&t->fb, y);
 
-	for (int x = x0; x < x1; x++)
+	for (int x = x0; x < x1 && x < r->width; x++)
 		r->cells[x] = (struct term_cell){ .rend.bg = t->fb.ds.rend.bg };
 	if (x1 >= r->width && x0 < x1)
 		r->wrap = false;
 	return r;
 }
 
-/* Row y made new and blank with the pen's background (a fresh gen). */
+/* ED (on the screen) and EL (on the line): 0 from the cursor to the end,
+ * 1 from the start up to and including the cursor, 2 all.  Whole rows are
+ * made new (fresh gens), as by ED 2 of the whole screen in RIS, DECCOLM and
+ * the alternate screen.  No ED 3: mosh has none. */
 static void
-vt_blank_row(struct term *t, int y)
+vt_erase_in(struct term *t, bool screen, int how)
 {
-	t->fb.rows[y] = vt_row_blank(t->fb.rows[y], t->fb.ds.width, t->fb.ds.rend.bg);
+	struct term_ds *ds = &t->fb.ds;
+	int first = screen ? 0 : ds->row;               /* whole rows [first, end) */
+	int end = screen ? ds->height : ds->row + 1;
+
+	if (how == 0) {
+		vt_erase(t, ds->row, ds->col, ds->width);
+		first = ds->row + 1;
+	} else if (how == 1) {
+		vt_erase(t, ds->row, 0, ds->col + 1);
+		end = ds->row;
+	} else if (how != 2) {
+		return;
+	}
+	for (int y = first; y < end; y++)
+		t->fb.rows[y] = vt_row_blank(t->fb.rows[y], ds->width, ds->rend.bg);
 }
 
 /* ICH (n > 0) or DCH (n < 0) at the cursor, the count clamped to the row. */
@@ -741,14 +435,13 @@ vt_shift_cells(struct term *t, int n)
 	int room = ds->width - ds->col;         /* cells from the cursor on */
 	int k = vt_clamp(abs(n), 0, room);
 	size_t moved = (size_t)(room - k) * sizeof *at;
+	int gap = n > 0 ? ds->col : ds->width - k;      /* where the blanks go */
 
-	if (n > 0) {            /* ICH: the rest moves right, blanks at the cursor */
+	if (n > 0)              /* ICH: the rest moves right, blanks at the cursor */
 		memmove(at + k, at, moved);
-		vt_erase(t, ds->row, ds->col, ds->col + k);
-	} else {                /* DCH: the rest moves left, blanks at the end */
+	else                    /* DCH: the rest moves left, blanks at the end */
 		memmove(at, at + k, moved);
-		vt_erase(t, ds->row, ds->width - k, ds->width);
-	}
+	vt_erase(t, ds->row, gap, gap + k);
 	r->wrap = false;
 }
 
@@ -798,14 +491,13 @@ vt_combine(struct term *t, uint32_t cp)
  * at the margin, insert mode, the cell with the pen's rendition, the
  * advance.  Like mosh (src/terminal/terminal.cc, Emulator::print),
  * printable ASCII and Latin-1 take width 1 without a look at the table. */
-static void
+void
 vt_print(struct term *t, uint32_t cp)
 {
 	struct term_ds *ds = &t->fb.ds;
 	struct term_cell *c;
 	bool latin1 = (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0xFF);
 	int w = latin1 ? 1 : term_wcwidth(cp);
-	int cells = 1;          /* reset for it: with a wide one's right half */
 
 	if (w == 0)
 		vt_combine(t, cp);
@@ -813,18 +505,15 @@ vt_print(struct term *t, uint32_t cp)
 		return;
 	if (ds->autowrap && ds->next_print_will_wrap) {         /* (1) */
 		fb_row_mut(&t->fb, ds->row)->wrap = true;
-		vt_move_col(t, 0, false, false);
-		vt_autoscroll(t, 1);
+		vt_control(t, 0x85);                            /* NEL: CR, LF */
 	} else if (ds->autowrap && w == 2 && ds->col == ds->width - 1) {   /* (2) */
 		vt_erase(t, ds->row, ds->col, ds->width);
-		vt_move_col(t, 0, false, false);
-		vt_autoscroll(t, 1);
+		vt_control(t, 0x85);
 	}
 	if (ds->insert_mode)                                    /* (3) */
 		vt_shift_cells(t, w);
-	if (w == 2 && ds->col + 1 < ds->width)                  /* (4) */
-		cells = 2;
-	c = &vt_erase(t, ds->row, ds->col, ds->col + cells)->cells[ds->col];
+	/* (4): the cell reset, and a wide character's right half if on the row */
+	c = &vt_erase(t, ds->row, ds->col, ds->col + w)->cells[ds->col];
 	c->rend = ds->rend;
 	c->wide = w == 2;
 	c->len = (uint8_t)term_utf8_encode(cp, c->text);
@@ -852,20 +541,18 @@ vt_print_ascii_run(struct term *t, const uint8_t *p, size_t n)
 
 	if (ds->insert_mode || ds->next_print_will_wrap || r->refs > 1)
 		return 0;
-	while (k < n && k < room && p[k] >= 0x20 && p[k] < 0x7F)
-		k++;
-	for (size_t i = 0; i < k; i++) {
-		struct term_cell *c = &r->cells[ds->col + (int)i];
+	while (k < n && k < room && p[k] >= 0x20 && p[k] < 0x7F) {
+		struct term_cell *c = &r->cells[ds->col + (int)k];
 		c->rend = ds->rend;
 		c->len = 1;
 		c->wide = 0;
 		c->fallback = 0;
-		c->text[0] = (char)p[i];
+		c->text[0] = (char)p[k];
+		k++;
 	}
-	if (k > 0) {            /* the last character starts the grapheme */
-		ds->col += (int)k;
-		ds->combining_row = ds->row;
-		ds->combining_col = ds->col - 1;
+	if (k > 0) {
+		ds->col += (int)k - 1;
+		vt_move_col(t, 1, true, true);  /* the last character's step (5) */
 	}
 	return k;
 }
@@ -873,7 +560,7 @@ vt_print_ascii_run(struct term *t, const uint8_t *p, size_t n)
 /* Execute: C0 and C1 controls (SPEC.md §7.3).  All but HT drop the
  * pending wrap, unknown ones too (mosh's src/terminal/terminaldispatcher.cc
  * clears it for every dispatched function not marked otherwise). */
-static void
+void
 vt_control(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
@@ -924,25 +611,21 @@ static void
 vt_alt_screen(struct term *t, int mode, bool on)
 {
 	struct term_fb *fb = &t->fb;
+	struct term_row **alt;
 
-	if (on == t->alt_active)
+	if (on == (t->primary.ds.height > 0))
 		return;
 	if (mode == 1049)       /* DECSC or DECRC: the row swap does not care */
 		vt_cursor(&fb->ds, on);
-	if (on)
+	if (on) {
 		fb_copy(&t->primary, fb);
-	for (int y = 0; y < fb->ds.height; y++) {
-		vt_row_unref(fb->rows[y]);
-		if (on) {
-			fb->rows[y] = vt_row_blank(NULL, fb->ds.width, fb->ds.rend.bg);
-		} else {
-			fb->rows[y] = t->primary.rows[y];
-			fb->rows[y]->refs++;    /* fb_free(&t->primary) drops one */
-		}
+		vt_erase_in(t, true, 2);
+		return;
 	}
-	if (!on)
-		fb_free(&t->primary);
-	t->alt_active = on;
+	alt = fb->rows;                 /* the same height: resized together */
+	fb->rows = t->primary.rows;
+	t->primary.rows = alt;
+	fb_free(&t->primary);           /* drops the alternate's rows */
 }
 
 /* RIS: everything but the icon name, "title initialized" and the bell
@@ -954,34 +637,32 @@ vt_reset(struct term *t)
 
 	vt_alt_screen(t, 47, false);
 	vt_ds_reset(&fb->ds, fb->ds.width, fb->ds.height);
-	for (int y = 0; y < fb->ds.height; y++)
-		vt_blank_row(t, y);
+	vt_erase_in(t, true, 2);
 	fb->title_len = 0;
 	fb->clip_len = 0;
 }
 
 /* ESC final, with intermediates; ESC 0x40..0x5F is the 7-bit C1 control. */
-static void
+void
 vt_esc_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
 
-	if (t->ninter == 0 && c >= 0x40 && c <= 0x5F) {
+	if (t->vp.seq.inter[0] == '\0' && c >= 0x40 && c <= 0x5F) {
 		vt_control(t, c + 0x40);
 		return;
 	}
 	ds->next_print_will_wrap = false;
-	if (t->ninter == 0 && (c == '7' || c == '8')) {         /* DECSC DECRC */
+	if (t->vp.seq.inter[0] == '\0' && (c == '7' || c == '8')) {  /* DECSC DECRC */
 		vt_cursor(ds, c == '7');
-	} else if (t->ninter == 0 && c == 'c') {                /* RIS */
+	} else if (t->vp.seq.inter[0] == '\0' && c == 'c') {         /* RIS */
 		vt_reset(t);
-	} else if (strcmp(t->inter, "#") == 0 && c == '8') {    /* DECALN: all E */
+	} else if (strcmp(t->vp.seq.inter, "#") == 0 && c == '8') {  /* DECALN: all E */
 		for (int y = 0; y < ds->height; y++) {
 			struct term_row *r = vt_erase(t, y, 0, ds->width);
-			for (int x = 0; x < ds->width; x++) {
-				r->cells[x].len = 1;
-				r->cells[x].text[0] = 'E';
-			}
+			for (int x = 0; x < ds->width; x++)
+				r->cells[x] = (struct term_cell){ .rend.bg = ds->rend.bg, .len = 1,
+				    .text[0] = 'E' };
 		}
 	}
 }
@@ -1050,64 +731,38 @@ vt_set_mode(struct term *t, int mode, bool on)
 	case 47: case 1047: case 1049:
 		vt_alt_screen(t, mode, on);
 		break;
-	case 3:         /* DECCOLM: the width stays; it homes and clears */
+	case 3: case 6: /* DECCOLM, DECOM: home, by the previous origin mode (mosh) */
 		vt_move_row(t, 0, false);
 		vt_move_col(t, 0, false, false);
-		for (int y = 0; y < ds->height; y++)
-			vt_blank_row(t, y);
-		break;
-	case 6:         /* DECOM: homes with the previous mode's origin, as mosh */
-		vt_move_row(t, 0, false);
-		vt_move_col(t, 0, false, false);
-		ds->origin_mode = on;
+		if (mode == 3)
+			vt_erase_in(t, true, 2);        /* DECCOLM clears; the width stays */
+		else
+			ds->origin_mode = on;
 		break;
 	}
-}
-
-/* ED (on the screen) and EL (on the line): 0 from the cursor to the end,
- * 1 from the start up to and including the cursor, 2 all.  Whole rows are
- * made new (fresh gens).  No ED 3: mosh has none. */
-static void
-vt_erase_in(struct term *t, bool screen, int how)
-{
-	struct term_ds *ds = &t->fb.ds;
-	int first = screen ? 0 : ds->row;               /* whole rows [first, end) */
-	int end = screen ? ds->height : ds->row + 1;
-
-	if (how == 0) {
-		vt_erase(t, ds->row, ds->col, ds->width);
-		first = ds->row + 1;
-	} else if (how == 1) {
-		vt_erase(t, ds->row, 0, ds->col + 1);
-		end = ds->row;
-	} else if (how != 2) {
-		return;
-	}
-	for (int y = first; y < end; y++)
-		vt_blank_row(t, y);
 }
 
 /* CSI: private marker and intermediates, then the final (SPEC.md §7.3).
  * Counts (n) default to 1, selectors (p0) to 0. */
-static void
+void
 vt_csi_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
 	int n = vt_param(t, 0, 1);
 	int p0 = vt_param(t, 0, 0);
-	int count = t->param_idx + 1;           /* parameters given */
+	int count = t->vp.seq.param_idx + 1;           /* parameters given */
 	int bottom;
 
-	if (strcmp(t->inter, "?") == 0 && (c == 'h' || c == 'l')) {
+	if (strcmp(t->vp.seq.inter, "?") == 0 && (c == 'h' || c == 'l')) {
 		for (int i = 0; i < count; i++)         /* DECSET, DECRST */
 			vt_set_mode(t, vt_param(t, i, 0), c == 'h');
 		return;
 	}
-	if (t->ninter > 0 || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
+	if (t->vp.seq.inter[0] != '\0' || (c != 'I' && c != 'Z' && c != 'g' && c != 'm'))
 		ds->next_print_will_wrap = false;
-	if (strcmp(t->inter, ">") == 0 && c == 'c' && t->reply != NULL) {  /* DA2 */
+	if (strcmp(t->vp.seq.inter, ">") == 0 && c == 'c' && t->reply != NULL) {  /* DA2 */
 		buf_puts(t->reply, "\033[>1;10;0c");
-	} else if (strcmp(t->inter, "!") == 0 && c == 'p') {    /* DECSTR */
+	} else if (strcmp(t->vp.seq.inter, "!") == 0 && c == 'p') {    /* DECSTR */
 		ds->insert_mode = false;
 		ds->origin_mode = false;
 		ds->app_cursor_keys = false;
@@ -1117,7 +772,7 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 		ds->rend = (struct term_rend){ 0 };
 		ds->saved = (struct term_cursor_save){ .autowrap = true };
 	}
-	if (t->ninter > 0)
+	if (t->vp.seq.inter[0] != '\0')
 		return;
 	switch (c) {
 	case '@': vt_shift_cells(t, n); break;                  /* ICH */
@@ -1142,9 +797,7 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 		break;
 	case 'S': vt_shift_lines(t, ds->scroll_top, -n); break; /* SU */
 	case 'T': vt_shift_lines(t, ds->scroll_top, n); break;  /* SD */
-	case 'X':                                               /* ECH */
-		vt_erase(t, ds->row, ds->col, ds->col + vt_clamp(n, 0, ds->width - ds->col));
-		break;
+	case 'X': vt_erase(t, ds->row, ds->col, ds->col + n); break;   /* ECH */
 	case 'c':                                               /* DA */
 		if (t->reply != NULL)
 			buf_puts(t->reply, "\033[?62c");
@@ -1184,33 +837,30 @@ vt_csi_dispatch(struct term *t, uint32_t c)
 /* OSC 52;c; sets the clipboard (as UTF-8, cut before the first character
  * that would take it past TERM_CLIP_MAX bytes), OSC 0/1/2 the icon name
  * and title (SPEC.md §7.3). */
-static void
+void
 vt_osc_dispatch(struct term *t)
 {
 	struct term_fb *fb = &t->fb;
-	const uint32_t *s = t->osc;
-	int n = t->osc_len;
-	int text;               /* where the text starts */
+	const uint32_t *s = t->vp.osc;
+	int n = t->vp.osc_len;
+	int text = n >= 1 && s[0] == ';' ? 1 : 2;      /* where the text starts */
 	int len;
-	char u[4];
 
 	if (n >= 5 && s[0] == '5' && s[1] == '2' && s[2] == ';' && s[3] == 'c' && s[4] == ';') {
-		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX);
+		/* 3 bytes to spare: each character is encoded, then kept if it fits */
+		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX + 3);
 		fb->clip_len = 0;
 		for (int i = 5; i < n; i++) {
-			size_t k = (size_t)term_utf8_encode(s[i], u);
+			char *end = (char *)fb->clipboard + fb->clip_len;
+			size_t k = (size_t)term_utf8_encode(s[i], end);
 			if (fb->clip_len + k > TERM_CLIP_MAX)
 				break;
-			memcpy(fb->clipboard + fb->clip_len, u, k);
 			fb->clip_len += k;
 		}
 		return;
 	}
-	if (n >= 1 && s[0] == ';')              /* ";text" is command 0 */
-		text = 1;
-	else if (n >= 2 && s[0] >= '0' && s[0] <= '2' && s[1] == ';')
-		text = 2;
-	else
+	/* ";text" is command 0; otherwise a command is a digit 0-2 and ';' */
+	if (text == 2 && !(n >= 2 && s[0] >= '0' && s[0] <= '2' && s[1] == ';'))
 		return;
 	/* At most 254 characters in either form: mosh keeps 255 of ";text"
 	 * but re-sends it as "0;text", which keeps 254, so a 255th would
@@ -1234,9 +884,10 @@ term_new(int width, int height)
 {
 	struct term *t = vt_alloc(NULL, sizeof *t);
 
-	*t = (struct term){ .state = VT_GROUND, .key_state = VT_KEY_GROUND };
+	/* The parser starts all 0, in the ground state: a sequence clears its
+	 * parameters and intermediates as it starts. */
+	*t = (struct term){ .vp.state = VT_GROUND, .key_state = VT_KEY_GROUND };
 	fb_init(&t->fb, width, height);
-	vt_clear(t);
 	return t;
 }
 
@@ -1247,7 +898,7 @@ term_free(struct term *t)
 		return;
 	fb_free(&t->primary);
 	fb_free(&t->fb);
-	free(t->osc);
+	free(t->vp.osc);
 	free(t);
 }
 
@@ -1258,11 +909,11 @@ term_clone(const struct term *src)
 
 	*t = *src;
 	fb_copy(&t->fb, &src->fb);
-	if (src->alt_active)
+	if (src->primary.ds.height > 0)
 		fb_copy(&t->primary, &src->primary);
-	if (src->osc != NULL)
-		t->osc = memcpy(vt_alloc(NULL, VT_OSC_MAX * sizeof t->osc[0]), src->osc,
-		    (size_t)src->osc_len * sizeof t->osc[0]);
+	if (src->vp.osc != NULL)
+		t->vp.osc = memcpy(vt_alloc(NULL, VT_OSC_MAX * sizeof t->vp.osc[0]), src->vp.osc,
+		    (size_t)src->vp.osc_len * sizeof t->vp.osc[0]);
 	return t;
 }
 
@@ -1281,11 +932,11 @@ term_write(struct term *t, const uint8_t *p, size_t n, struct buf *reply)
 {
 	t->reply = reply;
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7F && t->state == VT_GROUND && t->u8_need == 0) {
+		if (p[i] >= 0x20 && p[i] < 0x7F && t->vp.state == VT_GROUND && t->vp.u8_need == 0) {
 			vt_print(t, p[i]);
 			i += vt_print_ascii_run(t, p + i + 1, n - i - 1);     /* bytes it took */
 		} else {
-			vt_utf8(t, p[i]);
+			vt_utf8(&t->vp, t, p[i]);
 		}
 	}
 	t->reply = NULL;
@@ -1296,7 +947,7 @@ void
 term_resize(struct term *t, int width, int height)
 {
 	fb_resize(&t->fb, width, height);
-	if (t->alt_active)
+	if (t->primary.ds.height > 0)
 		fb_resize(&t->primary, width, height);
 }
 

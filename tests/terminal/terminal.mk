@@ -2,7 +2,7 @@
 # dump and the frame-diff capture that compare us with mosh 1.4, and the
 # two benchmarks.  The unit tests and fuzz harnesses use the generic
 # rules; the display ones alone:
-#   make B=build/display LIBSRC='display.c term.c wire.c' build/display/test_display
+#   make B=build/display LIBSRC='display.c term.c vtparse.c wire.c ssp.c crypto.c' build/display/test_display
 
 # tools/genwidth.c prints termwidth.h; width_table.test regenerates it
 # and compares.

@@ -10,8 +10,10 @@
  * itself on the next frame, and the terminal is only ever written here.
  *
  * Keyboard bytes pass the escape-key state machine (Ctrl-^ then "." quits,
- * "^" sends Ctrl-^ itself, Ctrl-Z suspends) before they go into the user
- * stream and to the prediction engine.  The terminal is in raw mode from
+ * "d" detaches, "^" sends Ctrl-^ itself, Ctrl-Z suspends) before they go
+ * into the user stream and to the prediction engine.  Detaching (also on
+ * SIGHUP and SIGTERM) saves the session to a file and exits; `--resume
+ * FILE` continues it in a new process (resume.c, SPEC.md §10.6).  The terminal is in raw mode from
  * start to finish, and every way out (the loop ending, a fatal error,
  * exit() anywhere) passes cl_restore, which puts it back.  The exit status
  * is 0 only after a clean shutdown handshake (§5.4).
@@ -39,6 +41,7 @@
 #include "crypto.h"
 #include "display.h"
 #include "predict.h"
+#include "resume.h"
 #include "ssp.h"
 #include "term.h"
 #include "wire.h"
@@ -64,7 +67,7 @@
 
 static struct termios saved_tio;
 static bool raw_on, term_init = true;
-static volatile sig_atomic_t got_winch, got_quit, got_cont;
+static volatile sig_atomic_t got_winch, got_quit, got_cont, got_detach;
 
 /* The escape key and what the user types after it. */
 struct escape {
@@ -88,7 +91,7 @@ struct client {
 	bool got_state;             /* some server state has arrived */
 	bool stdin_eof;             /* the keyboard is gone: stop polling it */
 	int width, height;
-	const char *port;
+	struct resume_peer peer;    /* key and server, for a detach to save */
 };
 
 static void
@@ -98,6 +101,8 @@ on_signal(int sig)
 		got_winch = 1;
 	else if (sig == SIGCONT)
 		got_cont = 1;
+	else if (sig == SIGHUP || sig == SIGTERM)
+		got_detach = 1;
 	else
 		got_quit = 1;
 }
@@ -141,7 +146,8 @@ cl_restore(void)
 	raw_on = false;
 }
 
-static const char usage_fmt[] = "Usage: %s [-# 'ARGS'] IP PORT\n       %s -c\n";
+static const char usage_fmt[] =
+    "Usage: %s [-# 'ARGS'] IP PORT\n       %s --resume FILE\n       %s -c\n";
 
 /* A mistake found before the session starts: say so and exit 1. */
 static void
@@ -198,6 +204,29 @@ cl_quit(struct client *c, const char *why, uint64_t now)
 }
 
 /*
+ * Detach (SPEC.md §10.6): the session goes to a file, and the client exits
+ * at once, sending nothing more, so the saved next sequence number was never
+ * used.  A session shutting down is not saved.  Returns only if nothing was
+ * saved: the bar then says why.
+ */
+static void
+cl_detach(struct client *c, uint64_t now)
+{
+	char path[RESUME_PATH_MAX];
+	const char *why = "Cannot detach while shutting down";
+
+	if (!ssp_shutdown_in_progress(c->t))
+		why = resume_save(c->t, &c->peer, path);
+	if (why != NULL) {
+		notify_set_message(&c->bar, why, 0, now);
+		return;
+	}
+	cl_restore();
+	fprintf(stderr, "mosh: detached; resume with: mosh --resume=%s\n", path);
+	exit(0);
+}
+
+/*
  * Runs one keyboard read through the escape key and hands the bytes that
  * remain to the user stream and the prediction engine.  Returns false
  * when the loop should end at once.
@@ -217,6 +246,8 @@ cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
 			if (b == '.') {
 				go_on = cl_quit(c, "Exiting on user request...", now);
 				break;
+			} else if (b == 'd') {
+				cl_detach(c, now);
 			} else if (b == 0x1A) {
 				cl_restore();
 				cl_puts("\n\033[37;44m[mosh is suspended.]\033[m\n");
@@ -235,7 +266,8 @@ cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
 			char help[128];
 			e->pending = true;
 			snprintf(help, sizeof help,
-			    "Commands: Ctrl-Z suspends, \".\" quits, \"%c\" gives literal %s",
+			    "Commands: Ctrl-Z suspends, \".\" quits, \"d\" detaches, \"%c\" gives "
+			    "literal %s",
 			    e->pass, e->name);
 			notify_set_message(&c->bar, help, NOTIFY_PERMANENT | NOTIFY_NO_QUIT_KEY,
 			    now);
@@ -382,6 +414,11 @@ cl_loop(struct client *c)
 			got_cont = 0;
 			c->initialized = false;
 		}
+		if (got_detach) {       /* or, if that fails, quit */
+			got_detach = 0;
+			cl_detach(c, now);
+			got_quit = 1;
+		}
 		if (got_quit) {
 			got_quit = 0;
 			if (!cl_quit(c, "Signal received, shutting down...", now))
@@ -391,7 +428,7 @@ cl_loop(struct client *c)
 		    !ssp_shutdown_in_progress(c->t)) {
 			char msg[128];
 			snprintf(msg, sizeof msg,
-			    "Nothing received from server on UDP port %s.", c->port);
+			    "Nothing received from server on UDP port %s.", c->peer.port);
 			notify_set_message(&c->bar, msg, 0, now);
 			if (now - start > CONNECT_TIMEOUT_MS &&
 			    !cl_quit(c, "Timed out waiting for server...", now))
@@ -427,8 +464,8 @@ int
 main(int argc, char **argv)
 {
 	static struct client c;
-	const char *env;
-	uint8_t key[KEY_LEN];
+	bool resuming = argc == 3 && strcmp(argv[1], "--resume") == 0;
+	const char *env, *bad;
 	enum pred_mode mode;
 	char err[256];
 	int opt;
@@ -439,30 +476,40 @@ main(int argc, char **argv)
 		if (help || strcmp(argv[i], "--version") == 0) {
 			puts(CLIENT_VERSION);
 			if (help)
-				printf(usage_fmt, argv[0], argv[0]);
+				printf(usage_fmt, argv[0], argv[0], argv[0]);
 			return 0;
 		}
 	}
-	/* -# (the wrapper's command line, for ps) and -v are taken and ignored. */
-	while ((opt = getopt(argc, argv, "#:cv")) != -1 && opt != '?')
-		if (opt == 'c') {
-			/* Colours of $TERM: without terminfo, the name tells. */
-			env = getenv("TERM");
-			puts(env != NULL && strstr(env, "256color") ? "256" : "8");
-			return 0;
-		}
-	if (opt == '?' || argc - optind != 2)
-		cl_die(usage_fmt, argv[0], argv[0]);
-	const char *ip = argv[optind], *port = argv[optind + 1];
-	if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
-		cl_die("%s: Bad UDP port (%s)\n", argv[0], port);
-	env = getenv("MOSH_KEY");
-	if (env == NULL)
-		cl_die("MOSH_KEY environment variable not found.\n");
-	const char *bad = key_decode(env, key);
-	unsetenv("MOSH_KEY");
-	if (bad != NULL)
-		cl_die("%s: bad MOSH_KEY: %s\n", argv[0], bad);
+	if (resuming) {
+		/* The saved session, its options set in the environment. */
+		c.t = resume_load(argv[2], &c.peer, &bad);
+		if (c.t == NULL)
+			cl_die("mosh-client: %s: %s\n", argv[2], bad);
+	} else {
+		/* -# (the wrapper's command line, for ps) and -v are taken and ignored. */
+		while ((opt = getopt(argc, argv, "#:cv")) != -1 && opt != '?')
+			if (opt == 'c') {
+				/* Colours of $TERM: without terminfo, the name tells. */
+				env = getenv("TERM");
+				puts(env != NULL && strstr(env, "256color") ? "256" : "8");
+				return 0;
+			}
+		if (opt == '?' || argc - optind != 2)
+			cl_die(usage_fmt, argv[0], argv[0], argv[0]);
+		const char *port = argv[optind + 1];
+		if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
+			cl_die("%s: Bad UDP port (%s)\n", argv[0], port);
+		/* (Every numeric address fits; ssp_connect refuses the others.) */
+		snprintf(c.peer.ip, sizeof c.peer.ip, "%s", argv[optind]);
+		snprintf(c.peer.port, sizeof c.peer.port, "%s", port);
+		env = getenv("MOSH_KEY");
+		if (env == NULL)
+			cl_die("MOSH_KEY environment variable not found.\n");
+		bad = key_decode(env, c.peer.key);
+		unsetenv("MOSH_KEY");
+		if (bad != NULL)
+			cl_die("%s: bad MOSH_KEY: %s\n", argv[0], bad);
+	}
 	env = getenv("MOSH_PREDICTION_DISPLAY");
 	if (pred_mode_parse(env, &mode) < 0)
 		cl_die("Unknown prediction mode %s.\n", env);
@@ -480,13 +527,18 @@ main(int argc, char **argv)
 	c.title_prefix = getenv("MOSH_TITLE_NOPREFIX") == NULL;
 	c.caps = (struct display_caps){ .has_ech = true, .has_bce = true,
 	    .has_title = cl_has_title(getenv("TERM")) };
-	c.port = port;
 	cl_window_size(&c.width, &c.height);
-	c.t = ssp_new(SSP_CLIENT, key, &userstream_ops, userstream_new(),
-	    &hoststate_ops, hoststate_new(c.width, c.height), ssp_now());
-	crypto_wipe(key, sizeof key);
-	if (ssp_connect(c.t, ip, port, err, sizeof err) < 0)
-		cl_die("%s: %s\n", argv[0], err);
+	if (resuming) {
+		/* Claimed only now that nothing else can stop it: before we send. */
+		bad = resume_claim(argv[2], &c.peer);
+		if (bad != NULL)
+			cl_die("mosh-client: %s: %s\n", argv[2], bad);
+	} else {
+		c.t = ssp_new(SSP_CLIENT, c.peer.key, &userstream_ops, userstream_new(),
+		    &hoststate_ops, hoststate_new(c.width, c.height), ssp_now());
+		if (ssp_connect(c.t, argv[optind], c.peer.port, err, sizeof err) < 0)
+			cl_die("%s: %s\n", argv[0], err);
+	}
 	/* The first state the server sees is our window size (SPEC.md §6.1;
 	 * mosh's STMClient::main_init, src/frontend/stmclient.cc). */
 	userstream_push_resize(ssp_local(c.t), c.width, c.height);
@@ -516,10 +568,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "\nmosh did not make a successful connection to %s:%s.\n"
 		    "Please verify that UDP port %s is not firewalled and can reach the server.\n\n"
 		    "(By default, mosh uses a UDP port between 60000 and 61000. The -p option\n"
-		    "selects a specific UDP port number.)\n", ip, port, port);
+		    "selects a specific UDP port number.)\n", c.peer.ip, c.peer.port,
+		    c.peer.port);
 	else if (!clean)
 		fputs("\nmosh did not shut down cleanly. Please note that the\n"
 		    "mosh-server process may still be running on the server.\n", stderr);
+	crypto_wipe(c.peer.key, sizeof c.peer.key);
 	pred_free(c.pred);
 	ssp_free(c.t);
 	fb_free(&c.last);

@@ -17,6 +17,10 @@
 # --family (-4, -6) picks among the addresses.  `--local` skips ssh and
 # runs the server on this machine.
 #
+# `--resume[=FILE]` skips all that: it replaces itself with `mosh-client
+# --resume FILE`, for the session saved in FILE (default: the newest one in
+# the save directory), which the client claims and continues (SPEC.md §10.6).
+#
 # Every word that reaches a shell -- the remote one, or `sh -c` for
 # --local -- is single-quoted, except the --server command, which may carry
 # its own words.  Exit status: the client's, or 1 (bad usage, locale or
@@ -31,6 +35,7 @@ usage() {
 	cat <<EOF
 Usage: $0 [options] [--] [user@]host [command...]
        $0 [options] --local [IP] [--] [command...]
+       $0 [--client=PATH] --resume[=FILE]
 
   --client=PATH      mosh-client to run here (default: the one beside
                      this script if built, else mosh-client on PATH)
@@ -59,6 +64,9 @@ Usage: $0 [options] [--] [user@]host [command...]
                      build/relay with this one-way delay and loss
   --trace=FILE       with --local: send the traffic through build/relay,
                      which writes every datagram to FILE, decoded
+  --resume[=FILE]    continue a detached session: the one saved in FILE,
+                     or the newest one saved (the escape key then "d",
+                     SIGHUP or SIGTERM detach a session)
   -h, --help, --version
 
 Options take a value as --name=VALUE or --name VALUE.  Everything after
@@ -147,7 +155,7 @@ client="" server="" ssh="ssh" port="" local=0 delay="" loss="" trace=""
 predict=${MOSH_PREDICTION_DISPLAY:-adaptive}
 overwrite=0 init=1 ssh_pty=1
 family=prefer-inet bind=ssh remote_ip=proxy
-dashdash=0
+dashdash=0 resume=0 resume_file=""
 args="$*"
 while [ $# -gt 0 ]; do
 	# Perl's Getopt::Long, which the stock wrapper uses, takes `--name value`
@@ -187,6 +195,8 @@ while [ $# -gt 0 ]; do
 	--delay=*) delay=${opt#*=} ;;
 	--loss=*) loss=${opt#*=} ;;
 	--trace=*) trace=${opt#*=}; [ -n "$trace" ] || die "--trace needs a file name" ;;
+	--resume) resume=1 ;;
+	--resume=*) resume=1; resume_file=${opt#*=} ;;
 	--help | -h) usage; exit 0 ;;
 	--version) echo "$VERSION"; exit 0 ;;
 	--) shift; dashdash=1; break ;;
@@ -198,7 +208,9 @@ done
 
 # The host comes next.  With --local it is optional, and taken only if it
 # has the form of an address, so that `--local -- command` keeps working.
-if [ $local = 1 ]; then
+if [ $resume = 1 ]; then
+	[ $# = 0 ] || die "--resume takes no host or command"
+elif [ $local = 1 ]; then
 	host=127.0.0.1
 	if is_address "$1"; then
 		host=$1
@@ -248,6 +260,20 @@ if [ -z "$client" ]; then
 fi
 if ! command -v "$client" >/dev/null 2>&1; then
 	die "client '$client' not found (run make, or give --client=PATH)"
+fi
+
+# --resume: the client continues a saved session; no ssh, no new server.
+if [ $resume = 1 ]; then
+	if [ -z "$resume_file" ]; then
+		case ${XDG_STATE_HOME:-} in
+		/*) dir=$XDG_STATE_HOME/mosh ;;
+		*) dir=$HOME/.local/state/mosh ;;
+		esac
+		# shellcheck disable=SC2012 # the names are session-<hex>
+		resume_file=$(ls -t "$dir"/session-* 2>/dev/null | head -n 1)
+		[ -n "$resume_file" ] || die "no saved session in $dir"
+	fi
+	exec "$client" --resume "$resume_file"
 fi
 
 # The client checks the locale too, but failing here saves a login.

@@ -127,6 +127,19 @@ void *userstream_new(void);
 void userstream_push_bytes(void *s, const uint8_t *p, size_t n);
 void userstream_push_resize(void *s, int w, int h);
 
+/* ---- resume (SPEC.md §10.6) ---- */
+/* Hands put the states another process needs to continue the transport:
+ * the sent ones (the acknowledged one first; changes not yet sent as one
+ * more), then the received ones (oldest first). */
+void ssp_save(const struct ssp *t, void (*put)(void *arg, bool remote, uint64_t num,
+    const struct ssp_state_ops *ops, const void *state), void *arg);
+uint64_t ssp_next_seq(const struct ssp *t);
+/* Continuing a saved transport: on one fresh from ssp_new, restore_begin
+ * empties both lists and sets the next sequence number; restore_state then
+ * takes the saved states (and ownership) in ssp_save's order. */
+void ssp_restore_begin(struct ssp *t, uint64_t seq);
+void ssp_restore_state(struct ssp *t, bool remote, uint64_t num, void *state);
+
 /* ---- exposed for tests and tools; production paths use them too ---- */
 #define SSP_DATAGRAM_MAX    2048    /* the peer's receive buffer */
 #define SSP_OVERHEAD        (8 + 4 + OCB_TAG_LEN) /* nonce, clocks, tag */

@@ -67,7 +67,7 @@
 
 static struct termios saved_tio;
 static bool raw_on, term_init = true;
-static volatile sig_atomic_t got_winch, got_quit, got_cont, got_detach;
+static volatile sig_atomic_t got_winch, got_quit, got_cont;
 
 /* The escape key and what the user types after it. */
 struct escape {
@@ -101,10 +101,8 @@ on_signal(int sig)
 		got_winch = 1;
 	else if (sig == SIGCONT)
 		got_cont = 1;
-	else if (sig == SIGHUP || sig == SIGTERM)
-		got_detach = 1;
 	else
-		got_quit = 1;
+		got_quit = sig;
 }
 
 static void
@@ -414,12 +412,9 @@ cl_loop(struct client *c)
 			got_cont = 0;
 			c->initialized = false;
 		}
-		if (got_detach) {       /* or, if that fails, quit */
-			got_detach = 0;
-			cl_detach(c, now);
-			got_quit = 1;
-		}
 		if (got_quit) {
+			if (got_quit == SIGHUP || got_quit == SIGTERM)
+				cl_detach(c, now);      /* returns only if that failed: quit */
 			got_quit = 0;
 			if (!cl_quit(c, "Signal received, shutting down...", now))
 				return false;
@@ -497,7 +492,8 @@ main(int argc, char **argv)
 		if (opt == '?' || argc - optind != 2)
 			cl_die(usage_fmt, argv[0], argv[0], argv[0]);
 		const char *port = argv[optind + 1];
-		if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
+		if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) ||
+		    strlen(port) > 5)
 			cl_die("%s: Bad UDP port (%s)\n", argv[0], port);
 		/* (Every numeric address fits; ssp_connect refuses the others.) */
 		snprintf(c.peer.ip, sizeof c.peer.ip, "%s", argv[optind]);

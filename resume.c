@@ -24,8 +24,15 @@
  *   seq <next sequence number to send>
  *   option <NAME> <value>       each of resume_options that was set
  *   sent <num> <hex>            the sent states, the acknowledged one first
+ *                               (and changes not yet sent, as one more)
  *   recv <num> <hex>            the received states, oldest first
  *   end
+ * A reader takes the header lines in this order and the others in any;
+ * it refuses a file that does not close with its end line (truncated), a
+ * line it does not know, hex that is not, or a state that does not decode.
+ * Two things a replayed screen does not keep: how many times the bell rang
+ * (display_frame sends one BEL) and the alternate-scroll mode (1007),
+ * which display_frame does not send.
  * Invariants: a file is written once, atomically (a temporary file, fsync,
  * rename, fsync of the directory), mode 0600 in a 0700 directory; it is
  * read only if it is the user's own, private and whole; and it is used
@@ -119,7 +126,7 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 	char id[RESUME_ID_LEN + 1], key64[KEY_B64_LEN + 1];
 	uint8_t random[RESUME_ID_LEN / 2];
 	const char *why = resume_dir(dir);
-	FILE *f = NULL;
+	FILE *f;
 	bool ok;
 	int fd;
 
@@ -130,8 +137,7 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 	snprintf(path, RESUME_PATH_MAX, "%s/session-%s", dir, id);
 	snprintf(tmp, sizeof tmp, "%s/.tmp-%s", dir, id);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd >= 0)
-		f = fdopen(fd, "w");
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (f == NULL)
 		return resume_error("cannot create", tmp);
 	key_encode(p->key, key64);
@@ -152,12 +158,10 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 		unlink(tmp);
 		return why;
 	}
-	/* The rename lasts once the directory is on disk too. */
+	/* The rename lasts once the directory is on disk too (best effort). */
 	fd = open(dir, O_RDONLY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	fsync(fd);
+	close(fd);
 	return NULL;
 }
 
@@ -168,22 +172,21 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 static const char *
 resume_line(struct ssp *t, char *line, int count[2])
 {
-	char word[8], *hex, *space;
+	char word[32], *hex;
 	unsigned long long num;
 	bool remote = strncmp(line, "recv ", 5) == 0;
 	const struct ssp_state_ops *ops = remote ? &hoststate_ops : &userstream_ops;
-	void *state = NULL;
+	void *state;
 	size_t n = 0;
 	int at = 0;
 	uint8_t *diff;
 
-	for (size_t i = 0; strncmp(line, "option ", 7) == 0 && i < RESUME_OPTIONS; i++) {
-		space = line + 7 + strlen(resume_options[i]);
-		if (strncmp(line + 7, resume_options[i], strlen(resume_options[i])) == 0 &&
-		    *space == ' ')
-			return setenv(resume_options[i], space + 1, 1) == 0 ? NULL : "no memory";
+	if (sscanf(line, "option %31s%n", word, &at) == 1 && line[at] == ' ') {
+		for (size_t i = 0; i < RESUME_OPTIONS; i++)
+			if (strcmp(word, resume_options[i]) == 0)
+				return setenv(word, line + at + 1, 1) == 0 ? NULL : "no memory";
 	}
-	if (sscanf(line, "%7s %llu %n", word, &num, &at) != 2 ||
+	if (sscanf(line, "%4s %llu %n", word, &num, &at) != 2 ||
 	    (!remote && strcmp(word, "sent") != 0))
 		return "corrupt: a line that is not an option, sent or recv";
 	hex = line + at;
@@ -205,35 +208,16 @@ resume_line(struct ssp *t, char *line, int count[2])
 	return NULL;
 }
 
-/* The options and states, a line at a time, then the end line. */
-static const char *
-resume_body(struct ssp *t, FILE *f)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	int count[2] = { 0, 0 };
-	const char *why = NULL;
-
-	while (why == NULL && getline(&line, &cap, f) > 0 && strcmp(line, "end\n") != 0) {
-		line[strcspn(line, "\n")] = '\0';
-		why = resume_line(t, line, count);
-	}
-	if (why == NULL && (line == NULL || strcmp(line, "end\n") != 0 || fgetc(f) != EOF))
-		why = "truncated (it does not close with its end line)";
-	if (why == NULL && (count[0] == 0 || count[1] == 0))
-		why = "corrupt: no sent or no received state";
-	free(line);
-	return why;
-}
-
 struct ssp *
 resume_load(const char *file, struct resume_peer *p, const char **why)
 {
-	char key64[KEY_B64_LEN + 2], err[256];
+	char key64[KEY_B64_LEN + 2], err[256], *line = NULL;
 	unsigned long long seq;
-	int version = 0;
+	int version = 0, count[2] = { 0, 0 };
+	size_t cap = 0;
+	ssize_t n = 0;
 	struct stat st;
-	struct ssp *t;
+	struct ssp *t = NULL;
 	FILE *f = fopen(file, "r");
 
 	*why = NULL;
@@ -251,19 +235,27 @@ resume_load(const char *file, struct resume_peer *p, const char **why)
 	    key64, p->ip, p->port, &seq) != 5 || strlen(p->id) != RESUME_ID_LEN ||
 	    key_decode(key64, p->key) != NULL)
 		*why = "corrupt or truncated: a bad id, key, server or seq line";
-	if (*why != NULL) {
-		if (f != NULL)
-			fclose(f);
-		return NULL;
-	}
-	t = ssp_new(SSP_CLIENT, p->key, &userstream_ops, userstream_new(), &hoststate_ops,
-	    hoststate_new(RESUME_BLANK_W, RESUME_BLANK_H), ssp_now());
-	if (ssp_connect(t, p->ip, p->port, err, sizeof err) != 0)
+	else
+		t = ssp_new(SSP_CLIENT, p->key, &userstream_ops, userstream_new(),
+		    &hoststate_ops, hoststate_new(RESUME_BLANK_W, RESUME_BLANK_H), ssp_now());
+	if (t != NULL && ssp_connect(t, p->ip, p->port, err, sizeof err) != 0)
 		*why = "corrupt: a bad server address";
-	ssp_restore_begin(t, seq);
-	if (*why == NULL)
-		*why = resume_body(t, f);
-	fclose(f);
+	if (t != NULL)
+		ssp_restore_begin(t, seq);
+	/* The options and states, a line at a time, then the end line. */
+	while (*why == NULL && (n = getline(&line, &cap, f)) > 0 && strcmp(line, "end\n") != 0) {
+		if (line[n - 1] != '\n' || strlen(line) != (size_t)n)
+			break;          /* cut short, or not text */
+		line[n - 1] = '\0';
+		*why = resume_line(t, line, count);
+	}
+	if (*why == NULL && (n <= 0 || strcmp(line, "end\n") != 0 || fgetc(f) != EOF))
+		*why = "truncated, or not text (it does not close with its end line)";
+	if (*why == NULL && (count[0] == 0 || count[1] == 0))
+		*why = "corrupt: no sent or no received state";
+	free(line);
+	if (f != NULL)
+		fclose(f);
 	if (*why == NULL)
 		return t;
 	ssp_free(t);

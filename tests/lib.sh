@@ -37,6 +37,10 @@ lib_init() {
 	# Sessions started here (--local) inherit the marker too.
 	MOSHTEST=$MARK
 	export MOSHTEST
+	# A client that detaches (killed at the end of a test, say) saves its
+	# session here, never in the user's own save directory (SPEC.md §10.6).
+	XDG_STATE_HOME=$T/state
+	export XDG_STATE_HOME
 	trap lib_cleanup EXIT
 	trap 'exit 1' INT TERM
 }

@@ -37,7 +37,8 @@ lib_init() {
 	# Sessions started here (--local) inherit the marker too.
 	MOSHTEST=$MARK
 	export MOSHTEST
-	# A detached client saves its session here, not in the user's home.
+	# A client that detaches (killed at the end of a test, say) saves its
+	# session here, never in the user's own save directory (SPEC.md §10.6).
 	XDG_STATE_HOME=$T/state
 	export XDG_STATE_HOME
 	trap lib_cleanup EXIT

@@ -196,8 +196,7 @@ cl_quit(struct client *c, const char *why, uint64_t now)
 	notify_set_message(&c->bar, why, NOTIFY_PERMANENT, now);
 	if (!ssp_has_remote_addr(c->t))
 		return false;
-	if (!ssp_shutdown_in_progress(c->t))
-		ssp_start_shutdown(c->t, now);
+	ssp_start_shutdown(c->t, now);  /* (a second start changes nothing) */
 	return true;
 }
 
@@ -257,24 +256,20 @@ cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
 				if (b != e->pass && !(isupper(e->pass) && b == tolower(e->pass)))
 					buf_putc(&out, b);
 			}
-			e->after_newline = b == '\r' || b == '\n';
-			continue;
-		}
-		if (e->key >= 0 && b == e->key && (e->key < 32 || e->after_newline)) {
+		} else if (e->key >= 0 && b == e->key && (e->key < 32 || e->after_newline)) {
 			char help[128];
 			e->pending = true;
-			snprintf(help, sizeof help,
-			    "Commands: Ctrl-Z suspends, \".\" quits, \"d\" detaches, \"%c\" gives "
-			    "literal %s",
-			    e->pass, e->name);
+			snprintf(help, sizeof help, "Commands: Ctrl-Z suspends, \".\" quits, "
+			    "\"d\" detaches, \"%c\" gives literal %s", e->pass, e->name);
 			notify_set_message(&c->bar, help, NOTIFY_PERMANENT | NOTIFY_NO_QUIT_KEY,
 			    now);
 			continue;
+		} else {
+			if (b == 0x0C)
+				c->initialized = false; /* Ctrl-L: repaint, and send it */
+			buf_putc(&out, b);
 		}
 		e->after_newline = b == '\r' || b == '\n';
-		if (b == 0x0C)
-			c->initialized = false;     /* Ctrl-L: repaint, and send it */
-		buf_putc(&out, b);
 	}
 	if (out.len > 0) {
 		const struct hoststate *hs = ssp_remote(c->t);
@@ -395,11 +390,9 @@ cl_loop(struct client *c)
 				return false;
 			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
 				/* A raw terminal reads no end of file: it hung up (its
-				 * window closed), which detaches as SIGHUP does. */
-				cl_detach(c, now);      /* returns only if that failed: quit */
+				 * window closed), which counts as SIGHUP, just below. */
 				c->stdin_eof = true;
-				if (!cl_quit(c, "Exiting...", now))
-					return false;
+				got_quit = SIGHUP;
 			}
 		}
 		if (got_winch) {
@@ -478,6 +471,7 @@ main(int argc, char **argv)
 			return 0;
 		}
 	}
+	cl_window_size(&c.width, &c.height);
 	if (resuming) {
 		/* The saved session, its options set in the environment. */
 		c.t = resume_load(argv[2], &c.peer, &bad);
@@ -508,6 +502,10 @@ main(int argc, char **argv)
 		unsetenv("MOSH_KEY");
 		if (bad != NULL)
 			cl_die("%s: bad MOSH_KEY: %s\n", argv[0], bad);
+		c.t = ssp_new(SSP_CLIENT, c.peer.key, &userstream_ops, userstream_new(),
+		    &hoststate_ops, hoststate_new(c.width, c.height), ssp_now());
+		if (ssp_connect(c.t, argv[optind], c.peer.port, err, sizeof err) < 0)
+			cl_die("%s: %s\n", argv[0], err);
 	}
 	env = getenv("MOSH_PREDICTION_DISPLAY");
 	if (pred_mode_parse(env, &mode) < 0)
@@ -526,18 +524,10 @@ main(int argc, char **argv)
 	c.title_prefix = getenv("MOSH_TITLE_NOPREFIX") == NULL;
 	c.caps = (struct display_caps){ .has_ech = true, .has_bce = true,
 	    .has_title = cl_has_title(getenv("TERM")) };
-	cl_window_size(&c.width, &c.height);
-	if (resuming) {
-		/* Claimed only now that nothing else can stop it: before we send. */
-		bad = resume_claim(argv[2], &c.peer);
-		if (bad != NULL)
-			cl_die("mosh-client: %s: %s\n", argv[2], bad);
-	} else {
-		c.t = ssp_new(SSP_CLIENT, c.peer.key, &userstream_ops, userstream_new(),
-		    &hoststate_ops, hoststate_new(c.width, c.height), ssp_now());
-		if (ssp_connect(c.t, argv[optind], c.peer.port, err, sizeof err) < 0)
-			cl_die("%s: %s\n", argv[0], err);
-	}
+	/* Claimed only now that nothing else can stop it: before we send. */
+	bad = resuming ? resume_claim(argv[2], &c.peer) : NULL;
+	if (bad != NULL)
+		cl_die("mosh-client: %s: %s\n", argv[2], bad);
 	/* The first state the server sees is our window size (SPEC.md §6.1;
 	 * mosh's STMClient::main_init, src/frontend/stmclient.cc). */
 	userstream_push_resize(ssp_local(c.t), c.width, c.height);

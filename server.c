@@ -492,7 +492,7 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 				hist[nhist++] = (struct echo_entry){ ssp_remote_num(t), now };
 			}
 			buf_free(&diff);
-			if (!ok && !ssp_shutdown_in_progress(t))
+			if (!ok)
 				ssp_start_shutdown(t, now);
 		}
 		if (ready & SSP_WAIT_FD) {
@@ -509,8 +509,7 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 				pty_open = false;
 				if (!ssp_has_remote_addr(t))
 					break;
-				if (!ssp_shutdown_in_progress(t))
-					ssp_start_shutdown(t, now);
+				ssp_start_shutdown(t, now);     /* (again: no change) */
 			}
 		}
 

@@ -118,7 +118,6 @@ struct ssp {
 	struct sockaddr_storage remote; /* the peer (client: fixed) */
 	socklen_t remote_len;
 	bool has_remote;
-	char remote_str[INET6_ADDRSTRLEN + 8];
 	uint64_t net_last_heard, last_port_choice;
 	uint64_t roundtrip_success;     /* 0: never */
 	/* fragments */
@@ -130,7 +129,8 @@ struct ssp {
 	const struct ssp_state_ops *lops;
 	void *current;
 	struct ssp_entry sent[SSP_SENT_MAX + 1];
-	int nsent, assumed;
+	int nsent;
+	int assumed;                    /* index; ssp_calculate_timers sets it afresh */
 	uint64_t next_ack_time, next_send_time, mindelay_end; /* or SSP_NEVER */
 	uint64_t ack_num, last_heard;   /* newest remote state; when heard */
 	bool pending_data_ack, shutdown_ack_sent;
@@ -172,20 +172,20 @@ ssp_realloc(void *p, size_t n)
 void *
 ssp_alloc(size_t n) { return memset(ssp_realloc(NULL, n), 0, n); }
 
-/* Big-endian, as every integer on the wire. */
+/* Big-endian, as every integer on the wire: n bytes of v. */
 static void
-ssp_put64(uint8_t *p, uint64_t v)
+ssp_put_be(uint8_t *p, uint64_t v, int n)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
 static uint64_t
-ssp_get64(const uint8_t *p)
+ssp_get_be(const uint8_t *p, int n)
 {
 	uint64_t v = 0;
 
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < n; i++)
 		v = v << 8 | p[i];
 	return v;
 }
@@ -214,7 +214,7 @@ ssp_random_first_seq(void)
 		fprintf(stderr, "ssp: cannot read random bytes: %s\n", strerror(errno));
 		exit(1);
 	}
-	return ssp_get64(r) & (SSP_SEQ_START_LIMIT - 1);
+	return ssp_get_be(r, 8) & (SSP_SEQ_START_LIMIT - 1);
 }
 
 /* ---- datagrams (SPEC.md §2.1) ---- */
@@ -228,12 +228,10 @@ ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
 	if (n + SSP_OVERHEAD > SSP_DATAGRAM_MAX)
 		return 0;
 	memmove(pt + 4, payload, n);    /* first: payload may lie at pt */
-	ssp_put64(out, direction_seq);
-	pt[0] = (uint8_t)(ts >> 8);
-	pt[1] = (uint8_t)ts;
-	pt[2] = (uint8_t)(tsr >> 8);
-	pt[3] = (uint8_t)tsr;
-	ssp_put64(nonce + 4, direction_seq);
+	ssp_put_be(out, direction_seq, 8);
+	ssp_put_be(pt, ts, 2);
+	ssp_put_be(pt + 2, tsr, 2);
+	ssp_put_be(nonce + 4, direction_seq, 8);
 	if (ocb_seal(c, nonce, sizeof nonce, NULL, 0, pt, n + 4, pt, OCB_TAG_LEN) != 0)
 		return 0;
 	return n + SSP_OVERHEAD;
@@ -251,14 +249,14 @@ ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
 		return "Ciphertext must contain nonce and tag.";
 	if (n > SSP_DATAGRAM_MAX)
 		return "Received oversize datagram";
-	ssp_put64(nonce + 4, ssp_get64(dg));
+	memcpy(nonce + 4, dg, 8);
 	if (ocb_open(c, nonce, sizeof nonce, NULL, 0, dg + 8, n - 8, pt, OCB_TAG_LEN) != 0)
 		return "Packet failed integrity check.";
 	if (n - 8 - OCB_TAG_LEN < 4)
 		return "Illegal counterparty input (no timestamps)";
-	*direction_seq = ssp_get64(dg);
-	*ts = (uint16_t)(pt[0] << 8 | pt[1]);
-	*tsr = (uint16_t)(pt[2] << 8 | pt[3]);
+	*direction_seq = ssp_get_be(dg, 8);
+	*ts = (uint16_t)ssp_get_be(pt, 2);
+	*tsr = (uint16_t)ssp_get_be(pt + 2, 2);
 	*payload_len = n - SSP_OVERHEAD;
 	memcpy(payload, pt + 4, *payload_len);
 	crypto_wipe(pt, sizeof pt);
@@ -512,9 +510,8 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 		size_t num = off / room;
 		size_t len = z.len - off < room ? z.len - off : room;
 		bool final = off + len == z.len;
-		ssp_put64(frag, t->next_id);
-		frag[8] = (uint8_t)((final ? 0x80 : 0) | num >> 8);
-		frag[9] = (uint8_t)num;
+		ssp_put_be(frag, t->next_id, 8);
+		ssp_put_be(frag + 8, (final ? 0x8000 : 0) | num, 2);
 		memcpy(frag + SSP_FRAGMENT_HEADER, z.data + off, len);
 		ssp_send_payload(t, frag, SSP_FRAGMENT_HEADER + len, now);
 	}
@@ -537,8 +534,6 @@ ssp_sent_remove(struct ssp *t, int i)
 	t->lops->free(t->sent[i].state);
 	memmove(t->sent + i, t->sent + i + 1, (size_t)(t->nsent - i - 1) * sizeof t->sent[0]);
 	t->nsent--;
-	if (t->assumed >= i && t->assumed > 0)
-		t->assumed--;
 }
 
 /* Recently sent states get the benefit of the doubt, but only a run of
@@ -553,16 +548,19 @@ ssp_update_assumed_receiver_state(struct ssp *t, uint64_t now)
 		t->assumed = i;
 }
 
-/* Cuts the acknowledged state's events, which the peer has, from the
- * live object and every sent state: the lists stay short. */
+/* Cuts the oldest state's events, which the peer has, from the live
+ * object (or the taken copy) and every state of the list: the lists stay
+ * short.  The sender cuts the acknowledged state; the receiver the oldest
+ * one it holds, which every later state starts with. */
 static void
-ssp_rationalize_states(struct ssp *t)
+ssp_rationalize_states(const struct ssp_state_ops *ops, void *live, struct ssp_entry *list,
+    size_t n)
 {
-	if (t->lops->subtract == NULL)
+	if (ops->subtract == NULL)
 		return;
-	t->lops->subtract(t->current, t->sent[0].state);
-	for (int i = t->nsent - 1; i >= 0; i--)         /* the acknowledged one last */
-		t->lops->subtract(t->sent[i].state, t->sent[0].state);
+	ops->subtract(live, list[0].state);
+	for (size_t i = n; i > 0; i--)          /* the oldest itself last */
+		ops->subtract(list[i - 1].state, list[0].state);
 }
 
 /* When the next ack and the next send are due (SPEC.md §5.1). */
@@ -575,7 +573,7 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 	bool changed;                   /* since the last send */
 
 	ssp_update_assumed_receiver_state(t, now);
-	ssp_rationalize_states(t);
+	ssp_rationalize_states(t->lops, t->current, t->sent, (size_t)t->nsent);
 	changed = !ssp_same(t, back->state);
 	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY)
 		t->next_ack_time = now + SSP_ACK_DELAY;
@@ -730,14 +728,13 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 	}
 	t->nrecvd = kept;
 	/* Over budget, a new state is dropped (resent once the peer's throwaway
-	 * frees ours) unless it would be the only other one: no deadlock. */
-	if (t->nrecvd > 1 && held > SSP_HELD_MAX) {
+	 * frees ours) unless it would be the only other one: no deadlock.  Over
+	 * the count, one is accepted per SSP_QUENCH_MS. */
+	if ((t->nrecvd > 1 && held > SSP_HELD_MAX) ||
+	    (t->nrecvd > SSP_RECEIVED_MAX && now < t->quench_until)) {
 		t->rops->free(state);
-		return ssp_err(t, "received states over %d MiB, state dropped", SSP_HELD_MAX >> 20);
-	}
-	if (t->nrecvd > SSP_RECEIVED_MAX && now < t->quench_until) {
-		t->rops->free(state);
-		return ssp_err(t, "receiver queue full, state dropped");
+		return ssp_err(t, "receiver full (%zu states, %zu bytes), state dropped", t->nrecvd,
+		    held);
 	}
 	if (t->nrecvd > SSP_RECEIVED_MAX)       /* accept one, then quench */
 		t->quench_until = now + SSP_QUENCH_MS;
@@ -762,8 +759,8 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 static int
 ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 {
-	uint64_t id = ssp_get64(p);
-	unsigned num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
+	uint64_t id = ssp_get_be(p, 8);
+	unsigned num = (unsigned)ssp_get_be(p + 8, 2) & 0x7fff;
 	bool final = p[8] & 0x80;
 	struct ssp_fragment *f = &t->frags[num < SSP_FRAGMENTS_MAX ? num : 0];
 	struct buf z = { 0 };
@@ -1076,13 +1073,7 @@ ssp_take_remote_diff(struct ssp *t, struct buf *out)
 	t->rops->diff(t->taken, newest, out);
 	t->rops->free(t->taken);
 	t->taken = t->rops->copy(newest);
-	if (t->rops->subtract == NULL)
-		return;
-	/* Keep the received copies short: cut the oldest one's events,
-	 * which every later state and the taken copy start with. */
-	t->rops->subtract(t->taken, t->recvd[0].state);
-	for (size_t i = t->nrecvd; i > 0; i--)  /* the oldest itself last */
-		t->rops->subtract(t->recvd[i - 1].state, t->recvd[0].state);
+	ssp_rationalize_states(t->rops, t->taken, t->recvd, t->nrecvd);
 }
 
 void
@@ -1104,15 +1095,15 @@ ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
 const char *
 ssp_remote_addr_str(const struct ssp *t)
 {
+	static char str[INET6_ADDRSTRLEN + 8];  /* good until the next call */
 	char host[INET6_ADDRSTRLEN], serv[8];
-	struct ssp *w = (struct ssp *)t;   /* the string is a cache */
 
 	if (!t->has_remote || getnameinfo((const struct sockaddr *)&t->remote,
 	    t->remote_len, host, sizeof host, serv, sizeof serv,
 	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
 		return "";
-	snprintf(w->remote_str, sizeof w->remote_str, "%s:%s", host, serv);
-	return w->remote_str;
+	snprintf(str, sizeof str, "%s:%s", host, serv);
+	return str;
 }
 
 /* ---- resume (SPEC.md §10.6) ---- */

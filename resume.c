@@ -177,7 +177,7 @@ resume_line(struct ssp *t, char *line, int count[2])
 	bool remote = strncmp(line, "recv ", 5) == 0;
 	const struct ssp_state_ops *ops = remote ? &hoststate_ops : &userstream_ops;
 	void *state;
-	size_t n = 0;
+	size_t n;
 	int at = 0;
 	uint8_t *diff;
 
@@ -189,14 +189,15 @@ resume_line(struct ssp *t, char *line, int count[2])
 	if (sscanf(line, "%4s %llu %n", word, &num, &at) != 2 ||
 	    (!remote && strcmp(word, "sent") != 0))
 		return "corrupt: a line that is not an option, sent or recv";
+	/* Bad hex is one way a state does not decode. */
 	hex = line + at;
-	if (strlen(hex) % 2 != 0 || strspn(hex, "0123456789abcdef") != strlen(hex))
-		return "corrupt: a state line with bad hex";
-	diff = ssp_alloc(strlen(hex) / 2 + 1);
-	for (; hex[2 * n] != '\0'; n++)
-		sscanf(hex + 2 * n, "%2hhx", &diff[n]);
+	n = strlen(hex) / 2;
+	diff = ssp_alloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		sscanf(hex + 2 * i, "%2hhx", &diff[i]);
 	state = resume_fresh(remote);
-	if (n > 0 && ops->apply(state, diff, n) != 0) {
+	if (strlen(hex) % 2 != 0 || strspn(hex, "0123456789abcdef") != strlen(hex) ||
+	    ops->apply(state, diff, n) != 0) {
 		ops->free(state);
 		state = NULL;
 	}
@@ -227,17 +228,15 @@ resume_load(const char *file, struct resume_peer *p, const char **why)
 		*why = "not a regular file";
 	else if (st.st_uid != getuid() || (st.st_mode & 077) != 0)
 		*why = "not private (it must be yours, mode 0600: it holds a session key)";
-	else if (fscanf(f, "mosh-resume %d\n", &version) != 1)
-		*why = "not a saved mosh session";
-	else if (version != RESUME_VERSION)
-		*why = "saved in another format version (this client reads version 1)";
+	else if (fscanf(f, "mosh-resume %d\n", &version) != 1 || version != RESUME_VERSION)
+		*why = "not a saved mosh session of format version 1";
 	else if (fscanf(f, "id %32[0-9a-f] key %23s server %63s %5[0-9] seq %llu\n", p->id,
 	    key64, p->ip, p->port, &seq) != 5 || strlen(p->id) != RESUME_ID_LEN ||
 	    key_decode(key64, p->key) != NULL)
 		*why = "corrupt or truncated: a bad id, key, server or seq line";
 	else
-		t = ssp_new(SSP_CLIENT, p->key, &userstream_ops, userstream_new(),
-		    &hoststate_ops, hoststate_new(RESUME_BLANK_W, RESUME_BLANK_H), ssp_now());
+		t = ssp_new(SSP_CLIENT, p->key, &userstream_ops, resume_fresh(false),
+		    &hoststate_ops, resume_fresh(true), ssp_now());
 	if (t != NULL && ssp_connect(t, p->ip, p->port, err, sizeof err) != 0)
 		*why = "corrupt: a bad server address";
 	if (t != NULL)

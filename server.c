@@ -524,8 +524,7 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 		}
 		got_term = 0;
 		got_usr1 = 0;
-		if (net_tmout > 0 && released &&
-		    now - last_state >= (uint64_t)net_tmout * 1000) {
+		if (net_tmout > 0 && released && now - last_state >= (uint64_t)net_tmout * 1000) {
 			fprintf(stderr, "Network idle for %ld seconds.\n", net_tmout);
 			want_exit = true;
 		}

@@ -946,8 +946,7 @@ ssp_wait(struct ssp *t, int fd, int timeout_ms)
 	if (fd >= 0)
 		FD_SET(fd, &readable);
 	sigemptyset(&unblocked);
-	if (pselect(top + 1, &readable, NULL, NULL, timeout_ms < 0 ? NULL : &limit,
-	    &unblocked) < 0)
+	if (pselect(top + 1, &readable, NULL, NULL, timeout_ms < 0 ? NULL : &limit, &unblocked) < 0)
 		return errno == EINTR ? 0 : -1;
 	/* One datagram from each readable socket, the oldest socket first. */
 	now = ssp_now();

@@ -126,7 +126,6 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 	char id[RESUME_ID_LEN + 1], key64[KEY_B64_LEN + 1];
 	uint8_t random[RESUME_ID_LEN / 2];
 	const char *why = resume_dir(dir);
-	FILE *f;
 	bool ok;
 	int fd;
 
@@ -137,7 +136,7 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 	snprintf(path, RESUME_PATH_MAX, "%s/session-%s", dir, id);
 	snprintf(tmp, sizeof tmp, "%s/.tmp-%s", dir, id);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (f == NULL)
 		return resume_error("cannot create", tmp);
 	key_encode(p->key, key64);
@@ -177,9 +176,7 @@ resume_line(struct ssp *t, char *line, int count[2])
 	bool remote = strncmp(line, "recv ", 5) == 0;
 	const struct ssp_state_ops *ops = remote ? &hoststate_ops : &userstream_ops;
 	void *state;
-	size_t n;
 	int at = 0;
-	uint8_t *diff;
 
 	if (sscanf(line, "option %31s%n", word, &at) == 1 && line[at] == ' ') {
 		for (size_t i = 0; i < RESUME_OPTIONS; i++)
@@ -191,8 +188,8 @@ resume_line(struct ssp *t, char *line, int count[2])
 		return "corrupt: a line that is not an option, sent or recv";
 	/* Bad hex is one way a state does not decode. */
 	hex = line + at;
-	n = strlen(hex) / 2;
-	diff = ssp_alloc(n + 1);
+	size_t n = strlen(hex) / 2;
+	uint8_t *diff = ssp_alloc(n + 1);
 	for (size_t i = 0; i < n; i++)
 		sscanf(hex + 2 * i, "%2hhx", &diff[i]);
 	state = resume_fresh(remote);

@@ -351,7 +351,6 @@ ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen
 		.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
 	struct addrinfo *ai;
 	struct sockaddr_storage ss;
-	socklen_t len;
 	int rc = getaddrinfo(ip, "0", &hints, &ai);
 	int off = 0;
 
@@ -359,7 +358,7 @@ ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", ip ? ip : "*", gai_strerror(rc));
 		return -1;
 	}
-	len = ai->ai_addrlen;
+	socklen_t len = ai->ai_addrlen;
 	memcpy(&ss, ai->ai_addr, len);
 	freeaddrinfo(ai);
 	snprintf(err, errlen, "Bad UDP port range %d:%d", lo, hi);
@@ -431,7 +430,6 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	uint64_t to_client = t->role == SSP_SERVER ? SSP_SEQ_LIMIT : 0;    /* bit 63 */
 	uint16_t ts = (uint16_t)now;
 	uint16_t tsr = SSP_TS_NONE;
-	size_t len;
 
 	if (t->seq >= SSP_SEQ_LIMIT || t->nsocks == 0)
 		return ssp_err(t, "cannot send: %s",
@@ -443,7 +441,7 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	}
 	if (ts == SSP_TS_NONE)          /* it means "none": that reading goes out as 0 */
 		ts = 0;
-	len = ssp_datagram_seal(&t->ocb, to_client | t->seq, ts, tsr, payload, n, dg);
+	size_t len = ssp_datagram_seal(&t->ocb, to_client | t->seq, ts, tsr, payload, n, dg);
 	if (len == 0)
 		return ssp_err(t, "Encrypted 2^47 blocks.");
 	t->seq++;
@@ -570,11 +568,10 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 	const struct ssp_entry *back = &t->sent[t->nsent - 1];
 	bool heard = t->last_heard + SSP_ACTIVE_RETRY_MS > now;
 	uint64_t interval = (uint64_t)ssp_send_interval(t);
-	bool changed;                   /* since the last send */
 
 	ssp_update_assumed_receiver_state(t, now);
 	ssp_rationalize_states(t->lops, t->current, t->sent, (size_t)t->nsent);
-	changed = !ssp_same(t, back->state);
+	bool changed = !ssp_same(t, back->state);      /* since the last send */
 	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY)
 		t->next_ack_time = now + SSP_ACK_DELAY;
 	if (changed && t->mindelay_end == SSP_NEVER)
@@ -666,10 +663,8 @@ ssp_tick(struct ssp *t, uint64_t now)
 int
 ssp_wait_time(struct ssp *t, uint64_t now)
 {
-	uint64_t next;
-
 	ssp_calculate_timers(t, now);
-	next = t->next_ack_time < t->next_send_time ? t->next_ack_time : t->next_send_time;
+	uint64_t next = t->next_ack_time < t->next_send_time ? t->next_ack_time : t->next_send_time;
 	if (!t->has_remote || next == SSP_NEVER)
 		return -1;
 	if (next <= now)
@@ -694,7 +689,6 @@ static int
 ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64_t now)
 {
 	struct ssp_entry *ref = NULL;
-	void *state;
 	size_t held, i, kept = 0;
 
 	if (in->protocol_version != SSP_PROTOCOL_VERSION)
@@ -709,7 +703,7 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 	}
 	if (ref == NULL)
 		return ssp_err(t, "diff from unknown state %llu", (unsigned long long)in->old_num);
-	state = t->rops->copy(ref->state);
+	void *state = t->rops->copy(ref->state);
 	if (in->diff_len > 0 && t->rops->apply(state, in->diff, in->diff_len) != 0) {
 		t->rops->free(state);
 		return ssp_err(t, "malformed diff in state %llu", (unsigned long long)in->new_num);
@@ -768,7 +762,6 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	struct wire_instruction in;
 	const char *why = NULL;
 	int rc = 0;
-	int zrc;
 
 	/* Ids only grow, so an older one is late or replayed: it must not cost
 	 * the instruction being assembled, which supersedes it anyway. */
@@ -808,7 +801,7 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	for (int i = 0; i < t->frag_total; i++)
 		buf_put(&z, t->frags[i].data, t->frags[i].len);
 	ssp_assembly_clear(t);  /* keeps asm_id: a resend reassembles harmlessly */
-	zrc = zlib_inflate(z.data, z.len, &plain, ZLIB_MAX_OUT);
+	int zrc = zlib_inflate(z.data, z.len, &plain, ZLIB_MAX_OUT);
 	if (zrc != ZLIB_OK)
 		ssp_err(t, "bad zlib stream (%d)", zrc);
 	else if (wire_instruction_decode(plain.data, plain.len, &in) != 0)
@@ -829,7 +822,6 @@ ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *fro
 	uint64_t dseq, seq;
 	uint16_t ts, tsr;
 	const char *why = ssp_datagram_open(&t->ocb, dg, n, &dseq, &ts, &tsr, payload, &len);
-	double r;
 	int rc;
 
 	if (why != NULL)
@@ -844,7 +836,7 @@ ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *fro
 			t->saved_ts = ts;
 			t->saved_ts_at = now;
 		}
-		r = (uint16_t)((uint16_t)now - tsr);
+		double r = (uint16_t)((uint16_t)now - tsr);
 		if (tsr != SSP_TS_NONE && r < SSP_RTT_SAMPLE_MAX && !t->rtt_hit) {
 			t->srtt = r;            /* the first sample replaces the guesses */
 			t->rttvar = r / 2;
@@ -879,7 +871,6 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 	struct sockaddr_storage from;
 	socklen_t fromlen = sizeof from;
 	bool ours = false;
-	ssize_t n;
 
 	/* A socket pruned since the caller polled is no longer ours. */
 	for (int i = 0; i < t->nsocks; i++)
@@ -887,7 +878,7 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 	if (!ours)
 		return 0;
 	/* One byte more than the peer may send shows an oversize datagram. */
-	n = recvfrom(fd, dg, sizeof dg, 0, (struct sockaddr *)&from, &fromlen);
+	ssize_t n = recvfrom(fd, dg, sizeof dg, 0, (struct sockaddr *)&from, &fromlen);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			ssp_err(t, "recvfrom: %s", strerror(errno));
@@ -931,7 +922,6 @@ ssp_wait(struct ssp *t, int fd, int timeout_ms)
 	sigset_t unblocked;
 	int top = fd;
 	int found = 0;
-	uint64_t now;
 
 	for (int i = 0; i < nsocks; i++)
 		if (socks[i] > top)
@@ -949,7 +939,7 @@ ssp_wait(struct ssp *t, int fd, int timeout_ms)
 	if (pselect(top + 1, &readable, NULL, NULL, timeout_ms < 0 ? NULL : &limit, &unblocked) < 0)
 		return errno == EINTR ? 0 : -1;
 	/* One datagram from each readable socket, the oldest socket first. */
-	now = ssp_now();
+	uint64_t now = ssp_now();
 	for (int i = 0; i < nsocks; i++) {
 		if (!FD_ISSET(socks[i], &readable))
 			continue;

@@ -689,7 +689,7 @@ static int
 ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64_t now)
 {
 	struct ssp_entry *ref = NULL;
-	size_t held, i, kept = 0;
+	size_t held, i;
 
 	if (in->protocol_version != SSP_PROTOCOL_VERSION)
 		return ssp_err(t, "mosh protocol version mismatch");
@@ -708,19 +708,16 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 		t->rops->free(state);
 		return ssp_err(t, "malformed diff in state %llu", (unsigned long long)in->new_num);
 	}
-	/* The peer's throwaway: it will never diff from a state before it.
-	 * (The new state is measured first: it may share parts with those.) */
+	/* The peer's throwaway: it will never diff from a state before it, and
+	 * those are a prefix of the list.  (The new state is measured first: it
+	 * may share parts with those.) */
 	held = t->rops->size(state);
-	for (i = 0; i < t->nrecvd; i++) {
-		if (t->recvd[i].num < in->throwaway_num) {
-			t->rops->free(t->recvd[i].state);
-			continue;
-		}
-		t->recvd[kept] = t->recvd[i];
-		held += t->rops->size(t->recvd[kept].state);
-		kept++;
-	}
-	t->nrecvd = kept;
+	for (i = 0; i < t->nrecvd && t->recvd[i].num < in->throwaway_num; i++)
+		t->rops->free(t->recvd[i].state);
+	t->nrecvd -= i;
+	memmove(t->recvd, t->recvd + i, t->nrecvd * sizeof t->recvd[0]);
+	for (i = 0; i < t->nrecvd; i++)
+		held += t->rops->size(t->recvd[i].state);
 	/* Over budget, a new state is dropped (resent once the peer's throwaway
 	 * frees ours) unless it would be the only other one: no deadlock.  Over
 	 * the count, one is accepted per SSP_QUENCH_MS. */

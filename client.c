@@ -429,9 +429,8 @@ cl_loop(struct client *c)
 		ssp_tick(c->t, now);
 		cl_show_error(c, true, now);
 		/* Clean: our shutdown acknowledged, or the server's acknowledged by us. */
-		if (ssp_shutdown_in_progress(c->t) && !ssp_shutdown_acknowledged(c->t) &&
-		    ssp_shutdown_ack_timed_out(c->t, now))
-			return false;
+		if (!ssp_shutdown_acknowledged(c->t) && ssp_shutdown_ack_timed_out(c->t, now))
+			return false;           /* (it is false if no shutdown is in progress) */
 		if (ssp_counterparty_shutdown_ack_sent(c->t) ||
 		    (ssp_shutdown_in_progress(c->t) && ssp_shutdown_acknowledged(c->t)))
 			return true;

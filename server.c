@@ -568,8 +568,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "mosh-server: cannot read random bytes for the key\n");
 		return 1;
 	}
-	struct ssp *t = ssp_new(SSP_SERVER, key, &hoststate_ops, hoststate_new(ws.ws_col, ws.ws_row),
-	    &userstream_ops, userstream_new(), ssp_now());
+	struct ssp *t = ssp_new(SSP_SERVER, key, &hoststate_ops,
+	    hoststate_new(ws.ws_col, ws.ws_row), &userstream_ops, userstream_new(), ssp_now());
 	port = ssp_bind(t, o.ip, o.port_lo, o.port_hi, err, sizeof err);
 	if (port < 0 && o.ip != NULL) {
 		fprintf(stderr, "Error binding to IP %s: %s\n", o.ip, err);

@@ -556,8 +556,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "\nmosh did not make a successful connection to %s:%s.\n"
 		    "Please verify that UDP port %s is not firewalled and can reach the server.\n\n"
 		    "(By default, mosh uses a UDP port between 60000 and 61000. The -p option\n"
-		    "selects a specific UDP port number.)\n", c.peer.ip, c.peer.port,
-		    c.peer.port);
+		    "selects a specific UDP port number.)\n", c.peer.ip, c.peer.port, c.peer.port);
 	else if (!clean)
 		fputs("\nmosh did not shut down cleanly. Please note that the\n"
 		    "mosh-server process may still be running on the server.\n", stderr);

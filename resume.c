@@ -263,12 +263,11 @@ resume_claim(const char *file, const struct resume_peer *p)
 {
 	char dir[RESUME_DIR_MAX], path[RESUME_PATH_MAX];
 	const char *why = resume_dir(dir);
-	int fd;
 
 	if (why != NULL)
 		return why;
 	snprintf(path, sizeof path, "%s/used-%s", dir, p->id);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 && errno == EEXIST)
 		return "already resumed once; resuming it again would reuse encryption nonces";
 	if (fd < 0)

@@ -238,9 +238,8 @@ ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
 }
 
 const char *
-ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
-    uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
-    size_t *payload_len)
+ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n, uint64_t *direction_seq,
+    uint16_t *ts, uint16_t *tsr, uint8_t *payload, size_t *payload_len)
 {
 	uint8_t nonce[OCB_NONCE_LEN] = { 0 };
 	uint8_t pt[SSP_DATAGRAM_MAX];
@@ -972,9 +971,8 @@ ssp_write_all(int fd, const void *p, size_t n)
 
 /* ---- life cycle and queries ---- */
 struct ssp *
-ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
-    const struct ssp_state_ops *local_ops, void *local_initial,
-    const struct ssp_state_ops *remote_ops, void *remote_initial, uint64_t now)
+ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN], const struct ssp_state_ops *local_ops,
+    void *local_initial, const struct ssp_state_ops *remote_ops, void *remote_initial, uint64_t now)
 {
 	struct ssp *t = ssp_alloc(sizeof *t);
 
@@ -1084,9 +1082,8 @@ ssp_remote_addr_str(const struct ssp *t)
 	static char str[INET6_ADDRSTRLEN + 8];  /* good until the next call */
 	char host[INET6_ADDRSTRLEN], serv[8];
 
-	if (!t->has_remote || getnameinfo((const struct sockaddr *)&t->remote,
-	    t->remote_len, host, sizeof host, serv, sizeof serv,
-	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+	if (!t->has_remote || getnameinfo((const struct sockaddr *)&t->remote, t->remote_len,
+	    host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
 		return "";
 	snprintf(str, sizeof str, "%s:%s", host, serv);
 	return str;

@@ -122,7 +122,7 @@ struct ssp {
 	uint64_t roundtrip_success;     /* 0: never */
 	/* fragments */
 	uint64_t next_id, asm_id;       /* last id sent; id being assembled */
-	struct ssp_fragment *frags;     /* SSP_FRAGMENTS_MAX slots */
+	struct ssp_fragment frags[SSP_FRAGMENTS_MAX];
 	int frag_count, frag_high, frag_total; /* total -1 until final seen */
 	size_t asm_bytes;
 	/* sender */
@@ -989,7 +989,6 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN], const struct ssp_state_o
 	ocb_init(&t->ocb, key);
 	t->seq = ssp_random_first_seq();
 	t->first_seq = t->seq;
-	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
 	/* State 0 on both sides: the initial objects, which both peers know. */
 	t->sent[0] = (struct ssp_entry){ .stamp = now, .state = local_ops->copy(local_initial) };
 	t->recvd = ssp_realloc(NULL, sizeof t->recvd[0]);
@@ -1006,7 +1005,6 @@ ssp_free(struct ssp *t)
 	for (int i = 0; i < t->nsocks; i++)
 		close(t->socks[i]);
 	ssp_assembly_clear(t);
-	free(t->frags);
 	for (int i = 0; i < t->nsent; i++)
 		t->lops->free(t->sent[i].state);
 	t->lops->free(t->current);

@@ -222,6 +222,7 @@ static bool
 srv_locale_is_utf8(char *out, size_t n)
 {
 	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+
 	setlocale(LC_ALL, "");
 	const char *cs = nl_langinfo(CODESET);
 	if (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf-8") == 0)

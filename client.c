@@ -67,7 +67,7 @@
 
 static struct termios saved_tio;
 static bool raw_on, term_init = true;
-static volatile sig_atomic_t got_winch, got_quit, got_cont;
+static volatile sig_atomic_t got_winch, got_quit;
 
 /* The escape key and what the user types after it. */
 struct escape {
@@ -97,10 +97,8 @@ struct client {
 static void
 on_signal(int sig)
 {
-	if (sig == SIGWINCH)
-		got_winch = 1;
-	else if (sig == SIGCONT)
-		got_cont = 1;
+	if (sig == SIGWINCH || sig == SIGCONT)
+		got_winch = 1;          /* the window may have changed: look, redraw */
 	else
 		got_quit = sig;
 }
@@ -398,15 +396,12 @@ cl_loop(struct client *c)
 		if (got_winch) {
 			int w = c->width, h = c->height;
 			got_winch = 0;
+			c->initialized = false;
 			cl_window_size(&c->width, &c->height);
 			if (w != c->width || h != c->height) {
 				userstream_push_resize(ssp_local(c->t), c->width, c->height);
 				pred_reset(c->pred);
 			}
-		}
-		if (got_cont) {
-			got_cont = 0;
-			c->initialized = false;
 		}
 		if (got_quit) {
 			if (got_quit == SIGHUP || got_quit == SIGTERM)

@@ -359,14 +359,13 @@ cl_loop(struct client *c)
 	for (;;) {
 		uint64_t now = ssp_now();
 		int keyboard = c->stdin_eof ? -1 : STDIN_FILENO;
-		int timeout, ready;
 
 		cl_draw(c, now);
-		timeout = ssp_min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
+		int timeout = ssp_min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
 		timeout = ssp_min_timeout(timeout, notify_wait_time(&c->bar, now));
 		if (!c->got_state)
 			timeout = ssp_min_timeout(timeout, CONNECT_POLL_MS);
-		ready = ssp_wait(c->t, keyboard, timeout);
+		int ready = ssp_wait(c->t, keyboard, timeout);
 		if (ready < 0)
 			return false;
 		now = ssp_now();

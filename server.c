@@ -455,14 +455,13 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 	for (;;) {
 		struct hoststate *hs = ssp_local(t);
 		uint64_t now = ssp_now();
-		int timeout, ready;
+		int timeout = srv_echo_ack(hs, hist, &nhist, now);
 
-		timeout = srv_echo_ack(hs, hist, &nhist, now);
 		timeout = ssp_min_timeout(timeout, ssp_wait_time(t, now));
 		/* Idle limits are checked once a second (or every IDLE_POLL_MS). */
 		if (!released || ssp_shutdown_in_progress(t) || net_tmout > 0)
 			timeout = ssp_min_timeout(timeout, net_tmout > 0 ? 1000 : IDLE_POLL_MS);
-		ready = ssp_wait(t, pty_open ? master : -1, timeout);
+		int ready = ssp_wait(t, pty_open ? master : -1, timeout);
 		if (ready < 0)
 			break;
 		now = ssp_now();

@@ -488,8 +488,7 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 		.throwaway_num = t->sent[0].num,        /* our acknowledged state */
 		.diff = diff->data, .diff_len = diff->len, .chaff = chaff + 1,
 	};
-	struct buf plain = { 0 };
-	struct buf z = { 0 };
+	struct buf plain = { 0 }, z = { 0 };
 	uint8_t frag[SSP_DATAGRAM_MAX];
 	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER;
 
@@ -630,8 +629,7 @@ ssp_send_to_receiver(struct ssp *t, const struct buf *diff, uint64_t now)
 void
 ssp_tick(struct ssp *t, uint64_t now)
 {
-	struct buf diff = { 0 };
-	struct buf resend = { 0 };
+	struct buf diff = { 0 }, resend = { 0 };
 	struct buf *use = &diff;
 
 	ssp_calculate_timers(t, now);
@@ -753,8 +751,7 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	unsigned num = (unsigned)ssp_get_be(p + 8, 2) & 0x7fff;
 	bool final = p[8] & 0x80;
 	struct ssp_fragment *f = &t->frags[num < SSP_FRAGMENTS_MAX ? num : 0];
-	struct buf z = { 0 };
-	struct buf plain = { 0 };
+	struct buf z = { 0 }, plain = { 0 };
 	struct wire_instruction in;
 	const char *why = NULL;
 	int rc = 0;
@@ -916,8 +913,7 @@ ssp_wait(struct ssp *t, int fd, int timeout_ms)
 		.tv_nsec = timeout_ms % 1000 * 1000000L };
 	fd_set readable;
 	sigset_t unblocked;
-	int top = fd;
-	int found = 0;
+	int top = fd, found = 0;
 
 	for (int i = 0; i < nsocks; i++)
 		if (socks[i] > top)

@@ -261,7 +261,7 @@ cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
 			    "\"d\" detaches, \"%c\" gives literal %s", e->pass, e->name);
 			notify_set_message(&c->bar, help, NOTIFY_PERMANENT | NOTIFY_NO_QUIT_KEY,
 			    now);
-			continue;
+			continue;       /* the byte after it decides; the line start stays */
 		} else {
 			if (b == 0x0C)
 				c->initialized = false; /* Ctrl-L: repaint, and send it */

@@ -102,9 +102,9 @@ static void *
 resume_fresh(bool remote)
 { return remote ? (void *)hoststate_new(RESUME_BLANK_W, RESUME_BLANK_H) : userstream_new(); }
 
-/* ssp_save's callback: one state line. */
+/* ssp_save's callback: one state line onto the text of the file. */
 static void
-resume_put_state(void *f, bool remote, uint64_t num, const struct ssp_state_ops *ops,
+resume_put_state(void *text, bool remote, uint64_t num, const struct ssp_state_ops *ops,
     const void *state)
 {
 	void *fresh = resume_fresh(remote);
@@ -112,10 +112,10 @@ resume_put_state(void *f, bool remote, uint64_t num, const struct ssp_state_ops 
 
 	ops->diff(fresh, state, &diff);
 	ops->free(fresh);
-	fprintf(f, "%s %llu ", remote ? "recv" : "sent", (unsigned long long)num);
+	buf_printf(text, "%s %llu ", remote ? "recv" : "sent", (unsigned long long)num);
 	for (size_t i = 0; i < diff.len; i++)
-		fprintf(f, "%02x", diff.data[i]);
-	fputc('\n', f);
+		buf_printf(text, "%02x", diff.data[i]);
+	buf_putc(text, '\n');
 	buf_free(&diff);
 }
 
@@ -125,9 +125,8 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 	char dir[RESUME_DIR_MAX], tmp[RESUME_PATH_MAX];
 	char id[RESUME_ID_LEN + 1], key64[KEY_B64_LEN + 1];
 	uint8_t random[RESUME_ID_LEN / 2];
+	struct buf text = { 0 };
 	const char *why = resume_dir(dir);
-	bool ok;
-	int fd;
 
 	if (why != NULL || crypto_random(random, sizeof random) != 0)
 		return why != NULL ? why : "cannot read random bytes";
@@ -135,24 +134,24 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 		snprintf(id + 2 * i, 3, "%02x", random[i]);
 	snprintf(path, RESUME_PATH_MAX, "%s/session-%s", dir, id);
 	snprintf(tmp, sizeof tmp, "%s/.tmp-%s", dir, id);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (f == NULL)
-		return resume_error("cannot create", tmp);
 	key_encode(p->key, key64);
-	fprintf(f, "mosh-resume %d\nid %s\nkey %s\nserver %s %s\nseq %llu\n", RESUME_VERSION,
+	buf_printf(&text, "mosh-resume %d\nid %s\nkey %s\nserver %s %s\nseq %llu\n", RESUME_VERSION,
 	    id, key64, p->ip, p->port, (unsigned long long)ssp_next_seq(t));
 	crypto_wipe(key64, sizeof key64);
 	for (size_t i = 0; i < RESUME_OPTIONS; i++) {
 		const char *value = getenv(resume_options[i]);
 		if (value != NULL && strchr(value, '\n') == NULL)
-			fprintf(f, "option %s %s\n", resume_options[i], value);
+			buf_printf(&text, "option %s %s\n", resume_options[i], value);
 	}
-	ssp_save(t, resume_put_state, f);
-	fputs("end\n", f);
-	ok = fflush(f) == 0 && fsync(fd) == 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
+	ssp_save(t, resume_put_state, &text);
+	buf_puts(&text, "end\n");
+	/* A new file, written whole and on disk before the rename makes it the
+	 * session's: a reader sees all of it or nothing. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	bool ok = fd >= 0 && ssp_write_all(fd, text.data, text.len) && fsync(fd) == 0;
+	crypto_wipe(text.data, text.len);       /* it holds the key */
+	buf_free(&text);
+	if (fd < 0 || close(fd) != 0 || !ok || rename(tmp, path) != 0) {
 		why = resume_error("cannot write", tmp);
 		unlink(tmp);
 		return why;

@@ -111,7 +111,7 @@ uint64_t ssp_last_roundtrip_success(const struct ssp *t);
 uint64_t ssp_sent_state_num(const struct ssp *t);       /* newest sent */
 uint64_t ssp_acked_state_num(const struct ssp *t);      /* newest acked */
 bool ssp_has_remote_addr(const struct ssp *t);
-const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port" */
+const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port", till the next call */
 const char *ssp_last_error(const struct ssp *t);         /* NULL if none */
 void ssp_clear_error(struct ssp *t);
 

@@ -1064,10 +1064,8 @@ ssp_start_shutdown(struct ssp *t, uint64_t now)
 bool
 ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
 {
-	if (!ssp_shutdown_in_progress(t))
-		return false;
-	return t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
-	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS;
+	return ssp_shutdown_in_progress(t) && (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
+	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS);
 }
 
 const char *

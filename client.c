@@ -67,7 +67,7 @@
 
 static struct termios saved_tio;
 static bool raw_on, term_init = true;
-static volatile sig_atomic_t got_winch, got_quit, got_cont;
+static volatile sig_atomic_t got_winch, got_quit;
 
 /* The escape key and what the user types after it. */
 struct escape {
@@ -97,10 +97,8 @@ struct client {
 static void
 on_signal(int sig)
 {
-	if (sig == SIGWINCH)
-		got_winch = 1;
-	else if (sig == SIGCONT)
-		got_cont = 1;
+	if (sig == SIGWINCH || sig == SIGCONT)
+		got_winch = 1;          /* the window may have changed: look, redraw */
 	else
 		got_quit = sig;
 }
@@ -196,8 +194,7 @@ cl_quit(struct client *c, const char *why, uint64_t now)
 	notify_set_message(&c->bar, why, NOTIFY_PERMANENT, now);
 	if (!ssp_has_remote_addr(c->t))
 		return false;
-	if (!ssp_shutdown_in_progress(c->t))
-		ssp_start_shutdown(c->t, now);
+	ssp_start_shutdown(c->t, now);  /* (a second start changes nothing) */
 	return true;
 }
 
@@ -257,24 +254,20 @@ cl_keyboard(struct client *c, const uint8_t *in, size_t n, uint64_t now)
 				if (b != e->pass && !(isupper(e->pass) && b == tolower(e->pass)))
 					buf_putc(&out, b);
 			}
-			e->after_newline = b == '\r' || b == '\n';
-			continue;
-		}
-		if (e->key >= 0 && b == e->key && (e->key < 32 || e->after_newline)) {
+		} else if (e->key >= 0 && b == e->key && (e->key < 32 || e->after_newline)) {
 			char help[128];
 			e->pending = true;
-			snprintf(help, sizeof help,
-			    "Commands: Ctrl-Z suspends, \".\" quits, \"d\" detaches, \"%c\" gives "
-			    "literal %s",
-			    e->pass, e->name);
+			snprintf(help, sizeof help, "Commands: Ctrl-Z suspends, \".\" quits, "
+			    "\"d\" detaches, \"%c\" gives literal %s", e->pass, e->name);
 			notify_set_message(&c->bar, help, NOTIFY_PERMANENT | NOTIFY_NO_QUIT_KEY,
 			    now);
-			continue;
+			continue;       /* the byte after it decides; the line start stays */
+		} else {
+			if (b == 0x0C)
+				c->initialized = false; /* Ctrl-L: repaint, and send it */
+			buf_putc(&out, b);
 		}
 		e->after_newline = b == '\r' || b == '\n';
-		if (b == 0x0C)
-			c->initialized = false;     /* Ctrl-L: repaint, and send it */
-		buf_putc(&out, b);
 	}
 	if (out.len > 0) {
 		const struct hoststate *hs = ssp_remote(c->t);
@@ -366,14 +359,13 @@ cl_loop(struct client *c)
 	for (;;) {
 		uint64_t now = ssp_now();
 		int keyboard = c->stdin_eof ? -1 : STDIN_FILENO;
-		int timeout, ready;
 
 		cl_draw(c, now);
-		timeout = ssp_min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
+		int timeout = ssp_min_timeout(ssp_wait_time(c->t, now), pred_wait_time(c->pred));
 		timeout = ssp_min_timeout(timeout, notify_wait_time(&c->bar, now));
 		if (!c->got_state)
 			timeout = ssp_min_timeout(timeout, CONNECT_POLL_MS);
-		ready = ssp_wait(c->t, keyboard, timeout);
+		int ready = ssp_wait(c->t, keyboard, timeout);
 		if (ready < 0)
 			return false;
 		now = ssp_now();
@@ -395,25 +387,20 @@ cl_loop(struct client *c)
 				return false;
 			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
 				/* A raw terminal reads no end of file: it hung up (its
-				 * window closed), which detaches as SIGHUP does. */
-				cl_detach(c, now);      /* returns only if that failed: quit */
+				 * window closed), which counts as SIGHUP, just below. */
 				c->stdin_eof = true;
-				if (!cl_quit(c, "Exiting...", now))
-					return false;
+				got_quit = SIGHUP;
 			}
 		}
 		if (got_winch) {
 			int w = c->width, h = c->height;
 			got_winch = 0;
+			c->initialized = false;
 			cl_window_size(&c->width, &c->height);
 			if (w != c->width || h != c->height) {
 				userstream_push_resize(ssp_local(c->t), c->width, c->height);
 				pred_reset(c->pred);
 			}
-		}
-		if (got_cont) {
-			got_cont = 0;
-			c->initialized = false;
 		}
 		if (got_quit) {
 			if (got_quit == SIGHUP || got_quit == SIGTERM)
@@ -436,9 +423,8 @@ cl_loop(struct client *c)
 		ssp_tick(c->t, now);
 		cl_show_error(c, true, now);
 		/* Clean: our shutdown acknowledged, or the server's acknowledged by us. */
-		if (ssp_shutdown_in_progress(c->t) && !ssp_shutdown_acknowledged(c->t) &&
-		    ssp_shutdown_ack_timed_out(c->t, now))
-			return false;
+		if (!ssp_shutdown_acknowledged(c->t) && ssp_shutdown_ack_timed_out(c->t, now))
+			return false;           /* (it is false if no shutdown is in progress) */
 		if (ssp_counterparty_shutdown_ack_sent(c->t) ||
 		    (ssp_shutdown_in_progress(c->t) && ssp_shutdown_acknowledged(c->t)))
 			return true;
@@ -478,6 +464,7 @@ main(int argc, char **argv)
 			return 0;
 		}
 	}
+	cl_window_size(&c.width, &c.height);
 	if (resuming) {
 		/* The saved session, its options set in the environment. */
 		c.t = resume_load(argv[2], &c.peer, &bad);
@@ -508,6 +495,10 @@ main(int argc, char **argv)
 		unsetenv("MOSH_KEY");
 		if (bad != NULL)
 			cl_die("%s: bad MOSH_KEY: %s\n", argv[0], bad);
+		c.t = ssp_new(SSP_CLIENT, c.peer.key, &userstream_ops, userstream_new(),
+		    &hoststate_ops, hoststate_new(c.width, c.height), ssp_now());
+		if (ssp_connect(c.t, argv[optind], c.peer.port, err, sizeof err) < 0)
+			cl_die("%s: %s\n", argv[0], err);
 	}
 	env = getenv("MOSH_PREDICTION_DISPLAY");
 	if (pred_mode_parse(env, &mode) < 0)
@@ -526,18 +517,10 @@ main(int argc, char **argv)
 	c.title_prefix = getenv("MOSH_TITLE_NOPREFIX") == NULL;
 	c.caps = (struct display_caps){ .has_ech = true, .has_bce = true,
 	    .has_title = cl_has_title(getenv("TERM")) };
-	cl_window_size(&c.width, &c.height);
-	if (resuming) {
-		/* Claimed only now that nothing else can stop it: before we send. */
-		bad = resume_claim(argv[2], &c.peer);
-		if (bad != NULL)
-			cl_die("mosh-client: %s: %s\n", argv[2], bad);
-	} else {
-		c.t = ssp_new(SSP_CLIENT, c.peer.key, &userstream_ops, userstream_new(),
-		    &hoststate_ops, hoststate_new(c.width, c.height), ssp_now());
-		if (ssp_connect(c.t, argv[optind], c.peer.port, err, sizeof err) < 0)
-			cl_die("%s: %s\n", argv[0], err);
-	}
+	/* Claimed only now that nothing else can stop it: before we send. */
+	bad = resuming ? resume_claim(argv[2], &c.peer) : NULL;
+	if (bad != NULL)
+		cl_die("mosh-client: %s: %s\n", argv[2], bad);
 	/* The first state the server sees is our window size (SPEC.md §6.1;
 	 * mosh's STMClient::main_init, src/frontend/stmclient.cc). */
 	userstream_push_resize(ssp_local(c.t), c.width, c.height);
@@ -567,8 +550,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "\nmosh did not make a successful connection to %s:%s.\n"
 		    "Please verify that UDP port %s is not firewalled and can reach the server.\n\n"
 		    "(By default, mosh uses a UDP port between 60000 and 61000. The -p option\n"
-		    "selects a specific UDP port number.)\n", c.peer.ip, c.peer.port,
-		    c.peer.port);
+		    "selects a specific UDP port number.)\n", c.peer.ip, c.peer.port, c.peer.port);
 	else if (!clean)
 		fputs("\nmosh did not shut down cleanly. Please note that the\n"
 		    "mosh-server process may still be running on the server.\n", stderr);

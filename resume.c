@@ -102,9 +102,9 @@ static void *
 resume_fresh(bool remote)
 { return remote ? (void *)hoststate_new(RESUME_BLANK_W, RESUME_BLANK_H) : userstream_new(); }
 
-/* ssp_save's callback: one state line. */
+/* ssp_save's callback: one state line onto the text of the file. */
 static void
-resume_put_state(void *f, bool remote, uint64_t num, const struct ssp_state_ops *ops,
+resume_put_state(void *text, bool remote, uint64_t num, const struct ssp_state_ops *ops,
     const void *state)
 {
 	void *fresh = resume_fresh(remote);
@@ -112,10 +112,10 @@ resume_put_state(void *f, bool remote, uint64_t num, const struct ssp_state_ops 
 
 	ops->diff(fresh, state, &diff);
 	ops->free(fresh);
-	fprintf(f, "%s %llu ", remote ? "recv" : "sent", (unsigned long long)num);
+	buf_printf(text, "%s %llu ", remote ? "recv" : "sent", (unsigned long long)num);
 	for (size_t i = 0; i < diff.len; i++)
-		fprintf(f, "%02x", diff.data[i]);
-	fputc('\n', f);
+		buf_printf(text, "%02x", diff.data[i]);
+	buf_putc(text, '\n');
 	buf_free(&diff);
 }
 
@@ -125,10 +125,8 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 	char dir[RESUME_DIR_MAX], tmp[RESUME_PATH_MAX];
 	char id[RESUME_ID_LEN + 1], key64[KEY_B64_LEN + 1];
 	uint8_t random[RESUME_ID_LEN / 2];
+	struct buf text = { 0 };
 	const char *why = resume_dir(dir);
-	FILE *f;
-	bool ok;
-	int fd;
 
 	if (why != NULL || crypto_random(random, sizeof random) != 0)
 		return why != NULL ? why : "cannot read random bytes";
@@ -136,24 +134,24 @@ resume_save(const struct ssp *t, const struct resume_peer *p, char path[RESUME_P
 		snprintf(id + 2 * i, 3, "%02x", random[i]);
 	snprintf(path, RESUME_PATH_MAX, "%s/session-%s", dir, id);
 	snprintf(tmp, sizeof tmp, "%s/.tmp-%s", dir, id);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (f == NULL)
-		return resume_error("cannot create", tmp);
 	key_encode(p->key, key64);
-	fprintf(f, "mosh-resume %d\nid %s\nkey %s\nserver %s %s\nseq %llu\n", RESUME_VERSION,
+	buf_printf(&text, "mosh-resume %d\nid %s\nkey %s\nserver %s %s\nseq %llu\n", RESUME_VERSION,
 	    id, key64, p->ip, p->port, (unsigned long long)ssp_next_seq(t));
 	crypto_wipe(key64, sizeof key64);
 	for (size_t i = 0; i < RESUME_OPTIONS; i++) {
 		const char *value = getenv(resume_options[i]);
 		if (value != NULL && strchr(value, '\n') == NULL)
-			fprintf(f, "option %s %s\n", resume_options[i], value);
+			buf_printf(&text, "option %s %s\n", resume_options[i], value);
 	}
-	ssp_save(t, resume_put_state, f);
-	fputs("end\n", f);
-	ok = fflush(f) == 0 && fsync(fd) == 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
+	ssp_save(t, resume_put_state, &text);
+	buf_puts(&text, "end\n");
+	/* A new file, written whole and on disk before the rename makes it the
+	 * session's: a reader sees all of it or nothing. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	bool ok = fd >= 0 && ssp_write_all(fd, text.data, text.len) && fsync(fd) == 0;
+	crypto_wipe(text.data, text.len);       /* it holds the key */
+	buf_free(&text);
+	if (fd < 0 || close(fd) != 0 || !ok || rename(tmp, path) != 0) {
 		why = resume_error("cannot write", tmp);
 		unlink(tmp);
 		return why;
@@ -177,9 +175,7 @@ resume_line(struct ssp *t, char *line, int count[2])
 	bool remote = strncmp(line, "recv ", 5) == 0;
 	const struct ssp_state_ops *ops = remote ? &hoststate_ops : &userstream_ops;
 	void *state;
-	size_t n = 0;
 	int at = 0;
-	uint8_t *diff;
 
 	if (sscanf(line, "option %31s%n", word, &at) == 1 && line[at] == ' ') {
 		for (size_t i = 0; i < RESUME_OPTIONS; i++)
@@ -189,14 +185,15 @@ resume_line(struct ssp *t, char *line, int count[2])
 	if (sscanf(line, "%4s %llu %n", word, &num, &at) != 2 ||
 	    (!remote && strcmp(word, "sent") != 0))
 		return "corrupt: a line that is not an option, sent or recv";
+	/* Bad hex is one way a state does not decode. */
 	hex = line + at;
-	if (strlen(hex) % 2 != 0 || strspn(hex, "0123456789abcdef") != strlen(hex))
-		return "corrupt: a state line with bad hex";
-	diff = ssp_alloc(strlen(hex) / 2 + 1);
-	for (; hex[2 * n] != '\0'; n++)
-		sscanf(hex + 2 * n, "%2hhx", &diff[n]);
+	size_t n = strlen(hex) / 2;
+	uint8_t *diff = ssp_alloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		sscanf(hex + 2 * i, "%2hhx", &diff[i]);
 	state = resume_fresh(remote);
-	if (n > 0 && ops->apply(state, diff, n) != 0) {
+	if (strlen(hex) % 2 != 0 || strspn(hex, "0123456789abcdef") != strlen(hex) ||
+	    ops->apply(state, diff, n) != 0) {
 		ops->free(state);
 		state = NULL;
 	}
@@ -227,17 +224,15 @@ resume_load(const char *file, struct resume_peer *p, const char **why)
 		*why = "not a regular file";
 	else if (st.st_uid != getuid() || (st.st_mode & 077) != 0)
 		*why = "not private (it must be yours, mode 0600: it holds a session key)";
-	else if (fscanf(f, "mosh-resume %d\n", &version) != 1)
-		*why = "not a saved mosh session";
-	else if (version != RESUME_VERSION)
-		*why = "saved in another format version (this client reads version 1)";
+	else if (fscanf(f, "mosh-resume %d\n", &version) != 1 || version != RESUME_VERSION)
+		*why = "not a saved mosh session of format version 1";
 	else if (fscanf(f, "id %32[0-9a-f] key %23s server %63s %5[0-9] seq %llu\n", p->id,
 	    key64, p->ip, p->port, &seq) != 5 || strlen(p->id) != RESUME_ID_LEN ||
 	    key_decode(key64, p->key) != NULL)
 		*why = "corrupt or truncated: a bad id, key, server or seq line";
 	else
-		t = ssp_new(SSP_CLIENT, p->key, &userstream_ops, userstream_new(),
-		    &hoststate_ops, hoststate_new(RESUME_BLANK_W, RESUME_BLANK_H), ssp_now());
+		t = ssp_new(SSP_CLIENT, p->key, &userstream_ops, resume_fresh(false),
+		    &hoststate_ops, resume_fresh(true), ssp_now());
 	if (t != NULL && ssp_connect(t, p->ip, p->port, err, sizeof err) != 0)
 		*why = "corrupt: a bad server address";
 	if (t != NULL)
@@ -267,12 +262,11 @@ resume_claim(const char *file, const struct resume_peer *p)
 {
 	char dir[RESUME_DIR_MAX], path[RESUME_PATH_MAX];
 	const char *why = resume_dir(dir);
-	int fd;
 
 	if (why != NULL)
 		return why;
 	snprintf(path, sizeof path, "%s/used-%s", dir, p->id);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 && errno == EEXIST)
 		return "already resumed once; resuming it again would reuse encryption nonces";
 	if (fd < 0)

@@ -222,10 +222,9 @@ static bool
 srv_locale_is_utf8(char *out, size_t n)
 {
 	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
-	const char *cs;
 
 	setlocale(LC_ALL, "");
-	cs = nl_langinfo(CODESET);
+	const char *cs = nl_langinfo(CODESET);
 	if (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf-8") == 0)
 		return true;
 	if (strcmp(cs, "ANSI_X3.4-1968") == 0)
@@ -300,8 +299,6 @@ srv_fork_pty(const struct winsize *ws, int *master)
 {
 	const char *name = NULL;
 	int slave = -1;
-	int tty;
-	pid_t pid;
 
 	/* A new master (O_NOCTTY: the daemon must not take it for its
 	 * controlling terminal); grantpt gives the slave to our user, unlockpt
@@ -317,7 +314,7 @@ srv_fork_pty(const struct winsize *ws, int *master)
 	if (slave < 0)
 		return -1;
 	ioctl(slave, TIOCSWINSZ, ws);
-	pid = fork();
+	pid_t pid = fork();
 	if (pid != 0) {
 		close(slave);
 		return pid;
@@ -327,7 +324,7 @@ srv_fork_pty(const struct winsize *ws, int *master)
 	 * and macOS the leader asks (TIOCSCTTY). */
 	close(*master);
 	setsid();
-	tty = open(name, O_RDWR);
+	int tty = open(name, O_RDWR);
 	if (tty < 0)
 		_exit(1);
 #ifdef TIOCSCTTY
@@ -352,7 +349,6 @@ srv_child(const struct server_opts *o, const struct rlimit *core)
 	struct passwd *pw = getpwuid(getuid());
 	const char *shell = getenv("SHELL");
 	const char *home = getenv("HOME");
-	const char *base, *path;
 	char argv0[256], line[16];
 	char *login_argv[] = { argv0, NULL };
 	char **argv = o->command ? o->command : login_argv;
@@ -376,9 +372,9 @@ srv_child(const struct server_opts *o, const struct rlimit *core)
 		setenv("PWD", home, 1);
 	if (shell == NULL || *shell == '\0')
 		shell = pw != NULL && pw->pw_shell[0] ? pw->pw_shell : "/bin/sh";
-	base = strrchr(shell, '/');
+	const char *base = strrchr(shell, '/');
 	snprintf(argv0, sizeof argv0, "-%s", base ? base + 1 : shell);
-	path = o->command ? argv[0] : shell;
+	const char *path = o->command ? argv[0] : shell;
 	/* Blocks until the first client state; the pty is in canonical mode,
 	 * so this read takes exactly that one line and nothing typed after. */
 	if (read(STDIN_FILENO, line, sizeof line) <= 0)
@@ -459,14 +455,13 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 	for (;;) {
 		struct hoststate *hs = ssp_local(t);
 		uint64_t now = ssp_now();
-		int timeout, ready;
+		int timeout = srv_echo_ack(hs, hist, &nhist, now);
 
-		timeout = srv_echo_ack(hs, hist, &nhist, now);
 		timeout = ssp_min_timeout(timeout, ssp_wait_time(t, now));
 		/* Idle limits are checked once a second (or every IDLE_POLL_MS). */
 		if (!released || ssp_shutdown_in_progress(t) || net_tmout > 0)
 			timeout = ssp_min_timeout(timeout, net_tmout > 0 ? 1000 : IDLE_POLL_MS);
-		ready = ssp_wait(t, pty_open ? master : -1, timeout);
+		int ready = ssp_wait(t, pty_open ? master : -1, timeout);
 		if (ready < 0)
 			break;
 		now = ssp_now();
@@ -492,7 +487,7 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 				hist[nhist++] = (struct echo_entry){ ssp_remote_num(t), now };
 			}
 			buf_free(&diff);
-			if (!ok && !ssp_shutdown_in_progress(t))
+			if (!ok)
 				ssp_start_shutdown(t, now);
 		}
 		if (ready & SSP_WAIT_FD) {
@@ -509,8 +504,7 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 				pty_open = false;
 				if (!ssp_has_remote_addr(t))
 					break;
-				if (!ssp_shutdown_in_progress(t))
-					ssp_start_shutdown(t, now);
+				ssp_start_shutdown(t, now);     /* (again: no change) */
 			}
 		}
 
@@ -525,8 +519,7 @@ srv_serve(struct ssp *t, int master, long net_tmout, long sig_tmout)
 		}
 		got_term = 0;
 		got_usr1 = 0;
-		if (net_tmout > 0 && released &&
-		    now - last_state >= (uint64_t)net_tmout * 1000) {
+		if (net_tmout > 0 && released && now - last_state >= (uint64_t)net_tmout * 1000) {
 			fprintf(stderr, "Network idle for %ld seconds.\n", net_tmout);
 			want_exit = true;
 		}
@@ -560,17 +553,14 @@ main(int argc, char **argv)
 	struct winsize ws;
 	uint8_t key[KEY_LEN];
 	char key_text[KEY_B64_LEN + 1], err[256];
-	long net_tmout, sig_tmout;
-	struct ssp *t;
 	int port, master, null;
-	pid_t pid, child;
 
 	getrlimit(RLIMIT_CORE, &core);
 	setrlimit(RLIMIT_CORE, &nocore);      /* a core would hold the key */
 	srv_parse_args(argc, argv, &o);
 	srv_check_locale(&o);
-	net_tmout = srv_env_seconds("MOSH_SERVER_NETWORK_TMOUT");
-	sig_tmout = srv_env_seconds("MOSH_SERVER_SIGNAL_TMOUT");
+	long net_tmout = srv_env_seconds("MOSH_SERVER_NETWORK_TMOUT");
+	long sig_tmout = srv_env_seconds("MOSH_SERVER_SIGNAL_TMOUT");
 
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0 || ws.ws_row == 0)
 		ws = (struct winsize){ .ws_row = DEFAULT_HEIGHT, .ws_col = DEFAULT_WIDTH };
@@ -578,8 +568,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "mosh-server: cannot read random bytes for the key\n");
 		return 1;
 	}
-	t = ssp_new(SSP_SERVER, key, &hoststate_ops, hoststate_new(ws.ws_col, ws.ws_row),
-	    &userstream_ops, userstream_new(), ssp_now());
+	struct ssp *t = ssp_new(SSP_SERVER, key, &hoststate_ops,
+	    hoststate_new(ws.ws_col, ws.ws_row), &userstream_ops, userstream_new(), ssp_now());
 	port = ssp_bind(t, o.ip, o.port_lo, o.port_hi, err, sizeof err);
 	if (port < 0 && o.ip != NULL) {
 		fprintf(stderr, "Error binding to IP %s: %s\n", o.ip, err);
@@ -599,7 +589,7 @@ main(int argc, char **argv)
 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	pid = fork();
+	pid_t pid = fork();
 	if (pid < 0) {
 		perror("fork");
 		return 1;
@@ -618,7 +608,7 @@ main(int argc, char **argv)
 		if (null > STDERR_FILENO)
 			close(null);
 	}
-	child = srv_fork_pty(&ws, &master);
+	pid_t child = srv_fork_pty(&ws, &master);
 	if (child < 0) {
 		perror("mosh-server: pty");
 		return 1;

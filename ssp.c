@@ -118,19 +118,19 @@ struct ssp {
 	struct sockaddr_storage remote; /* the peer (client: fixed) */
 	socklen_t remote_len;
 	bool has_remote;
-	char remote_str[INET6_ADDRSTRLEN + 8];
 	uint64_t net_last_heard, last_port_choice;
 	uint64_t roundtrip_success;     /* 0: never */
 	/* fragments */
 	uint64_t next_id, asm_id;       /* last id sent; id being assembled */
-	struct ssp_fragment *frags;     /* SSP_FRAGMENTS_MAX slots */
+	struct ssp_fragment frags[SSP_FRAGMENTS_MAX];
 	int frag_count, frag_high, frag_total; /* total -1 until final seen */
 	size_t asm_bytes;
 	/* sender */
 	const struct ssp_state_ops *lops;
 	void *current;
 	struct ssp_entry sent[SSP_SENT_MAX + 1];
-	int nsent, assumed;
+	int nsent;
+	int assumed;                    /* index; ssp_calculate_timers sets it afresh */
 	uint64_t next_ack_time, next_send_time, mindelay_end; /* or SSP_NEVER */
 	uint64_t ack_num, last_heard;   /* newest remote state; when heard */
 	bool pending_data_ack, shutdown_ack_sent;
@@ -172,20 +172,20 @@ ssp_realloc(void *p, size_t n)
 void *
 ssp_alloc(size_t n) { return memset(ssp_realloc(NULL, n), 0, n); }
 
-/* Big-endian, as every integer on the wire. */
+/* Big-endian, as every integer on the wire: n bytes of v. */
 static void
-ssp_put64(uint8_t *p, uint64_t v)
+ssp_put_be(uint8_t *p, uint64_t v, int n)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
 static uint64_t
-ssp_get64(const uint8_t *p)
+ssp_get_be(const uint8_t *p, int n)
 {
 	uint64_t v = 0;
 
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < n; i++)
 		v = v << 8 | p[i];
 	return v;
 }
@@ -214,7 +214,7 @@ ssp_random_first_seq(void)
 		fprintf(stderr, "ssp: cannot read random bytes: %s\n", strerror(errno));
 		exit(1);
 	}
-	return ssp_get64(r) & (SSP_SEQ_START_LIMIT - 1);
+	return ssp_get_be(r, 8) & (SSP_SEQ_START_LIMIT - 1);
 }
 
 /* ---- datagrams (SPEC.md §2.1) ---- */
@@ -228,21 +228,18 @@ ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
 	if (n + SSP_OVERHEAD > SSP_DATAGRAM_MAX)
 		return 0;
 	memmove(pt + 4, payload, n);    /* first: payload may lie at pt */
-	ssp_put64(out, direction_seq);
-	pt[0] = (uint8_t)(ts >> 8);
-	pt[1] = (uint8_t)ts;
-	pt[2] = (uint8_t)(tsr >> 8);
-	pt[3] = (uint8_t)tsr;
-	ssp_put64(nonce + 4, direction_seq);
+	ssp_put_be(out, direction_seq, 8);
+	ssp_put_be(pt, ts, 2);
+	ssp_put_be(pt + 2, tsr, 2);
+	ssp_put_be(nonce + 4, direction_seq, 8);
 	if (ocb_seal(c, nonce, sizeof nonce, NULL, 0, pt, n + 4, pt, OCB_TAG_LEN) != 0)
 		return 0;
 	return n + SSP_OVERHEAD;
 }
 
 const char *
-ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
-    uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
-    size_t *payload_len)
+ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n, uint64_t *direction_seq,
+    uint16_t *ts, uint16_t *tsr, uint8_t *payload, size_t *payload_len)
 {
 	uint8_t nonce[OCB_NONCE_LEN] = { 0 };
 	uint8_t pt[SSP_DATAGRAM_MAX];
@@ -251,14 +248,14 @@ ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
 		return "Ciphertext must contain nonce and tag.";
 	if (n > SSP_DATAGRAM_MAX)
 		return "Received oversize datagram";
-	ssp_put64(nonce + 4, ssp_get64(dg));
+	memcpy(nonce + 4, dg, 8);
 	if (ocb_open(c, nonce, sizeof nonce, NULL, 0, dg + 8, n - 8, pt, OCB_TAG_LEN) != 0)
 		return "Packet failed integrity check.";
 	if (n - 8 - OCB_TAG_LEN < 4)
 		return "Illegal counterparty input (no timestamps)";
-	*direction_seq = ssp_get64(dg);
-	*ts = (uint16_t)(pt[0] << 8 | pt[1]);
-	*tsr = (uint16_t)(pt[2] << 8 | pt[3]);
+	*direction_seq = ssp_get_be(dg, 8);
+	*ts = (uint16_t)ssp_get_be(pt, 2);
+	*tsr = (uint16_t)ssp_get_be(pt + 2, 2);
 	*payload_len = n - SSP_OVERHEAD;
 	memcpy(payload, pt + 4, *payload_len);
 	crypto_wipe(pt, sizeof pt);
@@ -353,7 +350,6 @@ ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen
 		.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
 	struct addrinfo *ai;
 	struct sockaddr_storage ss;
-	socklen_t len;
 	int rc = getaddrinfo(ip, "0", &hints, &ai);
 	int off = 0;
 
@@ -361,7 +357,7 @@ ssp_bind(struct ssp *t, const char *ip, int lo, int hi, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", ip ? ip : "*", gai_strerror(rc));
 		return -1;
 	}
-	len = ai->ai_addrlen;
+	socklen_t len = ai->ai_addrlen;
 	memcpy(&ss, ai->ai_addr, len);
 	freeaddrinfo(ai);
 	snprintf(err, errlen, "Bad UDP port range %d:%d", lo, hi);
@@ -433,7 +429,6 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	uint64_t to_client = t->role == SSP_SERVER ? SSP_SEQ_LIMIT : 0;    /* bit 63 */
 	uint16_t ts = (uint16_t)now;
 	uint16_t tsr = SSP_TS_NONE;
-	size_t len;
 
 	if (t->seq >= SSP_SEQ_LIMIT || t->nsocks == 0)
 		return ssp_err(t, "cannot send: %s",
@@ -445,7 +440,7 @@ ssp_send_payload(struct ssp *t, const uint8_t *payload, size_t n, uint64_t now)
 	}
 	if (ts == SSP_TS_NONE)          /* it means "none": that reading goes out as 0 */
 		ts = 0;
-	len = ssp_datagram_seal(&t->ocb, to_client | t->seq, ts, tsr, payload, n, dg);
+	size_t len = ssp_datagram_seal(&t->ocb, to_client | t->seq, ts, tsr, payload, n, dg);
 	if (len == 0)
 		return ssp_err(t, "Encrypted 2^47 blocks.");
 	t->seq++;
@@ -493,8 +488,7 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 		.throwaway_num = t->sent[0].num,        /* our acknowledged state */
 		.diff = diff->data, .diff_len = diff->len, .chaff = chaff + 1,
 	};
-	struct buf plain = { 0 };
-	struct buf z = { 0 };
+	struct buf plain = { 0 }, z = { 0 };
 	uint8_t frag[SSP_DATAGRAM_MAX];
 	size_t room = t->mtu - SSP_OVERHEAD - SSP_FRAGMENT_HEADER;
 
@@ -512,9 +506,8 @@ ssp_send_instruction(struct ssp *t, uint64_t old_num, uint64_t new_num,
 		size_t num = off / room;
 		size_t len = z.len - off < room ? z.len - off : room;
 		bool final = off + len == z.len;
-		ssp_put64(frag, t->next_id);
-		frag[8] = (uint8_t)((final ? 0x80 : 0) | num >> 8);
-		frag[9] = (uint8_t)num;
+		ssp_put_be(frag, t->next_id, 8);
+		ssp_put_be(frag + 8, (final ? 0x8000 : 0) | num, 2);
 		memcpy(frag + SSP_FRAGMENT_HEADER, z.data + off, len);
 		ssp_send_payload(t, frag, SSP_FRAGMENT_HEADER + len, now);
 	}
@@ -537,8 +530,6 @@ ssp_sent_remove(struct ssp *t, int i)
 	t->lops->free(t->sent[i].state);
 	memmove(t->sent + i, t->sent + i + 1, (size_t)(t->nsent - i - 1) * sizeof t->sent[0]);
 	t->nsent--;
-	if (t->assumed >= i && t->assumed > 0)
-		t->assumed--;
 }
 
 /* Recently sent states get the benefit of the doubt, but only a run of
@@ -553,16 +544,19 @@ ssp_update_assumed_receiver_state(struct ssp *t, uint64_t now)
 		t->assumed = i;
 }
 
-/* Cuts the acknowledged state's events, which the peer has, from the
- * live object and every sent state: the lists stay short. */
+/* Cuts the oldest state's events, which the peer has, from the live
+ * object (or the taken copy) and every state of the list: the lists stay
+ * short.  The sender cuts the acknowledged state; the receiver the oldest
+ * one it holds, which every later state starts with. */
 static void
-ssp_rationalize_states(struct ssp *t)
+ssp_rationalize_states(const struct ssp_state_ops *ops, void *live, struct ssp_entry *list,
+    size_t n)
 {
-	if (t->lops->subtract == NULL)
+	if (ops->subtract == NULL)
 		return;
-	t->lops->subtract(t->current, t->sent[0].state);
-	for (int i = t->nsent - 1; i >= 0; i--)         /* the acknowledged one last */
-		t->lops->subtract(t->sent[i].state, t->sent[0].state);
+	ops->subtract(live, list[0].state);
+	for (size_t i = n; i > 0; i--)          /* the oldest itself last */
+		ops->subtract(list[i - 1].state, list[0].state);
 }
 
 /* When the next ack and the next send are due (SPEC.md §5.1). */
@@ -572,11 +566,10 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 	const struct ssp_entry *back = &t->sent[t->nsent - 1];
 	bool heard = t->last_heard + SSP_ACTIVE_RETRY_MS > now;
 	uint64_t interval = (uint64_t)ssp_send_interval(t);
-	bool changed;                   /* since the last send */
 
 	ssp_update_assumed_receiver_state(t, now);
-	ssp_rationalize_states(t);
-	changed = !ssp_same(t, back->state);
+	ssp_rationalize_states(t->lops, t->current, t->sent, (size_t)t->nsent);
+	bool changed = !ssp_same(t, back->state);      /* since the last send */
 	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY)
 		t->next_ack_time = now + SSP_ACK_DELAY;
 	if (changed && t->mindelay_end == SSP_NEVER)
@@ -636,8 +629,7 @@ ssp_send_to_receiver(struct ssp *t, const struct buf *diff, uint64_t now)
 void
 ssp_tick(struct ssp *t, uint64_t now)
 {
-	struct buf diff = { 0 };
-	struct buf resend = { 0 };
+	struct buf diff = { 0 }, resend = { 0 };
 	struct buf *use = &diff;
 
 	ssp_calculate_timers(t, now);
@@ -668,10 +660,8 @@ ssp_tick(struct ssp *t, uint64_t now)
 int
 ssp_wait_time(struct ssp *t, uint64_t now)
 {
-	uint64_t next;
-
 	ssp_calculate_timers(t, now);
-	next = t->next_ack_time < t->next_send_time ? t->next_ack_time : t->next_send_time;
+	uint64_t next = t->next_ack_time < t->next_send_time ? t->next_ack_time : t->next_send_time;
 	if (!t->has_remote || next == SSP_NEVER)
 		return -1;
 	if (next <= now)
@@ -696,8 +686,7 @@ static int
 ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64_t now)
 {
 	struct ssp_entry *ref = NULL;
-	void *state;
-	size_t held, i, kept = 0;
+	size_t held, i;
 
 	if (in->protocol_version != SSP_PROTOCOL_VERSION)
 		return ssp_err(t, "mosh protocol version mismatch");
@@ -711,33 +700,29 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 	}
 	if (ref == NULL)
 		return ssp_err(t, "diff from unknown state %llu", (unsigned long long)in->old_num);
-	state = t->rops->copy(ref->state);
+	void *state = t->rops->copy(ref->state);
 	if (in->diff_len > 0 && t->rops->apply(state, in->diff, in->diff_len) != 0) {
 		t->rops->free(state);
 		return ssp_err(t, "malformed diff in state %llu", (unsigned long long)in->new_num);
 	}
-	/* The peer's throwaway: it will never diff from a state before it.
-	 * (The new state is measured first: it may share parts with those.) */
+	/* The peer's throwaway: it will never diff from a state before it, and
+	 * those are a prefix of the list.  (The new state is measured first: it
+	 * may share parts with those.) */
 	held = t->rops->size(state);
-	for (i = 0; i < t->nrecvd; i++) {
-		if (t->recvd[i].num < in->throwaway_num) {
-			t->rops->free(t->recvd[i].state);
-			continue;
-		}
-		t->recvd[kept] = t->recvd[i];
-		held += t->rops->size(t->recvd[kept].state);
-		kept++;
-	}
-	t->nrecvd = kept;
+	for (i = 0; i < t->nrecvd && t->recvd[i].num < in->throwaway_num; i++)
+		t->rops->free(t->recvd[i].state);
+	t->nrecvd -= i;
+	memmove(t->recvd, t->recvd + i, t->nrecvd * sizeof t->recvd[0]);
+	for (i = 0; i < t->nrecvd; i++)
+		held += t->rops->size(t->recvd[i].state);
 	/* Over budget, a new state is dropped (resent once the peer's throwaway
-	 * frees ours) unless it would be the only other one: no deadlock. */
-	if (t->nrecvd > 1 && held > SSP_HELD_MAX) {
+	 * frees ours) unless it would be the only other one: no deadlock.  Over
+	 * the count, one is accepted per SSP_QUENCH_MS. */
+	if ((t->nrecvd > 1 && held > SSP_HELD_MAX) ||
+	    (t->nrecvd > SSP_RECEIVED_MAX && now < t->quench_until)) {
 		t->rops->free(state);
-		return ssp_err(t, "received states over %d MiB, state dropped", SSP_HELD_MAX >> 20);
-	}
-	if (t->nrecvd > SSP_RECEIVED_MAX && now < t->quench_until) {
-		t->rops->free(state);
-		return ssp_err(t, "receiver queue full, state dropped");
+		return ssp_err(t, "receiver full (%zu states, %zu bytes), state dropped", t->nrecvd,
+		    held);
 	}
 	if (t->nrecvd > SSP_RECEIVED_MAX)       /* accept one, then quench */
 		t->quench_until = now + SSP_QUENCH_MS;
@@ -762,16 +747,14 @@ ssp_receive_instruction(struct ssp *t, const struct wire_instruction *in, uint64
 static int
 ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 {
-	uint64_t id = ssp_get64(p);
-	unsigned num = (unsigned)(p[8] & 0x7f) << 8 | p[9];
+	uint64_t id = ssp_get_be(p, 8);
+	unsigned num = (unsigned)ssp_get_be(p + 8, 2) & 0x7fff;
 	bool final = p[8] & 0x80;
 	struct ssp_fragment *f = &t->frags[num < SSP_FRAGMENTS_MAX ? num : 0];
-	struct buf z = { 0 };
-	struct buf plain = { 0 };
+	struct buf z = { 0 }, plain = { 0 };
 	struct wire_instruction in;
 	const char *why = NULL;
 	int rc = 0;
-	int zrc;
 
 	/* Ids only grow, so an older one is late or replayed: it must not cost
 	 * the instruction being assembled, which supersedes it anyway. */
@@ -811,7 +794,7 @@ ssp_receive_fragment(struct ssp *t, const uint8_t *p, size_t n, uint64_t now)
 	for (int i = 0; i < t->frag_total; i++)
 		buf_put(&z, t->frags[i].data, t->frags[i].len);
 	ssp_assembly_clear(t);  /* keeps asm_id: a resend reassembles harmlessly */
-	zrc = zlib_inflate(z.data, z.len, &plain, ZLIB_MAX_OUT);
+	int zrc = zlib_inflate(z.data, z.len, &plain, ZLIB_MAX_OUT);
 	if (zrc != ZLIB_OK)
 		ssp_err(t, "bad zlib stream (%d)", zrc);
 	else if (wire_instruction_decode(plain.data, plain.len, &in) != 0)
@@ -832,7 +815,6 @@ ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *fro
 	uint64_t dseq, seq;
 	uint16_t ts, tsr;
 	const char *why = ssp_datagram_open(&t->ocb, dg, n, &dseq, &ts, &tsr, payload, &len);
-	double r;
 	int rc;
 
 	if (why != NULL)
@@ -847,7 +829,7 @@ ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *fro
 			t->saved_ts = ts;
 			t->saved_ts_at = now;
 		}
-		r = (uint16_t)((uint16_t)now - tsr);
+		double r = (uint16_t)((uint16_t)now - tsr);
 		if (tsr != SSP_TS_NONE && r < SSP_RTT_SAMPLE_MAX && !t->rtt_hit) {
 			t->srtt = r;            /* the first sample replaces the guesses */
 			t->rttvar = r / 2;
@@ -882,7 +864,6 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 	struct sockaddr_storage from;
 	socklen_t fromlen = sizeof from;
 	bool ours = false;
-	ssize_t n;
 
 	/* A socket pruned since the caller polled is no longer ours. */
 	for (int i = 0; i < t->nsocks; i++)
@@ -890,7 +871,7 @@ ssp_recv(struct ssp *t, int fd, uint64_t now)
 	if (!ours)
 		return 0;
 	/* One byte more than the peer may send shows an oversize datagram. */
-	n = recvfrom(fd, dg, sizeof dg, 0, (struct sockaddr *)&from, &fromlen);
+	ssize_t n = recvfrom(fd, dg, sizeof dg, 0, (struct sockaddr *)&from, &fromlen);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			ssp_err(t, "recvfrom: %s", strerror(errno));
@@ -932,9 +913,7 @@ ssp_wait(struct ssp *t, int fd, int timeout_ms)
 		.tv_nsec = timeout_ms % 1000 * 1000000L };
 	fd_set readable;
 	sigset_t unblocked;
-	int top = fd;
-	int found = 0;
-	uint64_t now;
+	int top = fd, found = 0;
 
 	for (int i = 0; i < nsocks; i++)
 		if (socks[i] > top)
@@ -949,11 +928,10 @@ ssp_wait(struct ssp *t, int fd, int timeout_ms)
 	if (fd >= 0)
 		FD_SET(fd, &readable);
 	sigemptyset(&unblocked);
-	if (pselect(top + 1, &readable, NULL, NULL, timeout_ms < 0 ? NULL : &limit,
-	    &unblocked) < 0)
+	if (pselect(top + 1, &readable, NULL, NULL, timeout_ms < 0 ? NULL : &limit, &unblocked) < 0)
 		return errno == EINTR ? 0 : -1;
 	/* One datagram from each readable socket, the oldest socket first. */
-	now = ssp_now();
+	uint64_t now = ssp_now();
 	for (int i = 0; i < nsocks; i++) {
 		if (!FD_ISSET(socks[i], &readable))
 			continue;
@@ -989,9 +967,8 @@ ssp_write_all(int fd, const void *p, size_t n)
 
 /* ---- life cycle and queries ---- */
 struct ssp *
-ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
-    const struct ssp_state_ops *local_ops, void *local_initial,
-    const struct ssp_state_ops *remote_ops, void *remote_initial, uint64_t now)
+ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN], const struct ssp_state_ops *local_ops,
+    void *local_initial, const struct ssp_state_ops *remote_ops, void *remote_initial, uint64_t now)
 {
 	struct ssp *t = ssp_alloc(sizeof *t);
 
@@ -1008,7 +985,6 @@ ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
 	ocb_init(&t->ocb, key);
 	t->seq = ssp_random_first_seq();
 	t->first_seq = t->seq;
-	t->frags = ssp_alloc(SSP_FRAGMENTS_MAX * sizeof t->frags[0]);
 	/* State 0 on both sides: the initial objects, which both peers know. */
 	t->sent[0] = (struct ssp_entry){ .stamp = now, .state = local_ops->copy(local_initial) };
 	t->recvd = ssp_realloc(NULL, sizeof t->recvd[0]);
@@ -1025,7 +1001,6 @@ ssp_free(struct ssp *t)
 	for (int i = 0; i < t->nsocks; i++)
 		close(t->socks[i]);
 	ssp_assembly_clear(t);
-	free(t->frags);
 	for (int i = 0; i < t->nsent; i++)
 		t->lops->free(t->sent[i].state);
 	t->lops->free(t->current);
@@ -1076,13 +1051,7 @@ ssp_take_remote_diff(struct ssp *t, struct buf *out)
 	t->rops->diff(t->taken, newest, out);
 	t->rops->free(t->taken);
 	t->taken = t->rops->copy(newest);
-	if (t->rops->subtract == NULL)
-		return;
-	/* Keep the received copies short: cut the oldest one's events,
-	 * which every later state and the taken copy start with. */
-	t->rops->subtract(t->taken, t->recvd[0].state);
-	for (size_t i = t->nrecvd; i > 0; i--)  /* the oldest itself last */
-		t->rops->subtract(t->recvd[i - 1].state, t->recvd[0].state);
+	ssp_rationalize_states(t->rops, t->taken, t->recvd, t->nrecvd);
 }
 
 void
@@ -1095,24 +1064,21 @@ ssp_start_shutdown(struct ssp *t, uint64_t now)
 bool
 ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
 {
-	if (!ssp_shutdown_in_progress(t))
-		return false;
-	return t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
-	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS;
+	return ssp_shutdown_in_progress(t) && (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
+	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS);
 }
 
 const char *
 ssp_remote_addr_str(const struct ssp *t)
 {
+	static char str[INET6_ADDRSTRLEN + 8];  /* good until the next call */
 	char host[INET6_ADDRSTRLEN], serv[8];
-	struct ssp *w = (struct ssp *)t;   /* the string is a cache */
 
-	if (!t->has_remote || getnameinfo((const struct sockaddr *)&t->remote,
-	    t->remote_len, host, sizeof host, serv, sizeof serv,
-	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+	if (!t->has_remote || getnameinfo((const struct sockaddr *)&t->remote, t->remote_len,
+	    host, sizeof host, serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
 		return "";
-	snprintf(w->remote_str, sizeof w->remote_str, "%s:%s", host, serv);
-	return w->remote_str;
+	snprintf(str, sizeof str, "%s:%s", host, serv);
+	return str;
 }
 
 /* ---- resume (SPEC.md §10.6) ---- */

@@ -52,8 +52,7 @@ uint64_t ssp_now(void);
 /* The transport takes ownership of both initial states. */
 struct ssp *ssp_new(enum ssp_role role, const uint8_t key[KEY_LEN],
     const struct ssp_state_ops *local_ops, void *local_initial,
-    const struct ssp_state_ops *remote_ops, void *remote_initial,
-    uint64_t now);
+    const struct ssp_state_ops *remote_ops, void *remote_initial, uint64_t now);
 void ssp_free(struct ssp *t);
 
 /* Server: binds the first free port of lo..hi on ip (NULL: any, dual stack;
@@ -112,7 +111,7 @@ uint64_t ssp_last_roundtrip_success(const struct ssp *t);
 uint64_t ssp_sent_state_num(const struct ssp *t);       /* newest sent */
 uint64_t ssp_acked_state_num(const struct ssp *t);      /* newest acked */
 bool ssp_has_remote_addr(const struct ssp *t);
-const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port" */
+const char *ssp_remote_addr_str(const struct ssp *t);   /* "ip:port", till the next call */
 const char *ssp_last_error(const struct ssp *t);         /* NULL if none */
 void ssp_clear_error(struct ssp *t);
 
@@ -150,8 +149,7 @@ size_t ssp_datagram_seal(struct ocb_ctx *c, uint64_t direction_seq, uint16_t ts,
     uint16_t tsr, const uint8_t *payload, size_t n, uint8_t *out);
 /* Opens a datagram into payload (room for n - SSP_OVERHEAD): NULL, or why not. */
 const char *ssp_datagram_open(struct ocb_ctx *c, const uint8_t *dg, size_t n,
-    uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload,
-    size_t *payload_len);
+    uint64_t *direction_seq, uint16_t *ts, uint16_t *tsr, uint8_t *payload, size_t *payload_len);
 /* ssp_recv after the socket read: one datagram from `from`. */
 int ssp_input(struct ssp *t, const uint8_t *dg, size_t n, const struct sockaddr *from,
     socklen_t fromlen, uint64_t now);

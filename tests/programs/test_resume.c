@@ -264,13 +264,12 @@ static const struct bad_row bad_rows[] = {
 	{ "truncated at the end", NULL, NULL, 0, -3, 0600, "truncated" },
 	{ "truncated in the header", NULL, NULL, 0, 40, 0600, "corrupt or truncated" },
 	{ "not a session", "mosh-resume 1", "#!/bin/sh", 0, 0, 0600, "not a saved mosh session" },
-	{ "another version", "mosh-resume 1", "mosh-resume 2", 0, 0, 0600,
-	    "another format version" },
+	{ "another version", "mosh-resume 1", "mosh-resume 2", 0, 0, 0600, "format version 1" },
 	{ "bad key", "\nkey ", "\nkey !", 0, 0, 0600, "bad id, key" },
 	{ "bad id", "\nid ", "\nid z", 0, 0, 0600, "bad id, key" },
 	{ "bad server", "server 127.0.0.1", "server 127.0.0.300", 0, 0, 0600, "bad server" },
-	{ "bad hex", "\nrecv ", "\nrecv 1 zz\nrecv ", 0, 0, 0600, "bad hex" },
-	{ "odd hex", "\nrecv ", "\nrecv 1 abc\nrecv ", 0, 0, 0600, "bad hex" },
+	{ "bad hex", "\nrecv ", "\nrecv 1 zz\nrecv ", 0, 0, 0600, "does not decode" },
+	{ "odd hex", "\nrecv ", "\nrecv 1 abc\nrecv ", 0, 0, 0600, "does not decode" },
 	{ "no number", "\nrecv ", "\nrecv x\nrecv ", 0, 0, 0600, "not an option, sent or recv" },
 	{ "undecodable", "\nrecv ", "\nrecv 1 ff\nrecv ", 0, 0, 0600, "does not decode" },
 	{ "zero width", "\nrecv ", "\nrecv 1 0a061a0428003018\nrecv ", 0, 0, 0600,
@@ -334,7 +333,7 @@ bad_files(void **unused)
 	 * user's. */
 	spit(bad, "", 0, 0600);
 	assert_null(resume_load(bad, &peer, &why));
-	assert_string_equal(why, "not a saved mosh session");
+	assert_string_equal(why, "not a saved mosh session of format version 1");
 	spit(bad, good, (size_t)(strstr(good, "\nrecv ") - good + 1), 0600);
 	assert_int_equal(write(open(bad, O_WRONLY | O_APPEND), "end\n", 4), 4);
 	assert_null(resume_load(bad, &peer, &why));

@@ -56,6 +56,9 @@
 #define RESUME_BLANK_W  80      /* the blank screen received states are drawn on */
 #define RESUME_BLANK_H  24
 
+/* What a second use hears: of a file the claim deleted, or of a copy. */
+#define RESUME_USED "already resumed once; resuming it again would reuse encryption nonces"
+
 /* The environment variables the client reads at start: its options. */
 static const char *const resume_options[] = {
 	"MOSH_ESCAPE_KEY", "MOSH_PREDICTION_DISPLAY", "MOSH_PREDICTION_OVERWRITE",
@@ -205,10 +208,24 @@ resume_line(struct ssp *t, char *line, int count[2])
 	return NULL;
 }
 
+/* The marker's name for a session file's name: used-<id> beside it. */
+static void
+resume_marker(char marker[RESUME_PATH_MAX], const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	int dirlen = slash == NULL ? 0 : (int)(slash + 1 - file);
+	const char *id = file + dirlen + strlen("session-");
+
+	if (strncmp(file + dirlen, "session-", strlen("session-")) != 0)
+		id = "";        /* no session file's name: no marker to find */
+	snprintf(marker, RESUME_PATH_MAX, "%.*sused-%s", dirlen, file, id);
+}
+
 struct ssp *
 resume_load(const char *file, struct resume_peer *p, const char **why)
 {
 	char key64[KEY_B64_LEN + 2], err[256], *line = NULL;
+	char marker[RESUME_PATH_MAX];
 	unsigned long long seq;
 	int version = 0, count[2] = { 0, 0 };
 	size_t cap = 0;
@@ -218,7 +235,10 @@ resume_load(const char *file, struct resume_peer *p, const char **why)
 	FILE *f = fopen(file, "r");
 
 	*why = NULL;
-	if (f == NULL || fstat(fileno(f), &st) != 0)
+	resume_marker(marker, file);
+	if (f == NULL && errno == ENOENT && access(marker, F_OK) == 0)
+		*why = RESUME_USED;     /* the claim deleted it: a second use */
+	else if (f == NULL || fstat(fileno(f), &st) != 0)
 		*why = strerror(errno);
 	else if (!S_ISREG(st.st_mode))
 		*why = "not a regular file";
@@ -268,7 +288,7 @@ resume_claim(const char *file, const struct resume_peer *p)
 	snprintf(path, sizeof path, "%s/used-%s", dir, p->id);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 && errno == EEXIST)
-		return "already resumed once; resuming it again would reuse encryption nonces";
+		return RESUME_USED;
 	if (fd < 0)
 		return resume_error("cannot claim it with", path);
 	close(fd);

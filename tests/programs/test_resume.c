@@ -374,7 +374,8 @@ claim_once(void **unused)
 	assert_null(resume_claim(path, &peer));
 	assert_int_equal(access(path, F_OK), -1);       /* the file is gone */
 	ssp_free(t);
-	assert_null(resume_load(path, &peer, &why));
+	assert_null(resume_load(path, &peer, &why));    /* used again by its name */
+	assert_non_null(strstr(why, "already resumed"));
 	t = resume_load(copy, &peer, &why);
 	assert_non_null(t);
 	why = resume_claim(copy, &peer);

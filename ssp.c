@@ -1116,7 +1116,9 @@ ssp_restore_begin(struct ssp *t, uint64_t seq)
 }
 
 /*
- * The restored states count as sent long ago (stamp 0): the first diff
+ * The restored states count as sent just longer ago than any grace of
+ * ssp_update_assumed_receiver_state (so the bar's "without reply" counts
+ * from the resume, not from the clock's zero): the first diff
  * goes from the acknowledged state, which the peer keeps until we give a
  * newer throwaway number, and the first new state takes the number after
  * the newest saved one, which the peer has never seen.  The live object
@@ -1129,7 +1131,8 @@ ssp_restore_state(struct ssp *t, bool remote, uint64_t num, void *state)
 	if (!remote) {
 		t->lops->free(t->current);
 		t->current = state;
-		ssp_add_sent_state(t, num, 0);
+		uint64_t long_ago = ssp_now() - (SSP_RTO_MAX + SSP_ACK_DELAY);
+		ssp_add_sent_state(t, num, long_ago);
 		return;
 	}
 	t->recvd = ssp_realloc(t->recvd, (t->nrecvd + 1) * sizeof t->recvd[0]);

@@ -642,16 +642,13 @@ vt_reset(struct term *t)
 	fb->clip_len = 0;
 }
 
-/* ESC final, with intermediates; ESC 0x40..0x5F is the 7-bit C1 control. */
+/* ESC final, with intermediates.  (ESC and a final 40..5F with none is a
+ * C1 control, which the parser executes instead, but for ST: vt_input.) */
 void
 vt_esc_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
 
-	if (t->vp.seq.inter[0] == '\0' && c >= 0x40 && c <= 0x5F) {
-		vt_control(t, c + 0x40);
-		return;
-	}
 	ds->next_print_will_wrap = false;
 	if (t->vp.seq.inter[0] == '\0' && (c == '7' || c == '8')) {  /* DECSC DECRC */
 		vt_cursor(ds, c == '7');

@@ -29,6 +29,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "ssp.h"
 #include "vtparse.h"
 
 /* ---------------------------------------------------------------- widths */
@@ -69,16 +70,6 @@ term_wcwidth(uint32_t cp)
 static uint64_t vt_next_gen = 1;        /* generation of the next new row */
 #define VT_ROW_SIZE(w) (sizeof(struct term_row) + (size_t)(w) * sizeof(struct term_cell))
 
-/* Out of memory ends the program: a terminal cannot go on without it. */
-void *
-vt_alloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 static void
 vt_row_unref(struct term_row *r)
 {
@@ -96,7 +87,7 @@ vt_row_blank(struct term_row *r, int width, uint32_t bg)
 {
 	if (r == NULL || r->refs > 1 || r->width != width) {
 		vt_row_unref(r);
-		r = vt_alloc(NULL, VT_ROW_SIZE(width));
+		r = ssp_realloc(NULL, VT_ROW_SIZE(width));
 	}
 	*r = (struct term_row){ .refs = 1, .width = width, .gen = vt_next_gen };
 	vt_next_gen++;
@@ -143,13 +134,13 @@ void
 fb_copy(struct term_fb *dst, const struct term_fb *src)
 {
 	*dst = *src;
-	dst->rows = vt_alloc(NULL, (size_t)src->ds.height * sizeof dst->rows[0]);
+	dst->rows = ssp_realloc(NULL, (size_t)src->ds.height * sizeof dst->rows[0]);
 	memcpy(dst->rows, src->rows, (size_t)src->ds.height * sizeof dst->rows[0]);
 	for (int y = 0; y < src->ds.height; y++)
 		dst->rows[y]->refs++;
 	dst->clipboard = NULL;
 	if (src->clip_len > 0)
-		dst->clipboard = memcpy(vt_alloc(NULL, src->clip_len), src->clipboard,
+		dst->clipboard = memcpy(ssp_realloc(NULL, src->clip_len), src->clipboard,
 		    src->clip_len);
 }
 
@@ -172,7 +163,7 @@ fb_row_mut(struct term_fb *fb, int y)
 
 	if (r->refs == 1)
 		return r;
-	copy = memcpy(vt_alloc(NULL, VT_ROW_SIZE(r->width)), r, VT_ROW_SIZE(r->width));
+	copy = memcpy(ssp_realloc(NULL, VT_ROW_SIZE(r->width)), r, VT_ROW_SIZE(r->width));
 	copy->refs = 1;         /* the copy keeps gen: it is the same row */
 	r->refs--;
 	fb->rows[y] = copy;
@@ -199,7 +190,7 @@ fb_resize(struct term_fb *fb, int width, int height)
 	kept = oldw < width ? oldw : width;
 	for (int y = height; y < oldh; y++)
 		vt_row_unref(fb->rows[y]);
-	fb->rows = vt_alloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
+	fb->rows = ssp_realloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
 	for (int y = 0; y < oldh && y < height && width != oldw; y++) {
 		struct term_row *r = vt_row_blank(NULL, width, ds->rend.bg);
 		r->gen = fb->rows[y]->gen;      /* the same row, cut or padded */
@@ -845,7 +836,7 @@ vt_osc_dispatch(struct term *t)
 
 	if (n >= 5 && s[0] == '5' && s[1] == '2' && s[2] == ';' && s[3] == 'c' && s[4] == ';') {
 		/* 3 bytes to spare: each character is encoded, then kept if it fits */
-		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX + 3);
+		fb->clipboard = ssp_realloc(fb->clipboard, TERM_CLIP_MAX + 3);
 		fb->clip_len = 0;
 		for (int i = 5; i < n; i++) {
 			char *end = (char *)fb->clipboard + fb->clip_len;
@@ -879,7 +870,7 @@ vt_osc_dispatch(struct term *t)
 struct term *
 term_new(int width, int height)
 {
-	struct term *t = vt_alloc(NULL, sizeof *t);
+	struct term *t = ssp_realloc(NULL, sizeof *t);
 
 	/* The parser starts all 0, in the ground state: a sequence clears its
 	 * parameters and intermediates as it starts. */
@@ -902,14 +893,14 @@ term_free(struct term *t)
 struct term *
 term_clone(const struct term *src)
 {
-	struct term *t = vt_alloc(NULL, sizeof *t);
+	struct term *t = ssp_realloc(NULL, sizeof *t);
 
 	*t = *src;
 	fb_copy(&t->fb, &src->fb);
 	if (src->primary.ds.height > 0)
 		fb_copy(&t->primary, &src->primary);
 	if (src->vp.osc != NULL)
-		t->vp.osc = memcpy(vt_alloc(NULL, VT_OSC_MAX * sizeof t->vp.osc[0]), src->vp.osc,
+		t->vp.osc = memcpy(ssp_realloc(NULL, VT_OSC_MAX * sizeof t->vp.osc[0]), src->vp.osc,
 		    (size_t)src->vp.osc_len * sizeof t->vp.osc[0]);
 	return t;
 }

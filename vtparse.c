@@ -22,6 +22,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "ssp.h"
 #include "vtparse.h"
 
 /* His actions on transitions.  The others are entry and exit actions,
@@ -205,7 +206,7 @@ vt_input(struct vt_parser *p, struct term *t, uint32_t c)
 	if (tr.next == VT_ESCAPE || tr.next == VT_CSI_ENTRY || tr.next == VT_DCS_ENTRY)
 		memset(&p->seq, 0, sizeof p->seq);      /* entry: clear */
 	if (tr.next == VT_OSC_STRING) {                 /* entry: OSC start */
-		p->osc = vt_alloc(p->osc, VT_OSC_MAX * sizeof p->osc[0]);
+		p->osc = ssp_realloc(p->osc, VT_OSC_MAX * sizeof p->osc[0]);
 		p->osc_len = 0;
 	}
 }

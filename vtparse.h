@@ -59,6 +59,4 @@ void vt_control(struct term *t, uint32_t c);
 void vt_esc_dispatch(struct term *t, uint32_t c);
 void vt_csi_dispatch(struct term *t, uint32_t c);
 void vt_osc_dispatch(struct term *t);
-/* realloc that ends the program when memory runs out. */
-void *vt_alloc(void *p, size_t size);
 #endif

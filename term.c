@@ -872,8 +872,8 @@ term_new(int width, int height)
 {
 	struct term *t = ssp_realloc(NULL, sizeof *t);
 
-	/* The parser starts all 0, in the ground state: a sequence clears its
-	 * parameters and intermediates as it starts. */
+	/* The parser starts in the ground state, the rest all 0: a sequence
+	 * clears its parameters and intermediates as it starts. */
 	*t = (struct term){ .vp.state = VT_GROUND, .key_state = VT_KEY_GROUND };
 	fb_init(&t->fb, width, height);
 	return t;

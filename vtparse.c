@@ -55,8 +55,10 @@ struct vt_transition {
  * order C0, 20-2F, 30-39 and 3B, 3A, 3C-3F, 40-7E, 7F.  Finals 40-5F in
  * the escape state (vt_input) and BEL in an OSC string (vt_anywhere) are
  * exceptions to their columns: they act as the C1 controls they stand for.
+ * DCS ignore and the SOS/PM/APC string have no row: in both, every code is
+ * ignored, the all-zero transition DO(IGNORE), as in SPEC.md's shared row.
  */
-static const struct vt_transition vt_table[VT_STAY][VT_CLASSES] = {
+static const struct vt_transition vt_table[VT_STATES][VT_CLASSES] = {
 	[VT_GROUND] = { DO(EXECUTE), DO(PRINT), DO(PRINT), DO(PRINT),
 	    DO(PRINT), DO(PRINT), DO(PRINT) },
 	[VT_ESCAPE] = { DO(EXECUTE), GO(COLLECT, ESCAPE_INTERMEDIATE),
@@ -87,12 +89,8 @@ static const struct vt_transition vt_table[VT_STAY][VT_CLASSES] = {
 	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
 	[VT_DCS_PASSTHROUGH] = { DO(PUT), DO(PUT), DO(PUT), DO(PUT),
 	    DO(PUT), DO(PUT), DO(IGNORE) },
-	[VT_DCS_IGNORE] = { DO(IGNORE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), DO(IGNORE), DO(IGNORE) },
 	[VT_OSC_STRING] = { DO(IGNORE), DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT),
 	    DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT) },
-	[VT_SOS_PM_APC_STRING] = { DO(IGNORE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), DO(IGNORE), DO(IGNORE) },
 };
 
 /* The column of vt_table for c, which is no C1 control (80-9F): those

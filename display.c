@@ -388,9 +388,8 @@ display_frame(struct buf *out, const struct term_fb *last,
 		fr.col = last->ds.col;
 		fr.rend = last->ds.rend;
 		fr.cursor_visible = last->ds.cursor_visible;
-	}
-	if (initialized)
 		first = put_scroll(&fr, last, f, &bottom);
+	}
 	for (int y = first; y < ds->height; y++) {
 		/* The row the receiver holds: last's, or (NULL) a blank one
 		 * scrolled in or painted from nothing. */

@@ -207,10 +207,8 @@ fb_resize(struct term_fb *fb, int width, int height)
 	ds->scroll_top = 0;
 	ds->scroll_bottom = height - 1;
 	vt_snap(ds);
-	if (ds->combining_row >= height || ds->combining_col >= width) {
+	if (ds->combining_row >= height || ds->combining_col >= width)
 		ds->combining_row = -1;         /* the grapheme start is gone */
-		ds->combining_col = -1;
-	}
 }
 
 /* A 0 x 0 screen grown to the size: fb_resize makes the rows and tabs. */

@@ -26,12 +26,13 @@
 #include "vtparse.h"
 
 /* His actions on transitions.  The others are entry and exit actions,
- * taken in vt_input: clear, OSC start and OSC end; hook and unhook, on
- * entering and leaving DCS passthrough, would do nothing, as DCS strings
- * are discarded (as mosh does), so they have no code. */
+ * taken in vt_input: clear, OSC start and OSC end.  Put, in DCS
+ * passthrough, and hook and unhook, on entering and leaving it, would do
+ * nothing, as DCS strings are discarded (as mosh does), so they have no
+ * code: a put is an ignore. */
 enum vt_action {
 	VT_IGNORE, VT_PRINT, VT_EXECUTE, VT_COLLECT, VT_PARAM,
-	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_PUT, VT_OSC_PUT,
+	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_OSC_PUT,
 };
 
 /* The columns of vt_table: classes of codes (vt_class, SPEC.md §7.2). */
@@ -55,8 +56,9 @@ struct vt_transition {
  * order C0, 20-2F, 30-39 and 3B, 3A, 3C-3F, 40-7E, 7F.  Finals 40-5F in
  * the escape state (vt_input) and BEL in an OSC string (vt_anywhere) are
  * exceptions to their columns: they act as the C1 controls they stand for.
- * DCS ignore and the SOS/PM/APC string have no row: in both, every code is
- * ignored, the all-zero transition DO(IGNORE), as in SPEC.md's shared row.
+ * DCS passthrough (whose put is an ignore), DCS ignore and the SOS/PM/APC
+ * string have no row: in each, every code is ignored, the all-zero
+ * transition DO(IGNORE).
  */
 static const struct vt_transition vt_table[VT_STATES][VT_CLASSES] = {
 	[VT_GROUND] = { DO(EXECUTE), DO(PRINT), DO(PRINT), DO(PRINT),
@@ -87,8 +89,6 @@ static const struct vt_transition vt_table[VT_STATES][VT_CLASSES] = {
 	[VT_DCS_INTERMEDIATE] = { DO(IGNORE), DO(COLLECT),
 	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_IGNORE),
 	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
-	[VT_DCS_PASSTHROUGH] = { DO(PUT), DO(PUT), DO(PUT), DO(PUT),
-	    DO(PUT), DO(PUT), DO(IGNORE) },
 	[VT_OSC_STRING] = { DO(IGNORE), DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT),
 	    DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT) },
 };
@@ -168,7 +168,7 @@ vt_act(struct vt_parser *p, struct term *t, enum vt_action action, uint32_t c)
 			p->osc_len++;
 		}
 		break;
-	default:                /* ignore; DCS strings (put) too */
+	default:                /* ignore */
 		break;
 	}
 }

@@ -73,8 +73,6 @@ static uint64_t vt_next_gen = 1;        /* generation of the next new row */
 static void
 vt_row_unref(struct term_row *r)
 {
-	if (r == NULL)
-		return;
 	r->refs--;
 	if (r->refs == 0)
 		free(r);
@@ -86,7 +84,8 @@ static struct term_row *
 vt_row_blank(struct term_row *r, int width, uint32_t bg)
 {
 	if (r == NULL || r->refs > 1 || r->width != width) {
-		vt_row_unref(r);
+		if (r != NULL)
+			vt_row_unref(r);
 		r = ssp_realloc(NULL, VT_ROW_SIZE(width));
 	}
 	*r = (struct term_row){ .refs = 1, .width = width, .gen = vt_next_gen };
@@ -880,8 +879,6 @@ term_new(int width, int height)
 void
 term_free(struct term *t)
 {
-	if (t == NULL)
-		return;
 	fb_free(&t->primary);
 	fb_free(&t->fb);
 	free(t->vp.osc);

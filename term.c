@@ -616,20 +616,6 @@ vt_alt_screen(struct term *t, int mode, bool on)
 	fb_free(&t->primary);           /* drops the alternate's rows */
 }
 
-/* RIS: everything but the icon name, "title initialized" and the bell
- * count goes back to the start; the alternate screen is left. */
-static void
-vt_reset(struct term *t)
-{
-	struct term_fb *fb = &t->fb;
-
-	vt_alt_screen(t, 47, false);
-	vt_ds_reset(&fb->ds, fb->ds.width, fb->ds.height);
-	vt_erase_in(t, true, 2);
-	fb->title_len = 0;
-	fb->clip_len = 0;
-}
-
 /* ESC final, with intermediates.  (ESC and a final 40..5F with none is a
  * C1 control, which the parser executes instead, but for ST: vt_input.) */
 void
@@ -641,7 +627,14 @@ vt_esc_dispatch(struct term *t, uint32_t c)
 	if (t->vp.seq.inter[0] == '\0' && (c == '7' || c == '8')) {  /* DECSC DECRC */
 		vt_cursor(ds, c == '7');
 	} else if (t->vp.seq.inter[0] == '\0' && c == 'c') {         /* RIS */
-		vt_reset(t);
+		/* Everything but the icon name, "title initialized" and the
+		 * bell count goes back to the start; the alternate screen is
+		 * left. */
+		vt_alt_screen(t, 47, false);
+		vt_ds_reset(ds, ds->width, ds->height);
+		vt_erase_in(t, true, 2);
+		t->fb.title_len = 0;
+		t->fb.clip_len = 0;
 	} else if (strcmp(t->vp.seq.inter, "#") == 0 && c == '8') {  /* DECALN: all E */
 		for (int y = 0; y < ds->height; y++) {
 			struct term_row *r = vt_erase(t, y, 0, ds->width);

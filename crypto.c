@@ -25,7 +25,6 @@
 #include "crypto.h"
 
 #include <fcntl.h>
-#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 

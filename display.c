@@ -256,16 +256,15 @@ put_row(struct frame *fr, const struct term_fb *f, int y,
 		if (row->wrap && x + cw >= w)
 			fr->row = -1;   /* unknown: the move is a CUP */
 		frame_append_silent_move(fr, y, x);
-		if (x + cw > w) {
-			/* A wide cell in the last column (written with autowrap
-			 * off, or cut by a resize) fits only with autowrap off. */
-			frame_update_rendition(fr, &c->rend, false);
+		/* A wide cell in the last column (written with autowrap off, or
+		 * cut by a resize) fits only with autowrap off, switched off
+		 * after the pen is set. */
+		frame_update_rendition(fr, &c->rend, false);
+		if (x + cw > w)
 			buf_puts(fr->out, "\033[?7l");
-			frame_append_cell(fr, c);
+		frame_append_cell(fr, c);
+		if (x + cw > w)
 			buf_puts(fr->out, "\033[?7h");
-		} else {
-			frame_append_cell(fr, c);
-		}
 		x += cw;
 	}
 	if (run > 0)
@@ -389,9 +388,8 @@ display_frame(struct buf *out, const struct term_fb *last,
 		fr.col = last->ds.col;
 		fr.rend = last->ds.rend;
 		fr.cursor_visible = last->ds.cursor_visible;
-	}
-	if (initialized)
 		first = put_scroll(&fr, last, f, &bottom);
+	}
 	for (int y = first; y < ds->height; y++) {
 		/* The row the receiver holds: last's, or (NULL) a blank one
 		 * scrolled in or painted from nothing. */

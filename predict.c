@@ -217,8 +217,7 @@ pred_new(enum pred_mode mode, bool overwrite)
 void
 pred_free(struct pred *p)
 {
-	if (p != NULL)
-		pred_reset(p);
+	pred_reset(p);
 	free(p);
 }
 

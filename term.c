@@ -29,6 +29,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "ssp.h"
 #include "vtparse.h"
 
 /* ---------------------------------------------------------------- widths */
@@ -69,21 +70,9 @@ term_wcwidth(uint32_t cp)
 static uint64_t vt_next_gen = 1;        /* generation of the next new row */
 #define VT_ROW_SIZE(w) (sizeof(struct term_row) + (size_t)(w) * sizeof(struct term_cell))
 
-/* Out of memory ends the program: a terminal cannot go on without it. */
-void *
-vt_alloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 static void
 vt_row_unref(struct term_row *r)
 {
-	if (r == NULL)
-		return;
 	r->refs--;
 	if (r->refs == 0)
 		free(r);
@@ -95,8 +84,9 @@ static struct term_row *
 vt_row_blank(struct term_row *r, int width, uint32_t bg)
 {
 	if (r == NULL || r->refs > 1 || r->width != width) {
-		vt_row_unref(r);
-		r = vt_alloc(NULL, VT_ROW_SIZE(width));
+		if (r != NULL)
+			vt_row_unref(r);
+		r = ssp_realloc(NULL, VT_ROW_SIZE(width));
 	}
 	*r = (struct term_row){ .refs = 1, .width = width, .gen = vt_next_gen };
 	vt_next_gen++;
@@ -143,13 +133,13 @@ void
 fb_copy(struct term_fb *dst, const struct term_fb *src)
 {
 	*dst = *src;
-	dst->rows = vt_alloc(NULL, (size_t)src->ds.height * sizeof dst->rows[0]);
+	dst->rows = ssp_realloc(NULL, (size_t)src->ds.height * sizeof dst->rows[0]);
 	memcpy(dst->rows, src->rows, (size_t)src->ds.height * sizeof dst->rows[0]);
 	for (int y = 0; y < src->ds.height; y++)
 		dst->rows[y]->refs++;
 	dst->clipboard = NULL;
 	if (src->clip_len > 0)
-		dst->clipboard = memcpy(vt_alloc(NULL, src->clip_len), src->clipboard,
+		dst->clipboard = memcpy(ssp_realloc(NULL, src->clip_len), src->clipboard,
 		    src->clip_len);
 }
 
@@ -172,7 +162,7 @@ fb_row_mut(struct term_fb *fb, int y)
 
 	if (r->refs == 1)
 		return r;
-	copy = memcpy(vt_alloc(NULL, VT_ROW_SIZE(r->width)), r, VT_ROW_SIZE(r->width));
+	copy = memcpy(ssp_realloc(NULL, VT_ROW_SIZE(r->width)), r, VT_ROW_SIZE(r->width));
 	copy->refs = 1;         /* the copy keeps gen: it is the same row */
 	r->refs--;
 	fb->rows[y] = copy;
@@ -199,7 +189,7 @@ fb_resize(struct term_fb *fb, int width, int height)
 	kept = oldw < width ? oldw : width;
 	for (int y = height; y < oldh; y++)
 		vt_row_unref(fb->rows[y]);
-	fb->rows = vt_alloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
+	fb->rows = ssp_realloc(fb->rows, (size_t)height * sizeof fb->rows[0]);
 	for (int y = 0; y < oldh && y < height && width != oldw; y++) {
 		struct term_row *r = vt_row_blank(NULL, width, ds->rend.bg);
 		r->gen = fb->rows[y]->gen;      /* the same row, cut or padded */
@@ -216,10 +206,8 @@ fb_resize(struct term_fb *fb, int width, int height)
 	ds->scroll_top = 0;
 	ds->scroll_bottom = height - 1;
 	vt_snap(ds);
-	if (ds->combining_row >= height || ds->combining_col >= width) {
+	if (ds->combining_row >= height || ds->combining_col >= width)
 		ds->combining_row = -1;         /* the grapheme start is gone */
-		ds->combining_col = -1;
-	}
 }
 
 /* A 0 x 0 screen grown to the size: fb_resize makes the rows and tabs. */
@@ -628,35 +616,25 @@ vt_alt_screen(struct term *t, int mode, bool on)
 	fb_free(&t->primary);           /* drops the alternate's rows */
 }
 
-/* RIS: everything but the icon name, "title initialized" and the bell
- * count goes back to the start; the alternate screen is left. */
-static void
-vt_reset(struct term *t)
-{
-	struct term_fb *fb = &t->fb;
-
-	vt_alt_screen(t, 47, false);
-	vt_ds_reset(&fb->ds, fb->ds.width, fb->ds.height);
-	vt_erase_in(t, true, 2);
-	fb->title_len = 0;
-	fb->clip_len = 0;
-}
-
-/* ESC final, with intermediates; ESC 0x40..0x5F is the 7-bit C1 control. */
+/* ESC final, with intermediates.  (ESC and a final 40..5F with none is a
+ * C1 control, which the parser executes instead, but for ST: vt_input.) */
 void
 vt_esc_dispatch(struct term *t, uint32_t c)
 {
 	struct term_ds *ds = &t->fb.ds;
 
-	if (t->vp.seq.inter[0] == '\0' && c >= 0x40 && c <= 0x5F) {
-		vt_control(t, c + 0x40);
-		return;
-	}
 	ds->next_print_will_wrap = false;
 	if (t->vp.seq.inter[0] == '\0' && (c == '7' || c == '8')) {  /* DECSC DECRC */
 		vt_cursor(ds, c == '7');
 	} else if (t->vp.seq.inter[0] == '\0' && c == 'c') {         /* RIS */
-		vt_reset(t);
+		/* Everything but the icon name, "title initialized" and the
+		 * bell count goes back to the start; the alternate screen is
+		 * left. */
+		vt_alt_screen(t, 47, false);
+		vt_ds_reset(ds, ds->width, ds->height);
+		vt_erase_in(t, true, 2);
+		t->fb.title_len = 0;
+		t->fb.clip_len = 0;
 	} else if (strcmp(t->vp.seq.inter, "#") == 0 && c == '8') {  /* DECALN: all E */
 		for (int y = 0; y < ds->height; y++) {
 			struct term_row *r = vt_erase(t, y, 0, ds->width);
@@ -848,7 +826,7 @@ vt_osc_dispatch(struct term *t)
 
 	if (n >= 5 && s[0] == '5' && s[1] == '2' && s[2] == ';' && s[3] == 'c' && s[4] == ';') {
 		/* 3 bytes to spare: each character is encoded, then kept if it fits */
-		fb->clipboard = vt_alloc(fb->clipboard, TERM_CLIP_MAX + 3);
+		fb->clipboard = ssp_realloc(fb->clipboard, TERM_CLIP_MAX + 3);
 		fb->clip_len = 0;
 		for (int i = 5; i < n; i++) {
 			char *end = (char *)fb->clipboard + fb->clip_len;
@@ -882,10 +860,10 @@ vt_osc_dispatch(struct term *t)
 struct term *
 term_new(int width, int height)
 {
-	struct term *t = vt_alloc(NULL, sizeof *t);
+	struct term *t = ssp_realloc(NULL, sizeof *t);
 
-	/* The parser starts all 0, in the ground state: a sequence clears its
-	 * parameters and intermediates as it starts. */
+	/* The parser starts in the ground state, the rest all 0: a sequence
+	 * clears its parameters and intermediates as it starts. */
 	*t = (struct term){ .vp.state = VT_GROUND, .key_state = VT_KEY_GROUND };
 	fb_init(&t->fb, width, height);
 	return t;
@@ -894,8 +872,6 @@ term_new(int width, int height)
 void
 term_free(struct term *t)
 {
-	if (t == NULL)
-		return;
 	fb_free(&t->primary);
 	fb_free(&t->fb);
 	free(t->vp.osc);
@@ -905,14 +881,14 @@ term_free(struct term *t)
 struct term *
 term_clone(const struct term *src)
 {
-	struct term *t = vt_alloc(NULL, sizeof *t);
+	struct term *t = ssp_realloc(NULL, sizeof *t);
 
 	*t = *src;
 	fb_copy(&t->fb, &src->fb);
 	if (src->primary.ds.height > 0)
 		fb_copy(&t->primary, &src->primary);
 	if (src->vp.osc != NULL)
-		t->vp.osc = memcpy(vt_alloc(NULL, VT_OSC_MAX * sizeof t->vp.osc[0]), src->vp.osc,
+		t->vp.osc = memcpy(ssp_realloc(NULL, VT_OSC_MAX * sizeof t->vp.osc[0]), src->vp.osc,
 		    (size_t)src->vp.osc_len * sizeof t->vp.osc[0]);
 	return t;
 }

@@ -62,7 +62,7 @@ struct term_ds {                /* everything about the screen but its cells */
 	int width, height;
 	int row, col;                   /* cursor */
 	bool next_print_will_wrap;
-	int combining_row, combining_col;  /* grapheme start, -1 if none */
+	int combining_row, combining_col;  /* grapheme start; row -1: none */
 	int scroll_top, scroll_bottom;  /* inclusive */
 	struct term_rend rend;          /* the pen */
 	bool autowrap, origin_mode, insert_mode, cursor_visible, reverse_video;

@@ -22,15 +22,17 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "ssp.h"
 #include "vtparse.h"
 
 /* His actions on transitions.  The others are entry and exit actions,
- * taken in vt_input: clear, OSC start and OSC end; hook and unhook, on
- * entering and leaving DCS passthrough, would do nothing, as DCS strings
- * are discarded (as mosh does), so they have no code. */
+ * taken in vt_input: clear, OSC start and OSC end.  Put, in DCS
+ * passthrough, and hook and unhook, on entering and leaving it, would do
+ * nothing, as DCS strings are discarded (as mosh does), so they have no
+ * code: a put is an ignore. */
 enum vt_action {
 	VT_IGNORE, VT_PRINT, VT_EXECUTE, VT_COLLECT, VT_PARAM,
-	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_PUT, VT_OSC_PUT,
+	VT_ESC_DISPATCH, VT_CSI_DISPATCH, VT_OSC_PUT,
 };
 
 /* The columns of vt_table: classes of codes (vt_class, SPEC.md §7.2). */
@@ -51,10 +53,14 @@ struct vt_transition {
 /*
  * The state's own transitions, after the "anywhere" ones (vt_anywhere):
  * SPEC.md §7.2's table, one row per state, one entry per class, in the
- * order C0, 20-2F, 30-39 and 3B, 3A, 3C-3F, 40-7E, 7F.  ESC P X [ ] ^ _
- * and BEL in an OSC string are exceptions to their columns (vt_anywhere).
+ * order C0, 20-2F, 30-39 and 3B, 3A, 3C-3F, 40-7E, 7F.  Finals 40-5F in
+ * the escape state (vt_input) and BEL in an OSC string (vt_anywhere) are
+ * exceptions to their columns: they act as the C1 controls they stand for.
+ * DCS passthrough (whose put is an ignore), DCS ignore and the SOS/PM/APC
+ * string have no row: in each, every code is ignored, the all-zero
+ * transition DO(IGNORE).
  */
-static const struct vt_transition vt_table[VT_STAY][VT_CLASSES] = {
+static const struct vt_transition vt_table[VT_STATES][VT_CLASSES] = {
 	[VT_GROUND] = { DO(EXECUTE), DO(PRINT), DO(PRINT), DO(PRINT),
 	    DO(PRINT), DO(PRINT), DO(PRINT) },
 	[VT_ESCAPE] = { DO(EXECUTE), GO(COLLECT, ESCAPE_INTERMEDIATE),
@@ -83,14 +89,8 @@ static const struct vt_transition vt_table[VT_STAY][VT_CLASSES] = {
 	[VT_DCS_INTERMEDIATE] = { DO(IGNORE), DO(COLLECT),
 	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_IGNORE),
 	    GO(IGNORE, DCS_IGNORE), GO(IGNORE, DCS_PASSTHROUGH), DO(IGNORE) },
-	[VT_DCS_PASSTHROUGH] = { DO(PUT), DO(PUT), DO(PUT), DO(PUT),
-	    DO(PUT), DO(PUT), DO(IGNORE) },
-	[VT_DCS_IGNORE] = { DO(IGNORE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), DO(IGNORE), DO(IGNORE) },
 	[VT_OSC_STRING] = { DO(IGNORE), DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT),
 	    DO(OSC_PUT), DO(OSC_PUT), DO(OSC_PUT) },
-	[VT_SOS_PM_APC_STRING] = { DO(IGNORE), DO(IGNORE), DO(IGNORE), DO(IGNORE),
-	    DO(IGNORE), DO(IGNORE), DO(IGNORE) },
 };
 
 /* The column of vt_table for c, which is no C1 control (80-9F): those
@@ -114,17 +114,12 @@ vt_class(uint32_t c)
 }
 
 /* Williams' "anywhere" transitions, which every state takes before its
- * own; next is VT_STAY when c has none.  Two exceptions to the table's
- * columns join them as the C1 codes they stand for: in the escape state,
- * ESC P X [ ] ^ _ are the 7-bit DCS, SOS, CSI, OSC, PM and APC (the other
- * finals 40..5F are dispatched: vt_esc_dispatch); in an OSC string, BEL
- * ends the string as ST does (xterm's ctlseqs, "Operating System
- * Commands"). */
+ * own; next is VT_STAY when c has none.  In an OSC string, BEL joins them
+ * as the ST it stands for: it ends the string as ST does (xterm's ctlseqs,
+ * "Operating System Commands"). */
 static struct vt_transition
 vt_anywhere(enum vt_state state, uint32_t c)
 {
-	if (state == VT_ESCAPE && c >= 'P' && c <= '_' && strchr("PX[]^_", (int)c) != NULL)
-		c += 0x40;
 	if (state == VT_OSC_STRING && c == 0x07)
 		c = 0x9C;
 	switch (c) {
@@ -173,7 +168,7 @@ vt_act(struct vt_parser *p, struct term *t, enum vt_action action, uint32_t c)
 			p->osc_len++;
 		}
 		break;
-	default:                /* ignore; DCS strings (put) too */
+	default:                /* ignore */
 		break;
 	}
 }
@@ -186,8 +181,15 @@ vt_act(struct vt_parser *p, struct term *t, enum vt_action action, uint32_t c)
 static void
 vt_input(struct vt_parser *p, struct term *t, uint32_t c)
 {
-	struct vt_transition tr = vt_anywhere(p->state, c);
+	struct vt_transition tr;
 
+	/* ESC and a final 40..5F is the 7-bit form of C1 control final + 0x40
+	 * (ESC [ is CSI, ESC D is IND): from here on it is that control, which
+	 * the anywhere rules take.  But ESC \ (ST) stays an ESC dispatch, as in
+	 * mosh: an unknown function, so it drops the pending wrap. */
+	if (p->state == VT_ESCAPE && c >= 0x40 && c <= 0x5F && c != '\\')
+		c += 0x40;
+	tr = vt_anywhere(p->state, c);
 	if (tr.next == VT_STAY)
 		tr = vt_table[p->state][vt_class(c)];
 	if (tr.next != VT_STAY && p->state == VT_OSC_STRING) {    /* exit: OSC end */
@@ -202,7 +204,7 @@ vt_input(struct vt_parser *p, struct term *t, uint32_t c)
 	if (tr.next == VT_ESCAPE || tr.next == VT_CSI_ENTRY || tr.next == VT_DCS_ENTRY)
 		memset(&p->seq, 0, sizeof p->seq);      /* entry: clear */
 	if (tr.next == VT_OSC_STRING) {                 /* entry: OSC start */
-		p->osc = vt_alloc(p->osc, VT_OSC_MAX * sizeof p->osc[0]);
+		p->osc = ssp_realloc(p->osc, VT_OSC_MAX * sizeof p->osc[0]);
 		p->osc_len = 0;
 	}
 }

@@ -18,15 +18,18 @@
 #define VT_INTER_MAX    8       /* intermediate and private-marker chars */
 #define VT_OSC_MAX      16384   /* characters of an OSC string (mosh) */
 
-/* Paul Williams' states (vt100.net/emu/dec_ansi_parser), by his names. */
+/* Paul Williams' states (vt100.net/emu/dec_ansi_parser), by his names,
+ * after VT_STAY, which is 0 so that an all-zero transition ignores and
+ * stays. */
 enum vt_state {
+	VT_STAY,                /* not a state: a transition that keeps the current one */
 	VT_GROUND,
 	VT_ESCAPE, VT_ESCAPE_INTERMEDIATE,
 	VT_CSI_ENTRY, VT_CSI_PARAM, VT_CSI_INTERMEDIATE, VT_CSI_IGNORE,
 	VT_DCS_ENTRY, VT_DCS_PARAM, VT_DCS_INTERMEDIATE, VT_DCS_PASSTHROUGH, VT_DCS_IGNORE,
 	VT_OSC_STRING,
 	VT_SOS_PM_APC_STRING,
-	VT_STAY,                /* not a state: a transition that keeps the current one */
+	VT_STATES,
 };
 
 /* What the sequence being parsed has collected; its start clears it all
@@ -59,6 +62,4 @@ void vt_control(struct term *t, uint32_t c);
 void vt_esc_dispatch(struct term *t, uint32_t c);
 void vt_csi_dispatch(struct term *t, uint32_t c);
 void vt_osc_dispatch(struct term *t);
-/* realloc that ends the program when memory runs out. */
-void *vt_alloc(void *p, size_t size);
 #endif

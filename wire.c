@@ -719,45 +719,41 @@ wire_instruction_decode(const uint8_t *p, size_t n, struct wire_instruction *out
 }
 
 /* Appends one event (layout in wire.h): an Instruction (field 1) holding
- * extension `ext`, whose fields are head's bytes and then tail's (the
- * bytes of a Keystroke or HostBytes, not copied first). */
+ * extension `ext`, whose body is one field (its key, then v) and then
+ * tail's bytes: the bytes of a Keystroke or HostBytes (not copied first),
+ * or a ResizeMessage's second field. */
 static void
-wire_put_event(struct buf *out, uint32_t ext, const uint8_t *head, size_t head_len,
+wire_put_event(struct buf *out, uint32_t ext, uint32_t field, unsigned type, uint64_t v,
     const uint8_t *tail, size_t tail_len)
 {
-	size_t body_len = head_len + tail_len;
-	uint8_t ext_key[2 * TLV_VARINT_MAX];
-	size_t ext_key_len = tlv_put_to(ext_key, ext, WT_LEN, body_len);
-	tlv_put(out, 1, WT_LEN, ext_key_len + body_len);
+	uint8_t ext_key[2 * TLV_VARINT_MAX], first[2 * TLV_VARINT_MAX];
+	size_t first_len = tlv_put_to(first, field, type, v);
+	size_t ext_key_len = tlv_put_to(ext_key, ext, WT_LEN, first_len + tail_len);
+	tlv_put(out, 1, WT_LEN, ext_key_len + first_len + tail_len);
 	buf_put(out, ext_key, ext_key_len);
-	buf_put(out, head, head_len);
+	buf_put(out, first, first_len);
 	buf_put(out, tail, tail_len);
 }
 
 void
 wire_put_bytes(struct buf *out, const uint8_t *p, size_t n)
 {
-	uint8_t head[2 * TLV_VARINT_MAX];
-	size_t head_len = tlv_put_to(head, 4, WT_LEN, n);     /* keys / hoststring */
-	wire_put_event(out, WIRE_BYTES, head, head_len, p, n);
+	wire_put_event(out, WIRE_BYTES, 4, WT_LEN, n, p, n);    /* keys / hoststring */
 }
 
+/* int32: negative values are sign-extended to 64 bits, as protobuf does. */
 void
 wire_put_resize(struct buf *out, int32_t width, int32_t height)
 {
-	uint8_t head[4 * TLV_VARINT_MAX];
-	/* int32: negative values are sign-extended to 64 bits, as protobuf does */
-	size_t head_len = tlv_put_to(head, 5, WT_VARINT, (uint64_t)(int64_t)width);
-	head_len += tlv_put_to(head + head_len, 6, WT_VARINT, (uint64_t)(int64_t)height);
-	wire_put_event(out, WIRE_RESIZE, head, head_len, NULL, 0);
+	uint8_t height_field[2 * TLV_VARINT_MAX];
+	size_t n = tlv_put_to(height_field, 6, WT_VARINT, (uint64_t)(int64_t)height);
+	wire_put_event(out, WIRE_RESIZE, 5, WT_VARINT, (uint64_t)(int64_t)width, height_field, n);
 }
 
 void
 wire_put_echoack(struct buf *out, uint64_t num)
 {
-	uint8_t head[2 * TLV_VARINT_MAX];
-	size_t head_len = tlv_put_to(head, 8, WT_VARINT, num);   /* echo_ack_num */
-	wire_put_event(out, WIRE_ECHOACK, head, head_len, NULL, 0);
+	wire_put_event(out, WIRE_ECHOACK, 8, WT_VARINT, num, NULL, 0);  /* echo_ack_num */
 }
 
 /* Fills *ev from extension `ext` of type `type`, after checking all of

@@ -188,6 +188,11 @@ resume_line(struct ssp *t, char *line, int count[2])
 	if (sscanf(line, "%4s %llu %n", word, &num, &at) != 2 ||
 	    (!remote && strcmp(word, "sent") != 0))
 		return "corrupt: a line that is not an option, sent or recv";
+	/* Each list goes up, as ssp.c keeps a transport's lists. */
+	if (count[remote] > 0 && !remote && num <= ssp_sent_state_num(t))
+		return "corrupt: state numbers out of order";
+	if (count[remote] > 0 && remote && num <= ssp_remote_num(t))
+		return "corrupt: state numbers out of order";
 	/* Bad hex is one way a state does not decode. */
 	hex = line + at;
 	size_t n = strlen(hex) / 2;

@@ -1123,7 +1123,7 @@ ssp_restore_begin(struct ssp *t, uint64_t seq)
  * newer throwaway number, and the first new state takes the number after
  * the newest saved one, which the peer has never seen.  The live object
  * starts as the newest sent state; our next ack is the newest received.
- * (States out of order confuse the session but endanger nothing.)
+ * (resume_line refuses numbers that do not go up: the lists stay ordered.)
  */
 void
 ssp_restore_state(struct ssp *t, bool remote, uint64_t num, void *state)

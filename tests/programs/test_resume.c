@@ -277,6 +277,10 @@ static const struct bad_row bad_rows[] = {
 	{ "unknown line", "\nrecv ", "\nsend 1 00\nrecv ", 0, 0, 0600, "not an option" },
 	{ "unknown option", "\nsent ", "\noption PATH /tmp\nsent ", 0, 0, 0600, "not an option" },
 	{ "a NUL byte", "\nrecv ", "\nrecv 1 0\0000\nrecv ", 17, 0, 0600, "not text" },
+	{ "sent states out of order", "\nsent ", "\nsent 18446744073709551615 \nsent ", 0, 0, 0600,
+	    "out of order" },
+	{ "received states out of order", "\nrecv ", "\nrecv 18446744073709551615 \nrecv ", 0, 0,
+	    0600, "out of order" },
 	{ "group-readable", NULL, NULL, 0, 0, 0640, "not private" },
 	{ "world-writable", NULL, NULL, 0, 0, 0602, "not private" },
 };
